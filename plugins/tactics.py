@@ -1,0 +1,1 @@
+"""Built-in plugin 'tactics' (being written)."""

@@ -1,0 +1,393 @@
+"""The core: identify the person, check the command, run it in one transaction, audit it.
+
+Every face calls ``Bot.handle`` (typed text), ``Bot.press`` (a button) or ``Bot.submit`` (a
+form). A user error rolls back and becomes a polite reply; anything else is logged with an
+incident id and the user sees only the id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import pluggy
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from socbot import access, audit
+from socbot.access import SYSTEM
+from socbot.clock import Clock
+from socbot.config import Settings
+from socbot.context import Context
+from socbot.db.models import Channel, Identity, Person
+from socbot.model import Command, CommandError, NotAllowed, Reply, Severity
+from socbot.parser import parse, split
+from socbot.plugins import get_plugin_manager
+from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+
+log = logging.getLogger("socbot")
+UNKNOWN_USER = (
+    "Sorry, I don't know who you are yet. Ask your SOC coordinator to enrol you in socbot; "
+    "until then I can't show or record anything for you."
+)
+
+
+@dataclass(frozen=True)
+class Who:
+    """A person as a face knows them: a platform and that platform's stable id."""
+
+    platform: str  # console | slack | teams
+    id: str  # handle on the console, U0123 on Slack, AAD object id on Teams
+    email: str | None = None
+
+
+def _collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
+    found: list = []  # type: ignore[type-arg]
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+
+        def register(item: object, plugin: str = impl.plugin_name) -> None:
+            if not isinstance(item, kind):
+                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
+            found.append((plugin, item))
+
+        impl.function(register)
+    return found
+
+
+class Bot:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        pm: pluggy.PluginManager | None = None,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+    ):
+        self.engine = engine
+        self.settings = settings or Settings()
+        self.clock = clock or Clock.parse(self.settings.now)
+        self.pm = pm or get_plugin_manager()
+        self.commands: dict[str, CommandSpec] = {}
+        self._verbs: dict[str, CommandSpec] = {}
+        for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
+            spec = replace(spec, plugin=plugin)
+            for verb in (spec.name, *spec.aliases):
+                if verb in self._verbs:
+                    raise PluginError(
+                        f"command {verb!r} is claimed by both {self._verbs[verb].plugin} "
+                        f"and {plugin}"
+                    )
+                self._verbs[verb] = spec
+            self.commands[spec.name] = spec
+        self.forms: dict[str, FormSpec] = {
+            f.name: f for _, f in _collect(self.pm, "register_forms", FormSpec)
+        }
+        self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
+        self.cli: dict[str, CliCommand] = {
+            c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
+        }
+        self._hits: dict[str, deque[float]] = defaultdict(deque)
+
+    # -- entry points for faces ---------------------------------------------------------------
+
+    def handle(self, text: str, who: Who, *, face: str, channel: str | None = None) -> Reply:
+        """Run typed text as ``who`` and return the reply (never raises for user input)."""
+        try:
+            command = parse(text)
+        except CommandError as exc:
+            self._audit_only(who, face, channel, "?", text, "user-error", exc.message)
+            return Reply.fail(exc.message, exc.hint)
+        return self.run(command, who, face=face, channel=channel)
+
+    def press(
+        self,
+        who: Who,
+        action: str,
+        payload: dict[str, str],
+        *,
+        face: str,
+        channel: str | None = None,
+    ) -> Reply:
+        """A button: ``form:NAME`` opens a form; anything else runs as a command."""
+        if action.startswith("form:"):
+            return self.open_form(who, action[5:], payload, face=face, channel=channel)
+        options = {k: v for k, v in payload.items() if k != "args"}
+        words = split(payload.get("args", ""))
+        text = " ".join([action, payload.get("args", "")]).strip()
+        command = Command(action, tuple(words), options, text=text)
+        return self.run(command, who, face=face, channel=channel)
+
+    def open_form(
+        self, who: Who, name: str, payload: dict[str, str], *, face: str, channel: str | None = None
+    ) -> Reply:
+        spec = self.forms.get(name)
+        if spec is None:
+            return Reply.fail(f"There is no form called {name!r}.")
+
+        def build(ctx: Context, _cmd: Command) -> Reply:
+            ctx.require(spec.permission)
+            form = spec.build(ctx, payload)
+            return Reply(title=form.title, form=form)
+
+        command = Command(f"form:{name}", text=f"open form {name}")
+        return self._execute(command, who, face, channel, build, audit_it=False)
+
+    def submit(
+        self, who: Who, name: str, values: dict[str, str], *, face: str, channel: str | None = None
+    ) -> Reply:
+        """A form's answers: run as its command; a user error comes back on the form's field."""
+        spec = self.forms.get(name)
+        if spec is None:
+            return Reply.fail(f"There is no form called {name!r}.")
+        try:
+            command = spec.submit({k: (v or "").strip() for k, v in values.items()})
+        except CommandError as exc:
+            return self._form_error(who, spec, values, exc, face, channel)
+        reply = self.run(command, who, face=face, channel=channel)
+        if reply.error and reply.form is None:
+            exc = CommandError(reply.text or "", field=reply.field)
+            return self._form_error(who, spec, values, exc, face, channel)
+        return reply
+
+    def _form_error(
+        self,
+        who: Who,
+        spec: FormSpec,
+        values: dict[str, str],
+        exc: CommandError,
+        face: str,
+        channel: str | None,
+    ) -> Reply:
+        opened = self.open_form(who, spec.name, dict(values), face=face, channel=channel)
+        if opened.form is None:
+            return opened
+        for field in opened.form.inputs:
+            if field.name in values:
+                field.value = values[field.name]
+        names = [i.name for i in opened.form.inputs]
+        target = exc.field if exc.field in names else names[0]
+        opened.form.errors = {target: exc.message}
+        opened.error, opened.severity, opened.text = True, Severity.ERROR, exc.message
+        return opened
+
+    def run(self, command: Command, who: Who, *, face: str, channel: str | None = None) -> Reply:
+        """Dispatch an already parsed command."""
+        spec = self._verbs.get(command.verb)
+        if spec is None:
+            return self._execute(command, who, face, channel, self._unknown_verb)
+        command = replace(command, verb=spec.name)
+
+        def guarded(ctx: Context, cmd: Command) -> Reply:
+            if not access.may_run(ctx.actor, spec.permission):
+                raise NotAllowed(
+                    f"`{spec.name}` isn't available to you. `help` lists what you can do; ask "
+                    "your SOC coordinator if you need more."
+                )
+            return spec.handler(ctx, cmd)
+
+        return self._execute(command, who, face, channel, guarded)
+
+    # -- jobs ---------------------------------------------------------------------------------
+
+    def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
+        """Run one job in one transaction (rolled back on ``dry_run``)."""
+        job = self.jobs[name]
+        with Session(self.engine) as session:
+            session.begin()
+            ctx = Context(self, session, SYSTEM, "scheduler", self.clock)
+            try:
+                lines = job.run(ctx, dry_run)
+            except Exception:
+                session.rollback()
+                raise
+            if dry_run:
+                session.rollback()
+                return lines
+            audit.append(
+                session,
+                at=ctx.utcnow(),
+                actor="socbot",
+                face="scheduler",
+                action=f"job:{name}",
+                text_=f"{len(lines)} decided",
+                outcome="ok",
+            )
+            session.commit()
+        return lines
+
+    def in_working_hours(self, moment: datetime | None = None) -> bool:
+        now = moment or self.clock.now()
+        s = self.settings
+        return now.weekday() in s.working_days and s.work_start <= now.time() < s.work_end
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _unknown_verb(self, ctx: Context, cmd: Command) -> Reply:
+        visible = [n for n, s in self._verbs.items() if access.may_run(ctx.actor, s.permission)]
+        close = difflib.get_close_matches(cmd.verb, visible, n=1, cutoff=0.6)
+        hint = f" Did you mean `{close[0]}`?" if close else ""
+        raise CommandError(f"I don't know the command `{cmd.verb[:40]}`.{hint} Try `help`.")
+
+    def identify(self, session: Session, who: Who) -> Person | None:
+        """The enrolled person behind ``who``; links an identity by email the first time."""
+        if who.platform == "console":
+            person = session.exec(select(Person).where(Person.handle == who.id.lower())).first()
+            return person if person and person.active else None
+        ident = session.exec(
+            select(Identity).where(
+                Identity.platform == who.platform, Identity.external_id == who.id
+            )
+        ).first()
+        if ident is not None:
+            person = session.get(Person, ident.person_id)
+            return person if person and person.active else None
+        if not who.email:
+            return None
+        person = session.exec(select(Person).where(Person.email == who.email.lower())).first()
+        if person is None or not person.active:
+            return None
+        session.add(
+            Identity(
+                person_id=person.id or 0,
+                platform=who.platform,
+                external_id=who.id,
+                linked_at=self.clock.utcnow(),
+            )
+        )
+        audit.append(
+            session,
+            at=self.clock.utcnow(),
+            actor=person.handle,
+            actor_id=person.id,
+            face=who.platform,
+            action="admin",
+            text_=f"auto-link {who.platform} by email",
+            outcome="ok",
+        )
+        session.commit()
+        return person
+
+    def _rate_limited(self, key: str) -> bool:
+        window, now = self._hits[key], time.monotonic()
+        while window and now - window[0] > 60:
+            window.popleft()
+        window.append(now)
+        return len(window) > self.settings.rate_limit
+
+    def _execute(
+        self,
+        command: Command,
+        who: Who,
+        face: str,
+        channel: str | None,
+        handler: Callable[[Context, Command], Reply],
+        *,
+        audit_it: bool = True,
+    ) -> Reply:
+        with Session(self.engine, expire_on_commit=False) as session:
+            person = self.identify(session, who)
+            now = self.clock.utcnow()
+            if person is None:
+                session.rollback()
+                self._audit_only(
+                    who, face, channel, command.verb, command.text, "refused", "unknown user"
+                )
+                return Reply.fail(UNKNOWN_USER)
+            if self._rate_limited(f"{who.platform}:{who.id}"):
+                return Reply.fail(
+                    "You're sending commands faster than I can take them. "
+                    "Please wait a minute and try again."
+                )
+            actor = access.load_actor(session, person, now)
+            ctx = Context(self, session, actor, face, self.clock, channel)
+            try:
+                reply = handler(ctx, command)
+                if command.share:
+                    self._share(ctx, reply)
+                if audit_it:
+                    self._audit(ctx, command, "ok", None)
+                session.commit()
+                return reply
+            except CommandError as exc:
+                session.rollback()
+                outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
+                detail = exc.message
+                reply = Reply.fail(exc.message, exc.hint, exc.field)
+            except Exception:
+                session.rollback()
+                incident = secrets.token_hex(4)
+                log.exception("incident %s: %s by %s failed", incident, command.verb, who.id)
+                outcome, detail = "error", f"incident {incident}"
+                reply = Reply.fail(
+                    f"Sorry, something went wrong on our side (incident {incident}). Nothing was "
+                    "recorded. Please try again; if it keeps happening, give the incident id to "
+                    "your SOC coordinator."
+                )
+            self._audit_after_rollback(ctx, command, outcome, detail)
+            return reply
+
+    def _share(self, ctx: Context, reply: Reply) -> None:
+        if ctx.sanitised:
+            reply.context = "Not shared: partner views stay private to you."
+            return
+        secure = ctx.session.exec(
+            select(Channel).where(Channel.platform == ctx.face, Channel.external_id == ctx.channel)
+        ).first()
+        if ctx.channel and secure and secure.secure:
+            reply.ephemeral = False
+        else:
+            reply.context = (
+                "Not shared: this channel isn't marked secure. An admin can mark it with "
+                "`channel secure`."
+            )
+
+    def _audit(self, ctx: Context, command: Command, outcome: str, detail: str | None) -> None:
+        audit.append(
+            ctx.session,
+            at=ctx.utcnow(),
+            actor=ctx.actor.handle,
+            actor_id=ctx.actor.id,
+            face=ctx.face,
+            channel=ctx.channel,
+            action=command.verb,
+            text_=command.text or command.verb,
+            ocg_ref=ctx.ocg_ref,
+            outcome=outcome,
+            detail=detail,
+        )
+
+    def _audit_after_rollback(
+        self, ctx: Context, command: Command, outcome: str, detail: str | None
+    ) -> None:
+        with Session(self.engine) as session, session.begin():
+            ctx2 = replace(ctx, session=session)
+            self._audit(ctx2, command, outcome, detail)
+
+    def _audit_only(
+        self,
+        who: Who,
+        face: str,
+        channel: str | None,
+        verb: str,
+        text: str,
+        outcome: str,
+        detail: str | None,
+    ) -> None:
+        with Session(self.engine) as session, session.begin():
+            audit.append(
+                session,
+                at=self.clock.utcnow(),
+                actor=f"{who.platform}:{who.id}",
+                face=face,
+                channel=channel,
+                action=verb,
+                text_=text,
+                outcome=outcome,
+                detail=detail,
+            )

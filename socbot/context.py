@@ -1,0 +1,119 @@
+"""The context a command or job runs in: who, where, when, and one database transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session, select
+
+from socbot import access, lookup, outbox
+from socbot.access import Actor
+from socbot.clock import Clock
+from socbot.db.models import Identity, Ocg, Person
+from socbot.model import CommandError, NotAllowed, Reply
+
+if TYPE_CHECKING:
+    from socbot.bot import Bot
+    from socbot.config import Settings
+
+
+@dataclass
+class Context:
+    bot: Bot
+    session: Session
+    actor: Actor
+    face: str
+    clock: Clock
+    channel: str | None = None
+    ocg_ref: str | None = None  # the OCG the command touched, for the audit trail
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot.settings
+
+    def now(self) -> datetime:
+        """Aware, Europe/London."""
+        return self.clock.now()
+
+    def today(self) -> date:
+        return self.clock.today()
+
+    def utcnow(self) -> datetime:
+        """Aware UTC, for the store."""
+        return self.clock.utcnow()
+
+    @property
+    def sanitised(self) -> bool:
+        """True for partners: replies must carry no nominal, intelligence or other agency detail."""
+        return access.sanitised(self.actor)
+
+    def ocg(self, query: str, permission: str = "ocg.read") -> Ocg:
+        """Resolve what the user typed to an OCG they may use, or raise a polite error."""
+        found = lookup.find_ocg(self.session, self.actor, query, permission)
+        self.ocg_ref = found.ref
+        return found
+
+    def can(self, permission: str, ocg: Ocg | None = None) -> bool:
+        if ocg is None:
+            return access.may_run(self.actor, permission)
+        return access.can(self.session, self.actor, permission, ocg)
+
+    def require(self, permission: str, ocg: Ocg | None = None) -> None:
+        if not self.can(permission, ocg):
+            if ocg is not None:
+                raise lookup.access_refused(permission, ocg)
+            raise NotAllowed("You don't have permission to do that. Ask your SOC coordinator.")
+
+    def ocg_name(self, ocg: Ocg) -> str:
+        return lookup.display_name(ocg, self.actor)
+
+    def person(self, who: str) -> Person:
+        """A person from ``@handle``, ``handle`` or a platform mention ``slack:U123``."""
+        who = who.strip().lstrip("@")
+        if ":" in who:
+            platform, external = who.split(":", 1)
+            ident = self.session.exec(
+                select(Identity).where(
+                    Identity.platform == platform.lower(), Identity.external_id == external
+                )
+            ).first()
+            found = self.session.get(Person, ident.person_id) if ident else None
+        else:
+            found = self.session.exec(select(Person).where(Person.handle == who.lower())).first()
+        if found is None or not found.active:
+            raise CommandError(
+                f"I don't know anyone called @{who}. Use their socbot handle "
+                "(`socbot user list` shows them) or mention them in chat.",
+                field="owner",
+            )
+        return found
+
+    def emit(self, kind: str, record: Any) -> None:
+        """Tell other plugins something was recorded (inside this transaction)."""
+        self.bot.pm.hook.on_recorded(ctx=self, kind=kind, record=record)
+
+    def notify(
+        self,
+        *,
+        key: str,
+        kind: str,
+        reply: Reply,
+        person_id: int | None = None,
+        channel: str | None = None,
+        ocg_id: int | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Queue a message in the outbox (once per ``key``). True when newly queued."""
+        return outbox.enqueue(
+            self.session,
+            key=key,
+            kind=kind,
+            reply=reply,
+            now=self.utcnow(),
+            person_id=person_id,
+            channel=channel,
+            ocg_id=ocg_id,
+            note=note,
+        )

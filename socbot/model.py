@@ -1,0 +1,191 @@
+"""The platform-neutral model: what a face hands the core and what the core hands back.
+
+Faces (console, Slack, Teams) turn platform payloads into a ``Command`` and render a ``Reply``;
+plugins only ever see these types, so a plugin never needs a platform SDK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class CommandError(Exception):
+    """A user error: shown to the user as a polite reply; the command's transaction rolls back.
+
+    ``field`` names the form input at fault, so Slack modals and Teams cards can show the
+    message against it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.hint = hint
+
+
+class NotAllowed(CommandError):
+    """The actor may not do this. Kept distinct so the audit records a refusal, not an error."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One parsed chat command: ``ocg action smith pursue @bob "visit" by friday``."""
+
+    verb: str
+    args: tuple[str, ...] = ()
+    options: dict[str, str] = field(default_factory=dict)
+    mentions: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    text: str = ""
+    share: bool = False
+
+    def rest(self, start: int = 0) -> str:
+        """Positional words from ``start`` joined back into one string."""
+        return " ".join(self.args[start:])
+
+
+@dataclass
+class Button:
+    """A quick reply. ``action`` is a command verb (or ``form:NAME``); ``payload`` its options."""
+
+    label: str
+    action: str
+    payload: dict[str, str] = field(default_factory=dict)
+    style: str | None = None  # "primary" | "danger" | None
+
+
+@dataclass
+class Fact:
+    label: str
+    value: str
+    severity: Severity | None = None
+
+
+@dataclass
+class Item:
+    """One line of a list: an action, a disruption, a candidate OCG."""
+
+    text: str
+    detail: str | None = None
+    severity: Severity | None = None
+    buttons: list[Button] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str | None = None
+    text: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Input:
+    """One field of a form (a Slack modal, a Teams card, console prompts)."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | multiline | date | choice
+    choices: tuple[str, ...] = ()
+    required: bool = True
+    value: str | None = None
+    placeholder: str | None = None
+
+
+@dataclass
+class Form:
+    """A form whose submission runs ``name`` through ``Bot.submit``."""
+
+    name: str
+    title: str
+    inputs: list[Input]
+    submit_label: str = "Submit"
+    payload: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    """What every command returns and every face renders (plain text, Block Kit, Adaptive Card)."""
+
+    title: str | None = None
+    text: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    severity: Severity = Severity.INFO
+    ephemeral: bool = True
+    context: str | None = None  # small print: "page 1 of 3", "as of ..."
+    images: list[Path] = field(default_factory=list)
+    form: Form | None = None
+    error: bool = False  # a user error (exit status 1 on the console)
+    sanitised: bool = False  # rendered for a partner: never shareable to a channel
+    field: str | None = None  # with ``error``: the form input at fault
+
+    @classmethod
+    def fail(cls, message: str, hint: str | None = None, field: str | None = None) -> Reply:
+        return cls(text=message, context=hint, severity=Severity.ERROR, error=True, field=field)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["images"] = [str(p) for p in self.images]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        def buttons(rows: list[dict[str, Any]]) -> list[Button]:
+            return [Button(**b) for b in rows]
+
+        def facts(rows: list[dict[str, Any]]) -> list[Fact]:
+            return [Fact(r["label"], r["value"], _sev(r.get("severity"))) for r in rows]
+
+        def items(rows: list[dict[str, Any]]) -> list[Item]:
+            return [
+                Item(r["text"], r.get("detail"), _sev(r.get("severity")), buttons(r["buttons"]))
+                for r in rows
+            ]
+
+        form = data.get("form")
+        return cls(
+            title=data.get("title"),
+            text=data.get("text"),
+            facts=facts(data.get("facts", [])),
+            sections=[
+                Section(s.get("title"), s.get("text"), facts(s["facts"]), items(s["items"]))
+                for s in data.get("sections", [])
+            ],
+            items=items(data.get("items", [])),
+            buttons=buttons(data.get("buttons", [])),
+            severity=Severity(data.get("severity", "info")),
+            ephemeral=data.get("ephemeral", True),
+            context=data.get("context"),
+            images=[Path(p) for p in data.get("images", [])],
+            form=Form(
+                form["name"],
+                form["title"],
+                [Input(**{**i, "choices": tuple(i["choices"])}) for i in form["inputs"]],
+                form["submit_label"],
+                form["payload"],
+                form["errors"],
+            )
+            if form
+            else None,
+            error=data.get("error", False),
+            sanitised=data.get("sanitised", False),
+            field=data.get("field"),
+        )
+
+
+def _sev(value: str | None) -> Severity | None:
+    return Severity(value) if value else None

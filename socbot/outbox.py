@@ -1,0 +1,145 @@
+"""The outbox: messages decided inside a transaction, delivered later by whichever face can.
+
+Deciding and recording happen in one transaction with a unique key per message, so a sweep that
+runs twice, overlaps itself or runs on two replicas queues each message once. Delivery retries
+with backoff and never drops a row.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from socbot import audit
+from socbot.db.models import Identity, Outbox, Person
+from socbot.model import Reply
+
+if TYPE_CHECKING:
+    from socbot.bot import Bot
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class Outgoing:
+    """One message to deliver, with what a face needs to reach the person."""
+
+    id: int
+    kind: str
+    reply: Reply
+    person: Person | None
+    identities: dict[str, Identity]
+    channel: str | None = None
+
+
+@dataclass
+class Delivery:
+    """A face's answer: sent, or failed (with an optional wait before the next try)."""
+
+    ok: bool
+    face: str
+    error: str | None = None
+    retry_after: float | None = None
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    reply: Reply,
+    now: datetime,
+    person_id: int | None = None,
+    channel: str | None = None,
+    ocg_id: int | None = None,
+    note: str | None = None,
+) -> bool:
+    """Queue a message unless one with ``key`` exists. True when this call queued it."""
+    values: dict[str, Any] = {
+        "key": key,
+        "kind": kind,
+        "person_id": person_id,
+        "channel": channel,
+        "ocg_id": ocg_id,
+        "body": reply.to_dict(),
+        "note": note,
+        "created_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Outbox).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = session.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    wait = timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds()))
+    return max(wait, timedelta(seconds=retry_after or 0))
+
+
+def deliver_due(bot: Bot, *, limit: int = 200) -> dict[str, int]:
+    """Send what is due. Rows are locked while sent, so replicas never send one row twice."""
+    counts = {"sent": 0, "failed": 0, "unreachable": 0}
+    with Session(bot.engine) as session, session.begin():
+        now = bot.clock.utcnow()
+        query = (
+            select(Outbox)
+            .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
+            .order_by(Outbox.id)  # type: ignore[arg-type]
+            .limit(limit)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        for row in session.exec(query).all():
+            outcome = _deliver_one(bot, session, row)
+            counts[outcome] += 1
+    return counts
+
+
+def _deliver_one(bot: Bot, session: Session, row: Outbox) -> str:
+    person = session.get(Person, row.person_id) if row.person_id else None
+    identities = {}
+    if person is not None:
+        identities = {
+            i.platform: i
+            for i in session.exec(select(Identity).where(Identity.person_id == person.id)).all()
+        }
+    message = Outgoing(
+        row.id or 0, row.kind, Reply.from_dict(row.body), person, identities, row.channel
+    )
+    try:
+        result = bot.pm.hook.deliver_message(message=message)
+    except Exception as exc:  # a face bug must not lose the message
+        log.exception("delivery of outbox row %s raised", row.id)
+        result = Delivery(False, "?", f"{type(exc).__name__}")
+    now = bot.clock.utcnow()
+    row.attempts += 1
+    if result is not None and result.ok:
+        row.status, row.sent_at, row.face, row.last_error = "sent", now, result.face, None
+        outcome = "sent"
+    else:
+        row.last_error = result.error if result else "no face can reach this recipient"
+        row.next_attempt_at = now + backoff(row.attempts, result.retry_after if result else None)
+        outcome = "failed" if result else "unreachable"
+    session.add(row)
+    audit.append(
+        session,
+        at=now,
+        actor="socbot",
+        face=result.face if result else "-",
+        action="outbox",
+        text_=f"{row.kind} #{row.id} to {person.handle if person else row.channel}",
+        outcome="ok" if outcome == "sent" else outcome,
+        detail=row.last_error,
+    )
+    return outcome

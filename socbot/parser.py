@@ -1,0 +1,86 @@
+"""One parser for chat text, shared by every face.
+
+People type on phones: curly quotes, a leading ``/ocg`` or ``ocg``, Slack's ``<@U123|name>``
+mentions. All of that is folded here so that plugins see the same ``Command`` whatever the face.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from socbot.model import Command, CommandError
+
+MAX_TEXT = 4000
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
+_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_SLACK_SPECIAL = re.compile(r"<!(\w+)(?:\|[^>]*)?>")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_OPTION = re.compile(r"^([a-z][a-z_]{0,30})=(.*)$", re.S)
+_REF = re.compile(r"^#?(OCG-\d{1,6})$", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalise(text: str) -> str:
+    """Fold the ways chat clients mangle text into plain characters."""
+    text = _CONTROL.sub(" ", text.translate(_QUOTES))
+    text = _SLACK_USER.sub(lambda m: f"@slack:{m.group(1)}", text)
+    text = _SLACK_SPECIAL.sub(lambda m: m.group(1), text)
+    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def split(text: str) -> list[str]:
+    """shlex split that keeps apostrophes in words (``O'Brien``) and explains bad quoting."""
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split = True
+    lexer.quotes = '"'
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError as exc:
+        raise CommandError(
+            'There is a quote mark without its partner. Put the text in a pair of "double quotes".'
+        ) from exc
+
+
+def parse(text: str) -> Command:
+    """Parse ``[/]ocg VERB args...`` into a ``Command``. An empty text asks for help."""
+    if len(text) > MAX_TEXT:
+        raise CommandError(
+            f"That message is {len(text):,} characters long; the limit is {MAX_TEXT:,}. "
+            "Put long notes in your case system and give a short summary here."
+        )
+    words = split(normalise(text))
+    if words and words[0].lower() in ("/ocg", "ocg", "/socbot", "socbot"):
+        words = words[1:]
+    share = False
+    if words and words[-1].lower() == "share":
+        share, words = True, words[:-1]
+    if not words:
+        return Command("help", text=text, share=share)
+    verb, *rest = words
+    args: list[str] = []
+    options: dict[str, str] = {}
+    mentions: list[str] = []
+    refs: list[str] = []
+    for word in rest:
+        option = _OPTION.match(word)
+        if option:
+            options[option.group(1)] = option.group(2).strip()
+            continue
+        if word.startswith("@") and len(word) > 1:
+            mentions.append(word[1:])
+        ref = _REF.match(word)
+        if ref:
+            refs.append(ref.group(1).upper())
+        args.append(word)
+    return Command(
+        verb=verb.lower(),
+        args=tuple(args),
+        options=options,
+        mentions=tuple(mentions),
+        refs=tuple(refs),
+        text=text,
+        share=share,
+    )

@@ -1,0 +1,46 @@
+"""Plugin discovery: the built-in plugins, entry points in group ``socbot``, an allow-list."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from importlib.metadata import entry_points
+
+import pluggy
+
+from socbot import hookspecs
+
+DEFAULT_PLUGINS = (
+    "socbot_plugins.help",
+    "socbot_plugins.admin",
+    "socbot_plugins.ocg",
+    "socbot_plugins.actions",
+    "socbot_plugins.disruptions",
+    "socbot_plugins.tactics",
+)
+
+
+def _allowed(name: str, allow: set[str] | None) -> bool:
+    return allow is None or name in allow or name.rsplit(".", 1)[-1] in allow
+
+
+def get_plugin_manager(
+    load_entrypoints: bool = True, allow: str | None = None
+) -> pluggy.PluginManager:
+    """A fresh manager each call: tests and several bots in one process never share state.
+
+    ``allow`` (default ``SOCBOT_LOAD_PLUGINS``) is a comma-separated allow-list of plugin names
+    (``ocg`` or ``socbot_plugins.ocg``); unset loads everything.
+    """
+    pm = pluggy.PluginManager("socbot")
+    pm.add_hookspecs(hookspecs)
+    allow = allow if allow is not None else os.environ.get("SOCBOT_LOAD_PLUGINS")
+    allowed = {p.strip() for p in allow.split(",") if p.strip()} if allow else None
+    for name in DEFAULT_PLUGINS:
+        if _allowed(name, allowed):
+            pm.register(importlib.import_module(name), name=name)
+    if load_entrypoints:
+        for ep in entry_points(group="socbot"):
+            if _allowed(ep.name, allowed) and not pm.has_plugin(ep.name):
+                pm.register(ep.load(), name=ep.name)
+    return pm

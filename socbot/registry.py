@@ -1,0 +1,69 @@
+"""What plugins register: commands, forms, jobs and CLI sub-commands."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser, Namespace
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from socbot.model import Command, Form, Reply
+
+if TYPE_CHECKING:
+    from socbot.bot import Bot
+    from socbot.context import Context
+
+Register = Callable[[Any], None]
+Handler = Callable[["Context", Command], Reply]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A chat command. ``permission`` is a key of ``socbot.access.MATRIX``."""
+
+    name: str
+    handler: Handler
+    summary: str
+    usage: str = ""
+    examples: tuple[str, ...] = ()
+    permission: str = "ocg.read"
+    details: str = ""
+    writes: bool = False  # a write: answered after the ack on Slack, never from a cache
+    aliases: tuple[str, ...] = ()
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form: ``build(ctx, payload)`` lays it out; ``submit(values)`` makes it a Command."""
+
+    name: str
+    build: Callable[[Context, dict[str, str]], Form]
+    submit: Callable[[dict[str, str]], Command]
+    permission: str = "ocg.read"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job. ``run(ctx, dry_run)`` returns lines describing what it decided."""
+
+    name: str
+    run: Callable[[Context, bool], list[str]]
+    summary: str
+    every_minutes: int = 15
+    working_hours_only: bool = True
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A ``socbot NAME`` sub-command contributed by a plugin."""
+
+    name: str
+    help: str
+    configure: Callable[[ArgumentParser], None]
+    run: Callable[[Bot, Namespace], int]
+    subcommands: dict[str, Any] = field(default_factory=dict)
+
+
+class PluginError(RuntimeError):
+    """A plugin set-up error found at start (e.g. two plugins claiming one command)."""
