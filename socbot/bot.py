@@ -96,6 +96,10 @@ class Bot:
 
     # -- entry points for faces ---------------------------------------------------------------
 
+    def spec(self, verb: str) -> CommandSpec | None:
+        """The command a verb (or alias) names: faces use ``writes`` to decide how to answer."""
+        return self._verbs.get(verb.lower())
+
     def handle(self, text: str, who: Who, *, face: str, channel: str | None = None) -> Reply:
         """Run typed text as ``who`` and return the reply (never raises for user input)."""
         try:

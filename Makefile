@@ -1,0 +1,16 @@
+.PHONY: test lint format bench demo
+
+test:
+	pip install -e '.[test]' && python -m pytest
+
+lint:
+	ruff check . && ruff format --check . && mypy socbot
+
+format:
+	ruff format . && ruff check --fix .
+
+bench:
+	python -m benchmarks
+
+demo:
+	socbot chat --demo
