@@ -122,7 +122,10 @@ class Bot:
         if action.startswith("form:"):
             return self.open_form(who, action[5:], payload, face=face, channel=channel)
         options = {k: v for k, v in payload.items() if k != "args"}
-        words = split(payload.get("args", ""))
+        try:
+            words = split(payload.get("args", ""))
+        except CommandError as exc:
+            return Reply.fail(exc.message)
         text = " ".join([action, payload.get("args", "")]).strip()
         command = Command(action, tuple(words), options, text=text)
         return self.run(command, who, face=face, channel=channel)

@@ -1,0 +1,33 @@
+"""The documented plugin example is itself tested, and every hook is documented."""
+
+import re
+from pathlib import Path
+
+from socbot import hookspecs
+from socbot.bot import Who
+from socbot.plugins import get_plugin_manager
+
+DOCS = Path(__file__).parents[2] / "docs" / "plugins.md"
+
+
+def test_the_ten_line_example_works(make_bot, engine, tmp_path, monkeypatch):
+    code = re.search(r"```python\n(.*?)```", DOCS.read_text(), re.S).group(1)
+    assert len(code.strip().splitlines()) <= 11
+    (tmp_path / "socbot_hello.py").write_text(code)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import socbot_hello
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(socbot_hello, name="hello")
+    bot = make_bot(engine, plugins=pm, demo=True)
+    reply = bot.handle("ocg hello Ada", Who("console", "evans"), face="console")
+    assert reply.text == "Hello Ada"
+
+
+def test_every_hook_has_a_docstring_and_a_row_in_the_docs():
+    text = DOCS.read_text()
+    names = [n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), "socbot_spec")]
+    assert len(names) >= 7
+    for name in names:
+        assert getattr(hookspecs, name).__doc__, name
+        assert f"`{name}(" in text, name
