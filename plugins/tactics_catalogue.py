@@ -1,0 +1,437 @@
+"""Menu of tactics: load, validate and search the catalogue of disruption tactics.
+
+The catalogue is data (``tactics.toml`` beside this module, plus any force-local files) so that
+LROs and partners can extend it without code changes. Everything is validated up front and all
+problems are reported together, because a half-loaded menu would silently hide tactics.
+
+This module is deliberately standalone (stdlib only, no ``socbot`` imports) so that it can be
+used by plugins, scripts and tests without starting the bot.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "BUILTIN_PATH",
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "FIELDS",
+    "PHASES",
+    "PILLARS",
+    "CatalogueError",
+    "Tactic",
+    "load_catalogue",
+    "load_entries",
+    "search",
+]
+
+BUILTIN_PATH = Path(__file__).with_name("tactics.toml")
+
+# Order matters: menus list categories in this order (request headings first, then the Ps).
+CATEGORIES: tuple[str, ...] = (
+    "business",
+    "crime",
+    "travel",
+    "vehicles",
+    "behaviour",
+    "lifestyle",
+    "enablers",
+    "prevent-primary",
+    "prevent-secondary",
+    "prevent-tertiary",
+    "protect",
+    "prepare",
+)
+
+CATEGORY_LABELS: dict[str, str] = {
+    "business": "Business",
+    "crime": "Crime (criminality)",
+    "travel": "Travel",
+    "vehicles": "Vehicles",
+    "behaviour": "Behaviour",
+    "lifestyle": "Lifestyle",
+    "enablers": "Enablers and facilitators",
+    "prevent-primary": "Prevent: primary",
+    "prevent-secondary": "Prevent: secondary",
+    "prevent-tertiary": "Prevent: tertiary",
+    "protect": "Protect",
+    "prepare": "Prepare",
+}
+
+PILLARS: tuple[str, ...] = ("pursue", "prevent", "protect", "prepare")
+
+# Clear removes and disrupts the OCG, Hold stops others filling the vacuum, Build grows
+# community resilience (LRO guidance, section G).
+PHASES: tuple[str, ...] = ("clear", "hold", "build")
+
+# Categories that belong to one pillar only; the request categories can serve any pillar.
+_CATEGORY_PILLAR: dict[str, str] = {
+    "prevent-primary": "prevent",
+    "prevent-secondary": "prevent",
+    "prevent-tertiary": "prevent",
+    "protect": "protect",
+    "prepare": "prepare",
+}
+
+_STRING_FIELDS: tuple[str, ...] = (
+    "id",
+    "category",
+    "title",
+    "summary",
+    "power",
+    "lead",
+    "ask",
+    "pillar",
+    "source",
+)
+_LIST_FIELDS: tuple[str, ...] = ("phases", "keywords")
+FIELDS: tuple[str, ...] = (*_STRING_FIELDS, *_LIST_FIELDS)
+_MAY_BE_EMPTY = frozenset({"power"})
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID_MAX = 48
+
+
+@dataclass(frozen=True)
+class Tactic:
+    """One entry on the menu of tactics; immutable so it can be shared and cached safely."""
+
+    id: str
+    category: str
+    title: str
+    summary: str
+    power: str
+    lead: str
+    ask: str
+    pillar: str
+    phases: tuple[str, ...]
+    keywords: tuple[str, ...]
+    source: str
+    origin: str
+
+    @property
+    def category_label(self) -> str:
+        """Human label for the category, for menus and cards."""
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+
+class CatalogueError(ValueError):
+    """Raised when catalogue data is invalid; ``problems`` lists every issue found."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems: list[str] = list(problems)
+        if len(self.problems) == 1:
+            message = self.problems[0]
+        else:
+            lines = "\n".join(f"- {p}" for p in self.problems)
+            message = f"{len(self.problems)} problems in the tactics catalogue:\n{lines}"
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and validation
+# --------------------------------------------------------------------------------------------
+
+
+def _one_of(allowed: Iterable[str]) -> str:
+    return ", ".join(allowed)
+
+
+def _validate_entry(entry: Any, index: int, origin: str, problems: list[str]) -> Tactic | None:
+    """Check one raw entry; append problems and return a Tactic only when it is clean."""
+    if not isinstance(entry, Mapping):
+        problems.append(f"{origin}: entry #{index}: must be a table (got {type(entry).__name__})")
+        return None
+
+    raw_id = entry.get("id")
+    if isinstance(raw_id, str) and raw_id.strip():
+        where = f"{origin}: entry {raw_id!r}"
+    else:
+        where = f"{origin}: entry #{index}"
+    before = len(problems)
+
+    def bad(field: str, expected: str) -> None:
+        problems.append(f"{where}: field {field!r} {expected}")
+
+    for key in sorted(str(k) for k in entry if k not in FIELDS):
+        bad(str(key), f"is not allowed (allowed fields: {_one_of(FIELDS)})")
+
+    values: dict[str, Any] = {}
+    for field in _STRING_FIELDS:
+        if field not in entry:
+            bad(field, "is missing")
+            continue
+        value = entry[field]
+        if not isinstance(value, str):
+            bad(field, f"must be a string (got {type(value).__name__})")
+        elif not value.strip() and field not in _MAY_BE_EMPTY:
+            bad(field, "must not be empty")
+        else:
+            values[field] = value.strip()
+
+    for field in _LIST_FIELDS:
+        if field not in entry:
+            bad(field, "is missing")
+            continue
+        value = entry[field]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad(field, f"must be a list of strings (got {value!r})")
+        elif not value or not all(v.strip() for v in value):
+            bad(field, "must be a non-empty list of non-empty strings")
+        else:
+            values[field] = tuple(v.strip() for v in value)
+
+    tactic_id = values.get("id")
+    if tactic_id is not None and (len(tactic_id) > _ID_MAX or not _ID_RE.match(tactic_id)):
+        bad(
+            "id",
+            f"must be a slug of lowercase letters, digits and single hyphens, at most {_ID_MAX}"
+            f" characters (got {tactic_id!r})",
+        )
+
+    category = values.get("category")
+    if category is not None and category not in CATEGORIES:
+        bad("category", f"must be one of {_one_of(CATEGORIES)} (got {category!r})")
+
+    pillar = values.get("pillar")
+    if pillar is not None and pillar not in PILLARS:
+        bad("pillar", f"must be one of {_one_of(PILLARS)} (got {pillar!r})")
+    elif pillar is not None and category in _CATEGORY_PILLAR:
+        wanted = _CATEGORY_PILLAR[category]
+        if pillar != wanted:
+            bad("pillar", f"must be {wanted!r} for category {category!r} (got {pillar!r})")
+
+    phases = values.get("phases")
+    if phases is not None:
+        wrong = [p for p in phases if p not in PHASES]
+        if wrong:
+            got = ", ".join(map(repr, wrong))
+            bad("phases", f"must only contain {_one_of(PHASES)} (got {got})")
+        elif len(set(phases)) != len(phases):
+            bad("phases", f"must not repeat a phase (got {list(phases)!r})")
+        else:
+            values["phases"] = tuple(p for p in PHASES if p in phases)
+
+    if len(problems) != before:
+        return None
+    return Tactic(origin=origin, **values)
+
+
+def _check_entries(
+    entries: Any, origin: str, seen: dict[str, str], problems: list[str]
+) -> list[Tactic]:
+    """Validate a list of raw entries and refuse ids already defined (``seen``: id -> origin)."""
+    if not isinstance(entries, list):
+        problems.append(f"{origin}: 'tactic' must be an array of tables ([[tactic]])")
+        return []
+    tactics: list[Tactic] = []
+    for index, entry in enumerate(entries, start=1):
+        tactic = _validate_entry(entry, index, origin, problems)
+        if tactic is None:
+            continue
+        if tactic.id in seen:
+            problems.append(
+                f"{origin}: entry {tactic.id!r}: field 'id' must be unique"
+                f" (already defined in {seen[tactic.id]})"
+            )
+            continue
+        seen[tactic.id] = origin
+        tactics.append(tactic)
+    return tactics
+
+
+def _read_file(path: Path, problems: list[str]) -> Any:
+    """Parse one TOML file; return its ``tactic`` list, or None when it cannot be used."""
+    origin = path.name
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        problems.append(f"{origin}: file not found ({path})")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{origin}: not valid TOML: {exc}")
+        return None
+    except OSError as exc:
+        problems.append(f"{origin}: cannot be read: {exc}")
+        return None
+    for key in sorted(k for k in data if k != "tactic"):
+        problems.append(f"{origin}: top-level key {key!r} is not allowed (only [[tactic]] tables)")
+    if "tactic" not in data:
+        problems.append(f"{origin}: has no [[tactic]] entries")
+        return None
+    return data["tactic"]
+
+
+def load_entries(
+    entries: list[dict[str, Any]],
+    origin: str,
+    *,
+    existing: Iterable[Tactic] = (),
+) -> list[Tactic]:
+    """Validate entries a plugin supplies from Python exactly as if they came from a file.
+
+    ``existing`` lets the caller refuse ids that clash with an already loaded catalogue.
+    """
+    problems: list[str] = []
+    seen = {t.id: t.origin for t in existing}
+    tactics = _check_entries(entries, origin, seen, problems)
+    if problems:
+        raise CatalogueError(problems)
+    return tactics
+
+
+def load_catalogue(*paths: Path | str, builtin: bool = True) -> list[Tactic]:
+    """Load the built-in catalogue plus any extra files (e.g. a force's local tactics).
+
+    With no arguments this is just the built-in ``tactics.toml``. Extra paths add to it; the
+    built-in file is never loaded twice. Pass ``builtin=False`` to load only the given files.
+    Every problem in every file is collected and raised together as one CatalogueError.
+    """
+    files: list[Path] = [BUILTIN_PATH] if builtin else []
+    for item in paths:
+        path = Path(item)
+        if not any(_same_file(path, f) for f in files):
+            files.append(path)
+
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    tactics: list[Tactic] = []
+    for path in files:
+        entries = _read_file(path, problems)
+        if entries is not None:
+            tactics.extend(_check_entries(entries, path.name, seen, problems))
+    if problems:
+        raise CatalogueError(problems)
+    return tactics
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+# --------------------------------------------------------------------------------------------
+# Search
+# --------------------------------------------------------------------------------------------
+
+# Field weights: a word in the title or a keyword says more about an entry than one in prose.
+_WEIGHTS: dict[str, float] = {
+    "title": 3.0,
+    "keywords": 3.0,
+    "category": 4.0,
+    "power": 1.5,
+    "summary": 1.0,
+    "lead": 0.5,
+}
+_PHRASE_BONUS = 2.0  # multiplier on the field weight when the whole query appears in order
+_EXACT_KEYWORD_BONUS = 4.0  # the query is exactly one of the entry's keywords or its title
+_PREFIX_FACTOR = 0.4  # partial credit when a query word starts a longer word ("licen")
+
+_STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "i", "in", "is",
+        "it", "of", "on", "or", "our", "the", "their", "them", "to", "use", "using", "what",
+        "which", "with", "who",
+    }
+)  # fmt: skip
+# British spelling wins: the catalogue is written for UK forces.
+_SPELLING = {"license": "licence", "licenses": "licence", "offense": "offence"}
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    """Cheap plural folding so "doors" finds "door" and "loans" finds "loan"."""
+    word = _SPELLING.get(word, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _terms(text: str, *, keep_stopwords: bool = False) -> tuple[str, ...]:
+    words = _WORD_RE.findall(text.lower().replace("'", ""))
+    return tuple(_stem(w) for w in words if keep_stopwords or w not in _STOPWORDS)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Pre-tokenised fields of one tactic: sequences for phrase checks, sets for lookups."""
+
+    sequences: dict[str, tuple[tuple[str, ...], ...]]
+    sets: dict[str, frozenset[str]]
+    exact: frozenset[tuple[str, ...]]
+
+
+@lru_cache(maxsize=4096)
+def _index(tactic: Tactic) -> _Index:
+    texts: dict[str, tuple[str, ...]] = {
+        "title": (tactic.title,),
+        "keywords": tactic.keywords,
+        "category": (tactic.category, tactic.category_label),
+        "power": (tactic.power,),
+        "summary": (tactic.summary,),
+        "lead": (tactic.lead,),
+    }
+    sequences = {f: tuple(_terms(t) for t in ts) for f, ts in texts.items()}
+    sets = {f: frozenset(w for seq in seqs for w in seq) for f, seqs in sequences.items()}
+    exact = frozenset(
+        _terms(t) for t in (tactic.title, *tactic.keywords, tactic.id.replace("-", " "))
+    )
+    return _Index(sequences=sequences, sets=sets, exact=exact)
+
+
+def _contains(seq: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(seq[i : i + n] == phrase for i in range(len(seq) - n + 1))
+
+
+def _score(index: _Index, query: tuple[str, ...]) -> float:
+    score = 0.0
+    matched = 0
+    for word in query:
+        best = 0.0
+        for field, weight in _WEIGHTS.items():
+            words = index.sets[field]
+            if word in words:
+                best += weight
+            elif len(word) >= 4 and any(w.startswith(word) for w in words):
+                best += weight * _PREFIX_FACTOR
+        if best:
+            matched += 1
+            score += best
+    if not matched:
+        return 0.0
+    if len(query) > 1:
+        for field, weight in _WEIGHTS.items():
+            if any(_contains(seq, query) for seq in index.sequences[field]):
+                score += weight * _PHRASE_BONUS * len(query)
+    if query in index.exact:
+        score += _EXACT_KEYWORD_BONUS * len(query)
+    # Entries that match every word beat entries that match one word very well.
+    return score * (matched / len(query)) ** 2
+
+
+def search(tactics: Iterable[Tactic], words: str, limit: int = 10) -> list[tuple[Tactic, float]]:
+    """Rank tactics for a free-text query; best first, ties broken by id for stable output."""
+    query = _terms(words)
+    if not query:
+        query = _terms(words, keep_stopwords=True)
+    if not query or limit <= 0:
+        return []
+    scored = [(t, round(_score(_index(t), query), 4)) for t in tactics]
+    hits = [(t, s) for t, s in scored if s > 0]
+    hits.sort(key=lambda pair: (-pair[1], pair[0].id))
+    return hits[:limit]
