@@ -1,0 +1,533 @@
+"""The Teams face end to end: real HTTP on 127.0.0.1, a local stand-in for the Bot Framework
+connector, the demo force in SQLite. Anonymous mode here; tokens are tested in test_teams_auth.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+from sqlmodel import Session, func, select
+from teams_standin import BOT_ID, StandIn, activity, member, mention, start
+
+from socbot import CommandSpec, Reply, hookimpl, outbox, people
+from socbot.adapters.teams import FACE_KEY, TeamsFace, build_app
+from socbot.bot import Bot, Who
+from socbot.db.models import Action, ActionChange, AuditEvent, Identity, Outbox, Person
+from socbot.outbox import deliver_due
+
+ANONYMOUS = {"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true"}
+OKAFOR = "00000000-0000-4000-8000-00000000000a"
+NGUYEN = "00000000-0000-4000-8000-00000000000b"
+PATEL = "00000000-0000-4000-8000-00000000000d"
+STRANGER = "00000000-0000-4000-8000-00000000000c"
+CHANNEL = "19:4f1c0d9d2b7a4d0c@thread.tacv2"
+
+
+@dataclass
+class Teams:
+    """The running face and what a test needs to talk to it."""
+
+    url: str
+    standin: StandIn
+    http: aiohttp.ClientSession
+    bot: Bot
+    face: TeamsFace
+
+    async def post(self, body: dict, headers: dict | None = None) -> int:
+        async with self.http.post(f"{self.url}/api/messages", json=body, headers=headers) as r:
+            return r.status
+
+    async def say(self, text: str, aad: str = OKAFOR, **kw) -> int:  # type: ignore[no-untyped-def]
+        return await self.post(activity(self.standin.url, aad=aad, text=text, **kw))
+
+    async def press(self, value: dict, aad: str = OKAFOR, **kw) -> int:  # type: ignore[no-untyped-def]
+        return await self.post(activity(self.standin.url, aad=aad, value=value, **kw))
+
+
+def link(bot: Bot, handle: str, aad: str) -> None:
+    with Session(bot.engine) as session:
+        person = session.exec(select(Person).where(Person.handle == handle)).one()
+        people.link(session, person=person, identity=f"teams:{aad}", now=bot.clock.utcnow())
+        session.commit()
+
+
+def audit_rows(bot: Bot) -> list[AuditEvent]:
+    with Session(bot.engine) as session:
+        return list(session.exec(select(AuditEvent).order_by(AuditEvent.id)).all())
+
+
+def identity(bot: Bot, aad: str) -> Identity | None:
+    with Session(bot.engine) as session:
+        return session.exec(select(Identity).where(Identity.external_id == aad)).first()
+
+
+def elements(card: dict) -> list[dict]:
+    """Every element and action of a card, depth first."""
+    found: list[dict] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "type" in node:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    stand_in = StandIn()
+    runner, stand_in.url = await start(stand_in.app())
+    yield stand_in
+    await runner.cleanup()
+
+
+@asynccontextmanager
+async def serve(bot: Bot, standin: StandIn, **options) -> AsyncIterator[Teams]:  # type: ignore[no-untyped-def]
+    app = build_app(bot, env=ANONYMOUS, **options)
+    runner, url = await start(app)
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Teams(url, standin, http, bot, app[FACE_KEY])
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def teams(bot: Bot, standin: StandIn) -> AsyncIterator[Teams]:
+    link(bot, "okafor", OKAFOR)
+    async with serve(bot, standin) as running:
+        yield running
+
+
+# -- messages ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["status smith", "ocg status smith", "/ocg status smith"])
+async def test_status_in_a_personal_chat_is_answered_with_a_card(teams: Teams, text: str) -> None:
+    body = activity(teams.standin.url, aad=OKAFOR, text=text)
+    assert await teams.post(body) == 202
+    [call] = teams.standin.calls  # the reply is there when the 202 returns; no typing flash
+    assert call.path == f"/v3/conversations/a:personal-chat/activities/{body['id']}"
+    card = call.card
+    assert card and card["type"] == "AdaptiveCard" and float(card["version"]) <= 1.5
+    assert "OCG-0001" in card["body"][0]["text"] and "Smith Brothers" in card["body"][0]["text"]
+    assert any(e["type"] == "FactSet" for e in elements(card))
+    assert call.body["summary"].startswith("OCG-0001")
+    stored = identity(teams.bot, OKAFOR)
+    assert stored and stored.conversation, "the personal chat is kept for proactive messages"
+    assert stored.conversation["conversation_reference"]["serviceUrl"] == teams.standin.url
+
+
+async def test_first_message_links_the_person_by_their_teams_email(
+    bot: Bot, standin: StandIn
+) -> None:
+    standin.members[f"29:{OKAFOR}"] = member(
+        f"29:{OKAFOR}", OKAFOR, "Grace.Okafor@demo.police.example", "Grace Okafor"
+    )
+    async with serve(bot, standin) as teams:
+        assert await teams.say("status smith") == 202
+        assert "Smith Brothers" in standin.calls[-1].card_text
+        assert identity(bot, OKAFOR) is not None
+        assert any(r.text == "auto-link teams by email" for r in audit_rows(bot))
+        await teams.say("help")  # linked now: no second roster look-up is needed
+        assert "What you can do" in standin.calls[-1].card_text
+
+
+async def test_an_unlinked_user_is_refused_politely(bot: Bot, standin: StandIn) -> None:
+    standin.members[f"29:{STRANGER}"] = member(f"29:{STRANGER}", STRANGER, "who@elsewhere.example")
+    async with serve(bot, standin) as teams:
+        assert await teams.say("status smith", aad=STRANGER) == 202
+    [call] = standin.calls
+    assert "don't know who you are" in call.card_text
+    assert "Smith" not in call.card_text
+    assert identity(bot, STRANGER) is None
+    last = audit_rows(bot)[-1]
+    assert (last.actor, last.face, last.outcome) == (f"teams:{STRANGER}", "teams", "refused")
+
+
+async def test_a_channel_mention_is_answered_in_the_personal_chat(teams: Teams) -> None:
+    await teams.say("help")  # the personal chat the answer can go to
+    teams.standin.calls.clear()
+    thread = f"{CHANNEL};messageid=1700000000000"
+    status = await teams.say(
+        "<at>socbot</at> status smith",
+        conversation=thread,
+        conversation_type="channel",
+        entities=[mention(BOT_ID, "socbot")],
+    )
+    assert status == 202
+    private, note = teams.standin.calls
+    assert private.conversation == "a:personal-chat" and "Smith Brothers" in private.card_text
+    assert note.conversation == thread and "personal chat" in note.card_text
+    assert "Smith" not in note.card_text
+    audit = audit_rows(teams.bot)[-1]
+    assert (audit.action, audit.channel) == ("status", CHANNEL)
+
+
+async def test_in_a_channel_without_a_personal_chat_nothing_private_is_posted(
+    teams: Teams,
+) -> None:
+    status = await teams.say(
+        "<at>socbot</at> status smith",
+        conversation=CHANNEL,
+        conversation_type="channel",
+        entities=[mention(BOT_ID, "socbot")],
+    )
+    assert status == 202
+    [note] = teams.standin.calls
+    assert note.conversation == CHANNEL and "Open socbot from Apps" in note.card_text
+    assert "Smith" not in note.card_text
+
+
+async def test_mentioned_people_become_their_socbot_identity(teams: Teams) -> None:
+    link(teams.bot, "patel", PATEL)  # Teams sends a 29: id; the roster gives the AAD id
+    teams.standin.members["29:patel-teams-id"] = member("29:patel-teams-id", PATEL, None)
+    text = 'action smith prevent <at>Ravi Patel</at> "Visit the youth club" by friday'
+    assert await teams.say(text, entities=[mention("29:patel-teams-id", "Ravi Patel")]) == 202
+    assert "Visit the youth club" in teams.standin.calls[-1].card_text
+    with Session(teams.bot.engine) as session:
+        made = session.exec(select(Action).order_by(Action.id.desc())).first()  # type: ignore[union-attr]
+        owner = session.get(Person, made.owner_id) if made and made.owner_id else None
+    assert made and made.description == "Visit the youth club"
+    assert owner and owner.handle == "patel"
+
+
+# -- buttons and forms ------------------------------------------------------------------------
+
+
+def open_action(bot: Bot, handle: str = "nguyen") -> Action:
+    with Session(bot.engine) as session:
+        person = session.exec(select(Person).where(Person.handle == handle)).one()
+        found = session.exec(
+            select(Action).where(Action.owner_id == person.id, Action.status == "open")
+        ).first()
+        assert found is not None, "the demo gives nguyen open actions"
+        return found
+
+
+def submit_action(card: dict) -> dict:
+    return next(a for a in card["actions"] if a["data"]["verb"].startswith("submit:"))
+
+
+async def test_done_opens_a_form_and_submitting_it_closes_the_action_in_place(
+    teams: Teams,
+) -> None:
+    link(teams.bot, "nguyen", NGUYEN)
+    action = open_action(teams.bot)
+    press = {"verb": "form:action.done", "payload": {"id": str(action.id)}}
+    assert await teams.press(press, aad=NGUYEN, reply_to="nudge-card") == 202
+    form_call = teams.standin.calls[-1]
+    assert form_call.method == "POST", "a form opens as a new card; the nudge stays"
+    kinds = {e.get("id"): e["type"] for e in elements(form_call.card) if "id" in e}
+    assert kinds == {"in.result": "Input.Text", "in.disrupt": "Input.ChoiceSet"}
+    form_id = f"sent-{len(teams.standin.calls)}"
+
+    submit = submit_action(form_call.card)["data"]
+    answer = {**submit, "in.result": "Cash seizure granted", "in.disrupt": "none"}
+    assert await teams.press(answer, aad=NGUYEN, name="Linh Nguyen", reply_to=form_id) == 202
+    [update] = teams.standin.updates()
+    assert update.path.endswith(f"/activities/{form_id}") and update.activity_id == form_id
+    kinds_after = {e["type"] for e in elements(update.card)}
+    assert not kinds_after & {"Input.Text", "Input.ChoiceSet", "Action.Submit"}
+    assert "Submitted by Linh Nguyen" in update.card_text
+    with Session(teams.bot.engine) as session:
+        closed = session.get(Action, action.id)
+        assert closed and closed.status == "done" and closed.result == "Cash seizure granted"
+
+    calls = len(teams.standin.calls)
+    assert await teams.press(answer, aad=NGUYEN, reply_to=form_id) == 202  # a second click
+    assert len(teams.standin.calls) == calls + 1
+    assert "already submitted" in teams.standin.calls[-1].card_text
+    with Session(teams.bot.engine) as session:
+        changes = session.exec(
+            select(func.count()).where(
+                ActionChange.action_id == action.id, ActionChange.kind == "done"
+            )
+        ).one()
+    assert changes == 1
+
+
+async def test_a_bad_date_comes_back_on_the_form_card(teams: Teams) -> None:
+    assert await teams.press({"verb": "form:action.add", "payload": {"ocg": "OCG-0001"}}) == 202
+    form_id = f"sent-{len(teams.standin.calls)}"
+    submit = submit_action(teams.standin.calls[-1].card)["data"]
+    with Session(teams.bot.engine) as session:
+        before = session.exec(select(func.count()).select_from(Action)).one()
+    answer = {
+        **submit,
+        "in.ocg": "OCG-0001",
+        "in.pillar": "pursue",
+        "in.owner": "@okafor",
+        "in.what": "Visit the lock-up",
+        "in.when": "31/02/2027",
+    }
+    assert await teams.press(answer, reply_to=form_id) == 202
+    [update] = teams.standin.updates()
+    body = update.card["body"]
+    when = next(i for i, e in enumerate(body) if e.get("id") == "in.when")
+    error = body[when + 1]
+    assert error["type"] == "TextBlock" and error["color"] == "attention" and error["text"]
+    assert body[when]["value"] == "31/02/2027", "what was typed is kept for correcting"
+    assert submit_action(update.card), "the form can be sent again once corrected"
+    with Session(teams.bot.engine) as session:
+        assert session.exec(select(func.count()).select_from(Action)).one() == before
+
+    fixed = {**answer, "in.when": "friday"}
+    assert await teams.press(fixed, reply_to=form_id) == 202
+    last = teams.standin.updates()[-1]
+    assert "Visit the lock-up" in last.card_text and "Action.Submit" not in last.card_text
+
+
+async def test_a_snooze_button_replaces_a_single_reminder_so_it_cannot_be_pressed_twice(
+    teams: Teams,
+) -> None:
+    link(teams.bot, "nguyen", NGUYEN)
+    action = open_action(teams.bot)
+    args = f'{action.id} "in 1 week" "snoozed from a reminder"'
+    value = {"verb": "snooze", "payload": {"args": args}, "single": True}
+    assert await teams.press(value, aad=NGUYEN, reply_to="nudge") == 202
+    [update] = teams.standin.updates()
+    assert update.activity_id == "nudge" and "Action.Submit" not in update.card_text
+
+
+async def test_a_button_on_a_card_of_several_answers_anew_and_keeps_the_card(
+    teams: Teams,
+) -> None:
+    link(teams.bot, "nguyen", NGUYEN)
+    action = open_action(teams.bot)
+    args = f'{action.id} "in 1 week" "snoozed from a reminder"'
+    value = {"verb": "snooze", "payload": {"args": args}}  # no "single": other items have buttons
+    assert await teams.press(value, aad=NGUYEN, reply_to="digest") == 202
+    [answer] = teams.standin.calls
+    assert answer.method == "POST", "a new message: the card's other buttons still work"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"nonsense": True}, "couldn't read that button"),
+        ({"verb": "form:no.such.form", "payload": {}}, "no form called"),
+        ({"verb": "submit:no.such.form", "payload": "not a dict"}, "no form called"),
+    ],
+)
+async def test_a_broken_button_gets_a_polite_answer(
+    teams: Teams, value: dict, expected: str
+) -> None:
+    assert await teams.press(value) == 202
+    text = teams.standin.calls[-1].card_text
+    assert expected in text and "Traceback" not in text
+
+
+async def test_a_failure_is_reported_by_incident_id_not_traceback(
+    teams: Teams, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args, **_kw) -> Reply:  # type: ignore[no-untyped-def]
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(teams.bot, "handle", broken)
+    assert await teams.say("status smith") == 202
+    text = teams.standin.calls[-1].card_text
+    assert "incident" in text and "hunter2" not in text and "RuntimeError" not in text
+    assert "hunter2" in caplog.text, "the detail is in the log for the operator"
+
+
+# -- proactive --------------------------------------------------------------------------------
+
+
+async def installed(teams: Teams, aad: str, conversation: str) -> None:
+    """Teams tells the bot it was installed in someone's personal scope."""
+    body = activity(
+        teams.standin.url,
+        aad=aad,
+        kind="conversationUpdate",
+        conversation=conversation,
+        membersAdded=[{"id": BOT_ID}],
+    )
+    assert await teams.post(body) == 202
+
+
+async def test_a_nudge_reaches_the_owner_in_their_personal_chat(teams: Teams) -> None:
+    link(teams.bot, "nguyen", NGUYEN)
+    await installed(teams, NGUYEN, "a:nguyen-chat")
+    assert "help" in teams.standin.calls[-1].card_text  # the welcome
+    queued = await asyncio.to_thread(teams.bot.run_job, "action-nudges")
+    assert any("nguyen" in line for line in queued)
+    counts = await asyncio.to_thread(deliver_due, teams.bot)
+    assert counts["sent"] >= 1
+    calls = await teams.standin.wait_for(
+        lambda calls: any(c.path.endswith("a:nguyen-chat/activities") for c in calls[1:])
+    )
+    nudge = next(c for c in calls[1:] if c.conversation == "a:nguyen-chat")
+    verbs = [e["data"]["verb"] for e in elements(nudge.card) if e["type"] == "Action.Submit"]
+    assert "form:action.done" in verbs and "snooze" in verbs
+    with Session(teams.bot.engine) as session:
+        rows = session.exec(select(Outbox).where(Outbox.face == "teams")).all()
+        assert rows and all(r.status == "sent" for r in rows)
+
+
+def queue(bot: Bot, handle: str, text: str = "Action #1 is overdue") -> int:
+    with Session(bot.engine) as session:
+        person = session.exec(select(Person).where(Person.handle == handle)).one()
+        outbox.enqueue(
+            session,
+            key=f"test:{handle}:{text}",
+            kind="nudge",
+            reply=Reply(title="Overdue action", text=text),
+            now=bot.clock.utcnow(),
+            person_id=person.id,
+        )
+        session.commit()
+        row = session.exec(select(Outbox).where(Outbox.key == f"test:{handle}:{text}")).one()
+        return row.id or 0
+
+
+def row(bot: Bot, row_id: int) -> Outbox:
+    with Session(bot.engine) as session:
+        found = session.get(Outbox, row_id)
+        assert found is not None
+        return found
+
+
+async def test_someone_teams_cannot_reach_is_told_through_their_coordinator(teams: Teams) -> None:
+    link(teams.bot, "evans", "aad-evans")  # linked, but never opened socbot in Teams
+    link(teams.bot, "price", "aad-price")  # Trading Standards' coordinator, who has
+    await installed(teams, "aad-price", "a:price-chat")
+    row_id = queue(teams.bot, "evans")
+    await asyncio.to_thread(deliver_due, teams.bot)
+    [sent] = [c for c in teams.standin.calls if c.conversation == "a:price-chat"][1:]
+    assert "For @evans" in sent.card_text and "Overdue action" in sent.card_text
+    done = row(teams.bot, row_id)
+    assert done.status == "sent" and done.note and "coordinator @price" in done.note
+    assert any("coordinator @price" in (r.detail or "") for r in audit_rows(teams.bot))
+
+
+async def test_a_message_nobody_can_deliver_stays_queued(teams: Teams) -> None:
+    link(teams.bot, "evans", "aad-evans")  # and no coordinator of theirs is reachable
+    row_id = queue(teams.bot, "evans")
+    counts = await asyncio.to_thread(deliver_due, teams.bot)
+    assert counts == {"sent": 0, "failed": 0, "unreachable": 1}
+    waiting = row(teams.bot, row_id)
+    assert waiting.status == "pending" and waiting.attempts == 1 and waiting.last_error
+    assert teams.standin.calls == []
+
+
+async def test_the_server_delivers_the_outbox_on_its_own(bot: Bot, standin: StandIn) -> None:
+    """``socbot serve teams`` runs the scheduler; its delivery sweep sends from its own thread."""
+    link(bot, "okafor", OKAFOR)
+    async with serve(bot, standin, scheduler=True) as teams:
+        face = teams.face
+        await installed(teams, OKAFOR, "a:okafor-chat")
+        row_id = queue(bot, "okafor")
+        face.scheduler.get_job("outbox").modify(next_run_time=datetime.now(UTC))
+        await standin.wait_for(lambda calls: len(calls) == 2)
+        assert "Overdue action" in standin.calls[-1].card_text
+        assert standin.calls[-1].path == "/v3/conversations/a:okafor-chat/activities"
+    assert face.scheduler is None, "stopped with the server, after the sweep in flight ended"
+    assert row(bot, row_id).status == "sent"
+
+
+async def test_a_busy_connector_is_retried_after_its_retry_after(teams: Teams) -> None:
+    await installed(teams, OKAFOR, "a:okafor-chat")
+    row_id = queue(teams.bot, "okafor")
+    teams.standin.fail_next.append(429)
+    counts = await asyncio.to_thread(deliver_due, teams.bot)
+    assert counts["failed"] == 1
+    waiting = row(teams.bot, row_id)
+    assert waiting.status == "pending" and "429" in (waiting.last_error or "")
+    wait = waiting.next_attempt_at.replace(tzinfo=None) - teams.bot.clock.utcnow().replace(
+        tzinfo=None
+    )
+    assert wait.total_seconds() >= 120
+
+
+# -- the rest ---------------------------------------------------------------------------------
+
+
+async def test_charts_are_attached_as_images(teams: Teams) -> None:
+    assert await teams.say("chart smith") == 202
+    call = teams.standin.calls[-1]
+    [image] = [a for a in call.body["attachments"] if a["contentType"] == "image/png"]
+    assert image["contentUrl"].startswith("data:image/png;base64,iVBORw0KGgo")
+    assert "disruptions per month" in call.card_text
+
+
+class Slow:
+    """A command that waits until the connector has seen a typing activity."""
+
+    def __init__(self) -> None:
+        self.typing_seen = threading.Event()
+
+    @hookimpl
+    def register_commands(self, register):  # type: ignore[no-untyped-def]
+        def slow(_ctx, _cmd) -> Reply:  # type: ignore[no-untyped-def]
+            assert self.typing_seen.wait(10), "no typing indicator while the command ran"
+            return Reply(text="finally")
+
+        register(CommandSpec("slow", slow, "Takes its time", permission="help"))
+
+
+async def test_a_slow_command_shows_typing_first(make_bot, engine, standin: StandIn) -> None:  # type: ignore[no-untyped-def]
+    from socbot.plugins import get_plugin_manager
+
+    slow = Slow()
+    pm = get_plugin_manager(load_entrypoints=False, allow="help")
+    pm.register(slow, name="slow")
+    bot = make_bot(engine, plugins=pm, demo=True)
+    link(bot, "okafor", OKAFOR)
+
+    async def watch() -> None:
+        await standin.wait_for(lambda calls: any(c.body.get("type") == "typing" for c in calls))
+        slow.typing_seen.set()
+
+    async with serve(bot, standin, typing_delay_ms=50) as teams:
+        watcher = asyncio.create_task(watch())
+        assert await teams.say("slow") == 202
+        await watcher
+    kinds = [c.body["type"] for c in standin.calls]
+    assert kinds[0] == "typing" and kinds[-1] == "message"
+
+
+async def test_round_trip_on_loopback_is_fast(teams: Teams, capsys: pytest.CaptureFixture) -> None:
+    """POST a message and get the 202, by when the reply card has reached the connector; against
+    the core answering the same command directly, interleaved so machine load hits both alike."""
+    who = Who("teams", OKAFOR)
+    await teams.say("status smith")  # warm up: identity cached, reference stored
+    face, core = [], []
+    for _ in range(200):
+        start_at = time.perf_counter()
+        assert await teams.say("status smith") == 202
+        face.append(time.perf_counter() - start_at)
+        start_at = time.perf_counter()
+        teams.bot.handle("status smith", who, face="teams")
+        core.append(time.perf_counter() - start_at)
+    round_trip, direct = statistics.median(face) * 1000, statistics.median(core) * 1000
+    with capsys.disabled():
+        print(
+            f"\nTeams loopback round trip, status smith, median of 200: {round_trip:.1f} ms "
+            f"(the core alone {direct:.1f} ms)"
+        )
+    assert len(teams.standin.calls) == 201
+    assert round_trip - direct < 25, "the face adds a few ms; much more is a regression"
+
+
+async def test_the_face_delivers_only_while_it_serves(bot: Bot, standin: StandIn) -> None:
+    async with serve(bot, standin) as teams:
+        async with teams.http.get(f"{teams.url}/healthz") as response:
+            assert response.status == 200 and (await response.json())["ok"] is True
+        assert bot.pm.get_plugin("teams-face") is not None
+    assert bot.pm.get_plugin("teams-face") is None, "a stopped face must not claim messages"
