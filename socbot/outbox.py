@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from socbot import audit
 from socbot.db.models import Identity, Outbox, Person
@@ -47,6 +47,7 @@ class Delivery:
     face: str
     error: str | None = None
     retry_after: float | None = None
+    note: str | None = None  # e.g. "sent to coordinator @x: @y has no Teams conversation"
 
 
 def enqueue(
@@ -78,8 +79,47 @@ def enqueue(
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(Outbox).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = session.exec(stmt)  # type: ignore[call-overload]
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: SQLAlchemy adds its own RETURNING on PostgreSQL, which leaves
+    # rowcount at -1 (truthy) even when the conflict inserted nothing.
+    result = session.exec(stmt.returning(Outbox.id))  # type: ignore[call-overload,attr-defined]
+    return result.first() is not None
+
+
+def enqueue_many(
+    session: Session, messages: list[dict[str, Any]], *, now: datetime, chunk: int = 500
+) -> set[str]:
+    """Queue many messages (dicts of ``enqueue``'s keyword arguments) in a few statements, for
+    sweeps that chase thousands of people. Returns the keys this call queued; the rest existed.
+    Pass ``messages`` in a stable order (by recipient, say): two sweeps at once then take their
+    row locks in the same order and cannot deadlock.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rows = [
+        {
+            "key": m["key"],
+            "kind": m["kind"],
+            "person_id": m.get("person_id"),
+            "channel": m.get("channel"),
+            "ocg_id": m.get("ocg_id"),
+            "body": m["reply"].to_dict(),
+            "note": m.get("note"),
+            "created_at": now,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+        }
+        for m in messages
+    ]
+    if not rows:
+        return set()
+    # One cached statement, executed for many rows: SQLAlchemy batches it ("insertmanyvalues").
+    stmt = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.key))
+    queued: set[str] = set()
+    for start in range(0, len(rows), chunk):
+        result = session.connection().execute(stmt, rows[start : start + chunk])
+        queued |= set(result.scalars())
+    return queued
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
@@ -126,6 +166,7 @@ def _deliver_one(bot: Bot, session: Session, row: Outbox) -> str:
     row.attempts += 1
     if result is not None and result.ok:
         row.status, row.sent_at, row.face, row.last_error = "sent", now, result.face, None
+        row.note = result.note or row.note
         outcome = "sent"
     else:
         row.last_error = result.error if result else "no face can reach this recipient"
@@ -140,6 +181,6 @@ def _deliver_one(bot: Bot, session: Session, row: Outbox) -> str:
         action="outbox",
         text_=f"{row.kind} #{row.id} to {person.handle if person else row.channel}",
         outcome="ok" if outcome == "sent" else outcome,
-        detail=row.last_error,
+        detail=row.last_error or (result.note if result else None),
     )
     return outcome
