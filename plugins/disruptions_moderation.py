@@ -27,6 +27,7 @@ from socbot.model import (
     Reply,
     Severity,
 )
+from socbot.parser import record_number
 from socbot.registry import CommandSpec, FormSpec
 
 QUEUES = ("pending", "accepted", "rejected")
@@ -207,7 +208,8 @@ def _decide(ctx: Context, ident: str, status: str, note: str | None) -> Reply:
 
 def _disruption(ctx: Context, ident: str) -> Disruption:
     wanted = ident.strip().lstrip("#")
-    found = ctx.session.get(Disruption, int(wanted)) if wanted.isdigit() else None
+    number = record_number(wanted)
+    found = ctx.session.get(Disruption, number) if number else None
     if found is None:
         raise CommandError(
             f"There is no disruption {ident[:20]!r}. Give its number, e.g. `accept 12`; "

@@ -20,6 +20,7 @@ from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.db.models import Action, Disruption, Nominal, Ocg
 from socbot.model import Button, CommandError, Fact, NotAllowed, Reply, Severity
+from socbot.parser import record_number
 
 _TACTIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -128,7 +129,8 @@ def _nominal(ctx: Context, ocg: Ocg, query: str) -> Nominal:
 
 def _action(ctx: Context, ocg: Ocg, text: str) -> Action:
     wanted = text.strip().lstrip("#")
-    found = ctx.session.get(Action, int(wanted)) if wanted.isdigit() else None
+    number = record_number(wanted)
+    found = ctx.session.get(Action, number) if number else None
     if found is None or found.ocg_id != ocg.id:
         raise CommandError(
             f"{ocg.ref} has no action {text!r}. Give the number of one of its actions "

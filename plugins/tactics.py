@@ -86,7 +86,7 @@ def register_commands(register: Register) -> None:
                 "profile smith",
                 'profile smith add vehicles "private plate, leased Range Rover"',
             ),
-            permission="ocg.read",
+            permission="profile.read",
             writes=True,
         )
     )

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.db.models import Ocg, Person, ProfileFact
-from socbot.model import Command, CommandError, Item, NotAllowed, Reply, Section, Severity
+from socbot.model import Command, CommandError, Item, Reply, Section, Severity
 
 PROFILE_CATEGORIES = ("business", "crime", "travel", "vehicles", "behaviour", "lifestyle",
                       "enablers")  # fmt: skip
@@ -115,12 +115,6 @@ def add_fact(ctx: Context, query: str, rest: list[str]) -> Reply:
 
 def show_profile(ctx: Context, query: str) -> Reply:
     ocg = ctx.ocg(query)
-    if ctx.sanitised:
-        raise NotAllowed(
-            f"The profile of {ctx.ocg_name(ocg)} is police intelligence, so it isn't shown to "
-            "partner agencies. If you know something about the group's business, premises, "
-            "vehicles or lifestyle, please tell its lead officer (LRO)."
-        )
     grouped = _facts(ctx, ocg)
     missing = [c for c in PROFILE_CATEGORIES if c not in grouped]
     title = f"Profile: {ctx.ocg_name(ocg)} ({ocg.ref})"

@@ -1,7 +1,15 @@
 """Need-to-know: who may do what, on which OCGs, and who sees only a sanitised view.
 
-The matrix below is the single source of truth; ``socbot docs permissions`` prints it into
-``docs/permissions.md`` so the docs cannot drift from the code.
+The matrix below is the single source of truth. Plugins only name a permission on each command;
+the core checks it before the handler runs (``Bot.run``) and again on every OCG the handler
+resolves (``Context.ocg``). ``socbot docs permissions`` prints the matrix into
+``docs/permissions.md`` and a test fails when the two differ.
+
+Scopes: ``any`` reaches every OCG; ``own`` reaches the OCGs the person holds a role on, plus, for
+partners, those where they or their agency hold an action, and for coordinators the OCGs of
+their area and those where they or their agency hold an action. A role granted on one OCG only
+ever reaches that OCG, even where the matrix gives the role ``any``: an analyst attached to one
+group is not an analyst for the force.
 """
 
 from __future__ import annotations
@@ -9,44 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
 
-from socbot.db.models import Action, Assignment, Ocg, Person
+from socbot.db.models import ROLES, Action, Assignment, Ocg, Person
 
 ANY, OWN = "any", "own"
+_EVERYONE = dict.fromkeys(ROLES, ANY)
 
-# permission -> role -> scope. "own": OCGs the person holds a role on (for partners: also an
-# action, their own or their agency's; for coordinators: also the OCGs of their area).
+# permission -> role -> scope. A role missing from a row may not use the permission at all.
 MATRIX: dict[str, dict[str, str]] = {
-    "help": {
-        r: ANY
-        for r in (
-            "admin",
-            "sro",
-            "lro",
-            "sio",
-            "plead",
-            "coordinator",
-            "analyst",
-            "moderator",
-            "partner",
-        )
-    },
-    "tactics.read": {
-        r: ANY
-        for r in (
-            "admin",
-            "sro",
-            "lro",
-            "sio",
-            "plead",
-            "coordinator",
-            "analyst",
-            "moderator",
-            "partner",
-        )
-    },
+    "help": dict(_EVERYONE),
+    "tactics.read": dict(_EVERYONE),
     "ocg.read": {
         "admin": ANY,
         "sro": ANY,
@@ -57,6 +39,16 @@ MATRIX: dict[str, dict[str, str]] = {
         "plead": OWN,
         "coordinator": OWN,
         "partner": OWN,
+    },
+    "profile.read": {
+        "admin": ANY,
+        "sro": ANY,
+        "analyst": ANY,
+        "moderator": ANY,
+        "lro": OWN,
+        "sio": OWN,
+        "plead": OWN,
+        "coordinator": OWN,
     },
     "ocg.review": {"sro": ANY, "lro": OWN},
     "ocg.admin": {"admin": ANY, "sro": ANY},
@@ -84,9 +76,25 @@ MATRIX: dict[str, dict[str, str]] = {
     "audit.read": {"admin": ANY, "sro": ANY, "lro": OWN},
     "admin": {"admin": ANY},
 }
-POLICE_ROLES = frozenset(
-    {"admin", "sro", "lro", "sio", "plead", "coordinator", "analyst", "moderator"}
-)
+
+# What each permission lets people do, for the generated docs.
+PERMISSIONS: dict[str, str] = {
+    "help": "see the commands you may run",
+    "tactics.read": "browse and search the menu of tactics",
+    "ocg.read": "see an OCG (partners: the sanitised view) and its lists",
+    "profile.read": "read what is known of an OCG's business, vehicles, lifestyle (police only)",
+    "ocg.review": "record a scheduled or trigger review; change band, tier, MoRiLE, P-mech",
+    "ocg.admin": "create, rename, close or re-assign OCGs; hand over the LRO role",
+    "profile.write": "add what is known of the OCG's business, vehicles, lifestyle...",
+    "action.create": "task an action to a person or an agency",
+    "action.update": "close, snooze or re-assign an action (partners: only their own)",
+    "disruption.record": "log a disruption against an OCG",
+    "disruption.moderate": "accept or reject logged disruptions",
+    "audit.read": "read the audit trail of an OCG (`ocg audit`)",
+    "admin": "enrol people, link identities, grant and revoke roles, mark channels secure",
+}
+
+POLICE_ROLES = frozenset(ROLES) - {"partner"}
 
 
 @dataclass
@@ -101,27 +109,33 @@ class Actor:
     roles: frozenset[str] = frozenset()  # force-wide roles and every role held on some OCG
     ocg_roles: dict[int, set[str]] = field(default_factory=dict)
     pillars: dict[int, set[str]] = field(default_factory=dict)  # P lead pillars per OCG
+    force_roles: frozenset[str] | None = None  # roles held force-wide; None: same as ``roles``
+
+    def __post_init__(self) -> None:
+        if self.force_roles is None:
+            self.force_roles = self.roles
 
     @property
     def partner(self) -> bool:
-        """Partners see sanitised views: no nominals, no intelligence, no other agencies' work."""
-        return "partner" in self.roles and not (self.roles & POLICE_ROLES - {"coordinator"})
+        """Anyone holding the partner role sees sanitised views everywhere, whatever else they
+        hold: a council officer who leads Prevent on one OCG is still not cleared for names."""
+        return "partner" in self.roles
 
     @property
     def is_system(self) -> bool:
-        return self.id is None
+        return self.id is None and "system" in self.roles
 
 
 SYSTEM = Actor(None, "socbot", "socbot", roles=frozenset({"system"}))
 
 
 def load_actor(session: Session, person: Person, now: datetime) -> Actor:
-    """One query for all the roles a person holds at ``now``."""
+    """One query for all the roles a person holds at ``now`` (started, not yet ended)."""
     rows = session.exec(
         select(Assignment).where(
             Assignment.person_id == person.id,
             Assignment.started_at <= now,
-            or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+            or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
         )
     ).all()
     ocg_roles: dict[int, set[str]] = {}
@@ -140,38 +154,59 @@ def load_actor(session: Session, person: Person, now: datetime) -> Actor:
         roles=frozenset(r.role for r in rows),
         ocg_roles=ocg_roles,
         pillars=pillars,
+        force_roles=frozenset(r.role for r in rows if r.ocg_id is None),
     )
 
 
 def scope(actor: Actor, permission: str) -> str | None:
-    """The widest scope any of the actor's roles gives for ``permission``."""
+    """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
     if actor.is_system:
         return ANY
     grants = MATRIX.get(permission, {})
-    scopes = {grants[r] for r in actor.roles if r in grants}
-    return ANY if ANY in scopes else (OWN if scopes else None)
+    if any(grants.get(r) == ANY for r in actor.force_roles or ()):
+        return ANY
+    return OWN if any(r in grants for r in actor.roles) else None
 
 
 def may_run(actor: Actor, permission: str) -> bool:
+    """Whether the actor may run a command needing ``permission`` on at least some OCG."""
     return scope(actor, permission) is not None
 
 
+def _reach_roles(actor: Actor, grants: dict[str, str]) -> set[str]:
+    """Force-wide roles that give ``own`` reach through areas and actions."""
+    return {r for r in actor.force_roles or () if grants.get(r) == OWN}
+
+
 def owns(session: Session, actor: Actor, ocg: Ocg, permission: str) -> bool:
-    """Whether ``ocg`` is one of the actor's own for ``permission`` (roles giving "own")."""
+    """Whether ``ocg`` is one of the actor's own for ``permission``."""
     grants = MATRIX.get(permission, {})
-    own_roles = {r for r in actor.roles if grants.get(r) == OWN}
-    if own_roles & actor.ocg_roles.get(ocg.id or 0, set()):
+    if set(grants) & actor.ocg_roles.get(ocg.id or 0, set()):
         return True
-    if "coordinator" in own_roles and actor.area and ocg.area == actor.area:
+    reach = _reach_roles(actor, grants)
+    if "coordinator" in reach and actor.area and ocg.area == actor.area:
         return True
-    if "partner" in own_roles or "coordinator" in own_roles:
+    if reach & {"partner", "coordinator"}:
         return _has_action_on(session, actor, ocg)
     return False
 
 
+def _mine(actor: Actor):  # type: ignore[no-untyped-def]
+    """Actions held by the actor or assigned to their agency; for partners, also those held by
+    a colleague of the same agency (the agency is the partner). Police colleagues do not count:
+    everyone in the force shares the agency "Police"."""
+    agency = func.lower(actor.agency)
+    mine = [col(Action.owner_id) == actor.id, func.lower(Action.owner_agency) == agency]
+    if sanitised(actor):
+        colleagues = select(Person.id).where(func.lower(Person.agency) == agency)
+        mine.append(col(Action.owner_id).in_(colleagues))
+    return or_(*mine)
+
+
 def _has_action_on(session: Session, actor: Actor, ocg: Ocg) -> bool:
-    mine = or_(Action.owner_id == actor.id, Action.owner_agency == actor.agency)
-    found = session.exec(select(Action.id).where(Action.ocg_id == ocg.id, mine).limit(1)).first()
+    found = session.exec(
+        select(Action.id).where(Action.ocg_id == ocg.id, _mine(actor)).limit(1)
+    ).first()
     return found is not None
 
 
@@ -184,40 +219,57 @@ def can(session: Session, actor: Actor, permission: str, ocg: Ocg) -> bool:
 
 
 def sanitised(actor: Actor) -> bool:
+    """Replies for this actor must hold no nominal, intelligence or other agency's detail."""
     return actor.partner
 
 
-def visible_ocg_ids(session: Session, actor: Actor) -> set[int] | None:
-    """OCG ids the actor may read, or ``None`` for all (used to filter lists cheaply)."""
-    reach = scope(actor, "ocg.read")
+def sees_action(session: Session, actor: Actor, action: Action) -> bool:
+    """Whether the actor may see this action in detail (on an OCG they can already see).
+
+    Police see every action; a partner sees only their own, their agency's and their agency
+    colleagues', and counts of the rest.
+    """
+    if not sanitised(actor) or action.owner_id == actor.id:
+        return True
+    agency = actor.agency.lower()
+    if (action.owner_agency or "").lower() == agency:
+        return True
+    owner = session.get(Person, action.owner_id) if action.owner_id else None
+    return owner is not None and owner.agency.lower() == agency
+
+
+def may_update_action(session: Session, actor: Actor, action: Action, ocg: Ocg) -> bool:
+    """``action.update`` on the OCG, and for partners only on an action that is theirs."""
+    return can(session, actor, "action.update", ocg) and sees_action(session, actor, action)
+
+
+def visible_ocg_ids(
+    session: Session, actor: Actor, permission: str = "ocg.read"
+) -> set[int] | None:
+    """OCG ids the actor may use with ``permission``, or ``None`` for all (to filter lists).
+
+    Agrees with ``can`` for every OCG; a test holds the two together.
+    """
+    reach = scope(actor, permission)
     if reach == ANY:
         return None
     if reach is None:
         return set()
-    ids = set(actor.ocg_roles)
-    if "coordinator" in actor.roles and actor.area:
+    grants = MATRIX.get(permission, {})
+    ids = {ocg_id for ocg_id, roles in actor.ocg_roles.items() if roles & set(grants)}
+    via = _reach_roles(actor, grants)
+    if "coordinator" in via and actor.area:
         ids |= set(session.exec(select(Ocg.id).where(Ocg.area == actor.area)).all())  # type: ignore[arg-type]
-    if actor.roles & {"partner", "coordinator"}:
-        mine = or_(Action.owner_id == actor.id, Action.owner_agency == actor.agency)
-        ids |= set(session.exec(select(Action.ocg_id).where(mine).distinct()).all())
+    if via & {"partner", "coordinator"}:
+        ids |= set(session.exec(select(Action.ocg_id).where(_mine(actor)).distinct()).all())
     return ids
 
 
 def permission_table() -> str:
     """The matrix as a Markdown table, for ``docs/permissions.md``."""
-    roles = [
-        "admin",
-        "sro",
-        "lro",
-        "sio",
-        "plead",
-        "coordinator",
-        "analyst",
-        "moderator",
-        "partner",
-    ]
-    lines = ["| permission | " + " | ".join(roles) + " |", "|---" * (len(roles) + 1) + "|"]
+    head = "| permission | " + " | ".join(ROLES) + " | lets you |"
+    lines = [head, "|---" * (len(ROLES) + 2) + "|"]
     for perm, grants in MATRIX.items():
-        cells = [grants.get(r, "-") for r in roles]
-        lines.append(f"| {perm} | " + " | ".join(cells) + " |")
+        cells = [grants.get(r, "-") for r in ROLES]
+        lines.append(f"| `{perm}` | " + " | ".join(cells) + f" | {PERMISSIONS.get(perm, '')} |")
     return "\n".join(lines)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from socbot import audit, people
+from socbot.clock import LONDON, to_db
+from socbot.dates import parse_day
 from socbot.db.models import Person
 from socbot.lookup import candidates
 from socbot.model import CommandError
@@ -37,6 +40,9 @@ def configure(sub: argparse._SubParsersAction, func: Callable[..., int]) -> None
         s.add_argument("role")
         s.add_argument("--ocg")
         s.add_argument("--pillar")
+        if name == "grant":
+            s.add_argument("--start", metavar="DATE", help="from that day (default now)")
+            s.add_argument("--until", metavar="DATE", help="to the end of that day")
     user.set_defaults(func=func)
 
 
@@ -55,6 +61,13 @@ def run(bot: Bot, args: argparse.Namespace) -> int:
         session.commit()
     print(message)
     return 0
+
+
+def _day(text: str | None, after: int) -> datetime | None:
+    """A London day's first moment (``after=0``) or the next day's (``after=1``: end of day)."""
+    if not text:
+        return None
+    return to_db(datetime.combine(parse_day(text) + timedelta(days=after), time(), LONDON))
 
 
 def _person(session: Session, handle: str) -> Person:
@@ -91,7 +104,12 @@ def _do(session: Session, args: argparse.Namespace, now) -> str:  # type: ignore
             raise CommandError(f"{args.ocg!r} doesn't name exactly one OCG.")
         ocg = found[0]
     if args.action == "grant":
-        people.grant(session, person=person, role=args.role, ocg=ocg, pillar=args.pillar, now=now)
-        return f"granted {args.role} to @{person.handle}" + (f" on {ocg.ref}" if ocg else "")
+        start, until = _day(args.start, 0), _day(args.until, 1)
+        people.grant(session, person=person, role=args.role, ocg=ocg, pillar=args.pillar, now=now,
+                     start=start, until=until)
+        where = f" on {ocg.ref}" if ocg else ""
+        period = f" from {args.start}" if start else ""
+        period += f" until {args.until}" if until else ""
+        return f"granted {args.role} to @{person.handle}{where}{period}"
     people.revoke(session, person=person, role=args.role, ocg=ocg, pillar=args.pillar, now=now)
     return f"revoked {args.role} from @{person.handle}" + (f" on {ocg.ref}" if ocg else "")

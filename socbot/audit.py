@@ -1,34 +1,35 @@
 """The audit trail: append-only, hash-chained, secrets stripped. Evidence in court.
 
 Each row's hash covers its fields and its predecessor's hash, so editing or deleting a row breaks
-the chain from that row on; ``socbot audit verify`` names the first broken row.
+the chain from that row on; ``socbot audit verify`` names the first broken row. Deleting rows at
+the end leaves a shorter chain that is still whole: only a copy of the last row's id and hash kept
+elsewhere (``verify --anchor ID:HASH``) shows that. See docs/security.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlmodel import Session, select
 
 from socbot.db.models import AuditEvent
+from socbot.redact import scrub
 
 GENESIS = "0" * 64
-_SECRETS = re.compile(
-    r"(xox[abposr]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9._-]+"
-    r"|(?:password|passwd|secret|token|client_secret|api_key)\s*[=:]\s*\S+"
-    r"|postgres(?:ql)?(?:\+\w+)?://[^:\s/]+:[^@\s]+@)",
-    re.I,
-)
+TEXT_LIMIT = 2000
+_LOCK_ID = 4242  # pg_advisory_xact_lock key for audit appenders
+
+__all__ = ["GENESIS", "Head", "append", "head", "rows", "scrub", "verify"]
 
 
-def scrub(value: str) -> str:
-    """Strip anything that looks like a token, secret or password from free text."""
-    return _SECRETS.sub("[redacted]", value)
+def _clean(value: str) -> str:
+    """Secrets out, then cut to size (cut generously first: scrubbing 100 kB is wasted work)."""
+    return scrub(value[: TEXT_LIMIT * 2])[:TEXT_LIMIT]
 
 
 def _digest(prev: str, row: AuditEvent) -> str:
@@ -66,22 +67,24 @@ def append(
     ocg_ref: str | None = None,
     detail: str | None = None,
 ) -> AuditEvent:
-    """Add one row at the chain's end, inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appenders across replicas until commit, so the chain never forks.
-        session.exec(text("SELECT pg_advisory_xact_lock(4242)"))  # type: ignore[call-overload]
+    """Add one row at the chain's end, inside the caller's transaction.
+
+    The last hash is read under a lock held until commit, so two processes appending at once
+    queue up instead of both chaining onto the same row (a fork would look like tampering).
+    """
+    _lock(session)
     prev = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
     row = AuditEvent(
-        at=at,
+        at=at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
         actor_id=actor_id,
-        actor=actor[:200],
-        face=face,
-        channel=channel,
+        actor=_clean(actor)[:200],
+        face=face[:40],
+        channel=channel[:200] if channel else None,
         action=action[:100],
-        text=scrub(text_)[:2000],
+        text=_clean(text_),
         ocg_ref=ocg_ref,
         outcome=outcome,
-        detail=scrub(detail)[:2000] if detail else None,
+        detail=_clean(detail) if detail else None,
         prev_hash=prev or GENESIS,
         hash="",
     )
@@ -91,16 +94,71 @@ def append(
     return row
 
 
-def rows(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+def _lock(session: Session) -> None:
+    """Hold the appenders' lock until the caller's transaction ends."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(text(f"SELECT pg_advisory_xact_lock({_LOCK_ID})"))  # type: ignore[call-overload]
+    else:
+        # SQLite: a write that changes nothing still takes the database's write lock, which is
+        # then held to commit; the read of the last hash below sees every committed row.
+        session.exec(update(AuditEvent).where(AuditEvent.id == -1).values(outcome="-"))  # type: ignore[call-overload,arg-type]
+
+
+def rows(
+    session: Session, batch: int = 5000, since: datetime | None = None
+) -> Iterator[AuditEvent]:
+    """Every row in chain order (``since``: only rows at or after that instant), in batches."""
     last = 0
     while True:
-        chunk = session.exec(
-            select(AuditEvent).where(AuditEvent.id > last).order_by(AuditEvent.id).limit(batch)  # type: ignore[operator,arg-type]
-        ).all()
+        query = select(AuditEvent).where(AuditEvent.id > last)  # type: ignore[operator]
+        if since is not None:
+            query = query.where(AuditEvent.at >= since)
+        chunk = session.exec(query.order_by(AuditEvent.id).limit(batch)).all()  # type: ignore[arg-type]
         if not chunk:
             return
         yield from chunk
         last = chunk[-1].id or last
+
+
+@dataclass(frozen=True)
+class Head:
+    """The chain's last row: keep ``id:hash`` outside the database to detect tail deletion."""
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, value: str) -> Head:
+        ident, _, digest = value.strip().partition(":")
+        if not ident.isdigit() or len(digest) != 64:
+            raise ValueError(f"{value!r} is not an anchor: expected ID:HASH as verify prints it")
+        return cls(int(ident), digest.lower())
+
+
+def head(session: Session) -> Head | None:
+    """The last row's id and hash, or ``None`` for an empty trail."""
+    row = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    return Head(row.id or 0, row.hash) if row else None
+
+
+def check_anchor(session: Session, anchor: Head) -> str | None:
+    """None when the anchored row is still there unchanged; else what went wrong.
+
+    Run after ``verify``: an intact chain that still holds the anchored row was not cut short
+    before that row.
+    """
+    row = session.get(AuditEvent, anchor.id)
+    if row is None:
+        return (
+            f"row {anchor.id}, recorded as the chain's end, is gone: rows were deleted from "
+            "the end of the trail"
+        )
+    if row.hash != anchor.hash:
+        return f"row {anchor.id} no longer has the hash recorded for it: the trail was rewritten"
+    return None
 
 
 def verify(session: Session) -> tuple[int, str | None]:

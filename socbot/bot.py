@@ -20,7 +20,7 @@ import pluggy
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot import access, audit
+from socbot import access, audit, redact
 from socbot.access import SYSTEM
 from socbot.clock import Clock
 from socbot.config import Settings
@@ -32,6 +32,9 @@ from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
 
 log = logging.getLogger("socbot")
+RATE_LIMITED = (
+    "You're sending commands faster than I can take them. Please wait a minute and try again."
+)
 UNKNOWN_USER = (
     "Sorry, I don't know who you are yet. Ask your SOC coordinator to enrol you in socbot; "
     "until then I can't show or record anything for you."
@@ -77,6 +80,11 @@ class Bot:
         self._verbs: dict[str, CommandSpec] = {}
         for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
+            if spec.permission not in access.MATRIX:
+                raise PluginError(
+                    f"command {spec.name!r} of plugin {plugin} needs permission "
+                    f"{spec.permission!r}, which socbot.access.MATRIX does not define"
+                )
             for verb in (spec.name, *spec.aliases):
                 if verb in self._verbs:
                     raise PluginError(
@@ -88,11 +96,15 @@ class Bot:
         self.forms: dict[str, FormSpec] = {
             f.name: f for _, f in _collect(self.pm, "register_forms", FormSpec)
         }
+        for form in self.forms.values():
+            if form.permission not in access.MATRIX:
+                raise PluginError(f"form {form.name!r}: unknown permission {form.permission!r}")
         self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
         self._hits: dict[str, deque[float]] = defaultdict(deque)
+        self.pm.hook.startup(bot=self)
 
     # -- entry points for faces ---------------------------------------------------------------
 
@@ -191,6 +203,7 @@ class Bot:
         command = replace(command, verb=spec.name)
 
         def guarded(ctx: Context, cmd: Command) -> Reply:
+            ctx.permission = spec.permission  # ctx.ocg() checks it on every OCG resolved
             if not access.may_run(ctx.actor, spec.permission):
                 raise NotAllowed(
                     f"`{spec.name}` isn't available to you. `help` lists what you can do; ask "
@@ -297,6 +310,11 @@ class Bot:
         *,
         audit_it: bool = True,
     ) -> Reply:
+        if self._rate_limited(f"{who.platform}:{who.id}"):
+            self._audit_only(
+                who, face, channel, command.verb, command.text, "refused", "rate limit"
+            )
+            return Reply.fail(RATE_LIMITED)
         with Session(self.engine, expire_on_commit=False) as session:
             person = self.identify(session, who)
             now = self.clock.utcnow()
@@ -306,15 +324,11 @@ class Bot:
                     who, face, channel, command.verb, command.text, "refused", "unknown user"
                 )
                 return Reply.fail(UNKNOWN_USER)
-            if self._rate_limited(f"{who.platform}:{who.id}"):
-                return Reply.fail(
-                    "You're sending commands faster than I can take them. "
-                    "Please wait a minute and try again."
-                )
             actor = access.load_actor(session, person, now)
             ctx = Context(self, session, actor, face, self.clock, channel)
             try:
-                reply = handler(ctx, command)
+                reply = redact.scrub_reply(handler(ctx, command))
+                reply.sanitised = reply.sanitised or ctx.sanitised
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -325,7 +339,7 @@ class Bot:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
-                reply = Reply.fail(exc.message, exc.hint, exc.field)
+                reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)
@@ -340,7 +354,7 @@ class Bot:
             return reply
 
     def _share(self, ctx: Context, reply: Reply) -> None:
-        if ctx.sanitised:
+        if ctx.sanitised or reply.sanitised:
             reply.context = "Not shared: partner views stay private to you."
             return
         secure = ctx.session.exec(

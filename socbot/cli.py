@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from socbot.config import Settings
 
@@ -116,13 +117,29 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from socbot import audit
 
     bot = _bot(args)
+    try:
+        anchor = audit.Head.parse(args.anchor) if args.anchor else None
+    except ValueError as exc:
+        print(f"--anchor: {exc}", file=sys.stderr)
+        return 2
     with Session(bot.engine) as session:
         count, problem = audit.verify(session)
+        if problem is None and anchor is not None:
+            problem = audit.check_anchor(session, anchor)
+        head = audit.head(session)
     if problem:
         print(f"audit trail BROKEN after {count} good rows: {problem}")
         return 1
     print(f"audit trail intact: {count} rows verified")
+    if head:  # kept outside the database, it shows later whether rows were cut from the end
+        print(f"last row (record it elsewhere; check later with --anchor): {head}")
     return 0
+
+
+def cmd_manifest_teams(args: argparse.Namespace) -> int:
+    from socbot.adapters.teams_manifest import run
+
+    return run(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -171,6 +188,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("audit", help="audit trail")
     s.add_argument("action", choices=["verify"])
+    s.add_argument("--anchor", metavar="ID:HASH", help="a last row printed by an earlier verify")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("serve", help="run the Slack or Teams face")
@@ -179,24 +197,59 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int)
     s.add_argument("--socket", action="store_true", help="Slack Socket Mode")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("manifest", help="build a chat platform's app package")
+    faces = s.add_subparsers(dest="face", required=True, metavar="FACE")
+    t = faces.add_parser("teams", help="the Teams app zip to upload")
+    t.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
+    t.add_argument("--out", type=Path, default=Path("socbot-teams.zip"))
+    t.add_argument("--domain", help="the public host name socbot is served on")
+    t.set_defaults(func=cmd_manifest_teams)
     return p
 
 
 def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     """Plugin sub-commands are added only when the first word is not a core one (fast start)."""
-    core = {"chat", "say", "demo", "db", "user", "jobs", "outbox", "audit", "serve"}
+    core = {"chat", "say", "demo", "db", "user", "jobs", "outbox", "audit", "serve", "manifest"}
     if argv and argv[0] in core:
         return
-    from socbot.registry import CliCommand
-
     from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
+    from socbot.registry import CliCommand
 
     sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-    for _, cli in _collect(get_plugin_manager(), "register_cli", CliCommand):
+    for cli in _merge([c for _, c in _collect(get_plugin_manager(), "register_cli", CliCommand)]):
         s = sub.add_parser(cli.name, help=cli.help)
         cli.configure(s)
         s.set_defaults(func=lambda a, cli=cli: cli.run(_bot(a), a))
+
+
+def _merge(commands: list) -> list:  # type: ignore[type-arg]
+    """Plugins may each add children to one group (``socbot export disruptions``, ``socbot
+    export audit``): commands sharing a name and all having ``subcommands`` become one."""
+    from socbot.registry import CliCommand
+
+    by_name: dict[str, list[CliCommand]] = {}
+    for cli in commands:
+        by_name.setdefault(cli.name, []).append(cli)
+    merged = []
+    for name, group in by_name.items():
+        if len(group) == 1 or not all(c.subcommands for c in group):
+            merged.append(group[-1])
+            continue
+        children = {k: v for c in group for k, v in c.subcommands.items()}
+        dest = f"{name}_what"
+
+        def configure(p: argparse.ArgumentParser, children=children, dest=dest) -> None:  # type: ignore[no-untyped-def]
+            sub = p.add_subparsers(dest=dest, required=True, metavar="WHAT")
+            for child_name, child in children.items():
+                child.configure(sub.add_parser(child_name, help=child.help))
+
+        def run(bot, a, children=children, dest=dest):  # type: ignore[no-untyped-def]
+            return children[getattr(a, dest)].run(bot, a)
+
+        merged.append(CliCommand(name, group[0].help, configure, run, subcommands=children))
+    return merged
 
 
 def main(argv: Sequence[str] | None = None) -> int:

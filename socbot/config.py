@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     now: str | None = None  # fixes the clock: 2027-03-03T09:00 (London unless zoned)
     load_plugins: str | None = None  # comma-separated allow-list of plugin names
+    tactics_files: str | None = None  # comma-separated TOML files of local tactics
 
     work_start: time = time(8, 0)
     work_end: time = time(18, 0)

@@ -28,6 +28,7 @@ class Context:
     clock: Clock
     channel: str | None = None
     ocg_ref: str | None = None  # the OCG the command touched, for the audit trail
+    permission: str | None = None  # the running command's permission (set by the core)
 
     @property
     def settings(self) -> Settings:
@@ -49,8 +50,13 @@ class Context:
         """True for partners: replies must carry no nominal, intelligence or other agency detail."""
         return access.sanitised(self.actor)
 
-    def ocg(self, query: str, permission: str = "ocg.read") -> Ocg:
-        """Resolve what the user typed to an OCG they may use, or raise a polite error."""
+    def ocg(self, query: str, permission: str | None = None) -> Ocg:
+        """Resolve what the user typed to an OCG they may use, or raise a polite error.
+
+        Checked against ``permission``, by default the running command's own, so a command
+        declared ``action.create`` cannot reach an OCG its actor may only read.
+        """
+        permission = permission or self.permission or "ocg.read"
         found = lookup.find_ocg(self.session, self.actor, query, permission)
         self.ocg_ref = found.ref
         return found

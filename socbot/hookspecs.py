@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from socbot.bot import Bot
     from socbot.context import Context
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import Register
@@ -55,6 +56,15 @@ def register_tactics(register: Register) -> None:
 
     ``entries_or_path`` is a list of dicts or the path of a TOML file; both are validated like
     the built-in catalogue.
+    """
+
+
+@hookspec
+def startup(bot: Bot) -> None:
+    """Called once when a ``Bot`` is built, after every plugin's commands are registered.
+
+    Load and check a plugin's own data here (e.g. local tactics files) and raise
+    ``PluginError`` so that a mistake stops the bot at start rather than on first use.
     """
 
 

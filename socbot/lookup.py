@@ -1,13 +1,16 @@
 """Finding an OCG from what people type: ``OCG-0042``, ``0042``, ``42``, a name, an alias or a
-unique prefix. An OCG the actor may not see is answered exactly like one that does not exist.
+unique prefix. An OCG the actor may not see is answered exactly like one that does not exist,
+and the search runs only over OCGs the actor may see, so neither the reply nor a list of
+candidates betrays that one exists. Partners find OCGs by reference or partner-safe name only:
+matching on the intelligence name or an alias would confirm what the group is called.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, func, or_
+from sqlmodel import Session, col, select
 
 from socbot import access
 from socbot.access import Actor
@@ -26,44 +29,67 @@ def key(text: str) -> str:
 
 
 def not_found(query: str) -> CommandError:
+    """The one reply for "no such OCG" and "not yours to see": nothing in it depends on which."""
+    shown = " ".join(query.split())[:60]
     return CommandError(
-        f"I can't find an OCG matching {query!r} among those you can see. "
+        f"I can't find an OCG matching {shown!r} among those you can see. "
         "Check the spelling or the reference (OCG-0042), or run `ocg list`.",
         field="ocg",
     )
 
 
-def candidates(session: Session, query: str, limit: int = 20) -> list[Ocg]:
-    """Best matches first: reference, exact name or alias, then prefix, then a word inside."""
+def candidates(
+    session: Session,
+    query: str,
+    limit: int = 20,
+    *,
+    visible: set[int] | None = None,
+    sanitised: bool = False,
+) -> list[Ocg]:
+    """Best matches first: reference, exact name or alias, then prefix, then a word inside.
+
+    ``visible`` (ids, ``None`` for all) bounds the search before the limit applies, so OCGs the
+    caller may not see never crowd out one they may. ``sanitised`` matches the partner-safe
+    name instead of the intelligence name and aliases.
+    """
     q = key(query)
-    if not q:
+    if not q or (visible is not None and not visible):
         return []
+
+    def seen(stmt):  # type: ignore[no-untyped-def]
+        return stmt if visible is None else stmt.where(Ocg.id.in_(visible))  # type: ignore[union-attr]
+
     ref = _REF.match(q)
     if ref:
-        found = session.exec(select(Ocg).where(Ocg.ref == ref_for(int(ref.group(1))))).first()
+        found = session.exec(seen(select(Ocg).where(Ocg.ref == ref_for(int(ref.group(1)))))).first()
         if found:
             return [found]
-    alias_ids = select(OcgAlias.ocg_id).where(OcgAlias.alias_key == q)
-    exact = session.exec(
-        select(Ocg).where(or_(Ocg.name_key == q, Ocg.id.in_(alias_ids)))  # type: ignore[union-attr]
-    ).all()
+    safe_name = func.lower(Ocg.partner_name)
+    name_is: ColumnElement[bool]
+    if sanitised:
+        name_is, name_like = safe_name == q, safe_name.like
+    else:
+        alias_ids = select(OcgAlias.ocg_id).where(OcgAlias.alias_key == q)
+        name_is = or_(col(Ocg.name_key) == q, col(Ocg.id).in_(alias_ids))
+        name_like = col(Ocg.name_key).like
+    exact = session.exec(seen(select(Ocg).where(name_is)).order_by(Ocg.ref).limit(limit)).all()
     if exact:
         return list(exact)
     pattern = q.replace("\\", "").replace("%", "").replace("_", "") + "%"
-    alias_prefix = select(OcgAlias.ocg_id).where(OcgAlias.alias_key.like(pattern))  # type: ignore[attr-defined]
+    if not pattern.strip("%"):
+        return []
+    starts: ColumnElement[bool] = name_like(pattern)
+    if not sanitised:
+        alias_prefix = select(OcgAlias.ocg_id).where(col(OcgAlias.alias_key).like(pattern))
+        starts = or_(starts, col(Ocg.id).in_(alias_prefix))
     prefix = session.exec(
-        select(Ocg)
-        .where(or_(Ocg.name_key.like(pattern), Ocg.id.in_(alias_prefix)))  # type: ignore[attr-defined,union-attr]
-        .order_by(Ocg.band, Ocg.ref)
-        .limit(limit)
+        seen(select(Ocg).where(starts)).order_by(Ocg.band, Ocg.ref).limit(limit)
     ).all()
     if prefix:
         return list(prefix)
+    word = (safe_name if sanitised else func.lower(Ocg.name)).like("% " + pattern)
     inside = session.exec(
-        select(Ocg)
-        .where(func.lower(Ocg.name).like("% " + pattern))
-        .order_by(Ocg.band, Ocg.ref)
-        .limit(limit)
+        seen(select(Ocg).where(word)).order_by(Ocg.band, Ocg.ref).limit(limit)
     ).all()
     return list(inside)
 
@@ -76,8 +102,15 @@ def display_name(ocg: Ocg, actor: Actor) -> str:
 
 
 def find_ocg(session: Session, actor: Actor, query: str, permission: str = "ocg.read") -> Ocg:
-    """The one OCG ``query`` names that ``actor`` may use with ``permission``, or a polite error."""
-    found = [o for o in candidates(session, query) if access.can(session, actor, "ocg.read", o)]
+    """The one OCG ``query`` names that ``actor`` may use with ``permission``, or a polite error.
+
+    Not visible and not existing give the same reply; visible but lacking ``permission`` says so
+    (the actor already knows the OCG exists).
+    """
+    visible = access.visible_ocg_ids(session, actor)
+    found = candidates(session, query, visible=visible, sanitised=access.sanitised(actor))
+    # Belt and braces: the id filter above and ``can`` are two routes to the same answer.
+    found = [o for o in found if access.can(session, actor, "ocg.read", o)]
     if not found:
         raise not_found(query)
     if len(found) > 1:

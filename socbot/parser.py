@@ -84,3 +84,12 @@ def parse(text: str) -> Command:
         text=text,
         share=share,
     )
+
+
+def record_number(text: str) -> int | None:
+    """``12`` or ``#12`` as a row id; None for anything else, including ids too big to exist
+    (a 40-digit "id" must be a polite not-found, not a database overflow)."""
+    wanted = text.strip().lstrip("#")
+    if wanted.isdigit() and wanted.isascii() and len(wanted) < 10:
+        return int(wanted)
+    return None

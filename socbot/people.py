@@ -104,11 +104,16 @@ def grant(
     pillar: str | None = None,
     until: datetime | None = None,
     by_id: int | None = None,
+    start: datetime | None = None,
 ) -> Assignment:
-    """Give ``person`` a role (force-wide, or on ``ocg``); a no-op if they already hold it."""
+    """Give ``person`` a role (force-wide, or on ``ocg``) from ``start`` (default now) until
+    ``until`` (default open-ended); if they already hold it, only its end moves."""
     role = check_role(role)
     if pillar is not None and pillar not in PILLARS:
         raise CommandError(f"{pillar!r} isn't a pillar: {', '.join(PILLARS)}.", field="pillar")
+    start = start or now
+    if until is not None and until <= start:
+        raise CommandError("A role must end after it starts.", field="until")
     existing = current(session, person, role, ocg, pillar, now)
     if existing:
         if until:
@@ -120,7 +125,7 @@ def grant(
         role=role,
         ocg_id=ocg.id if ocg else None,
         pillar=pillar,
-        started_at=now,
+        started_at=start,
         ended_at=until,
         granted_by_id=by_id,
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 00:18:08.011720
+Create Date: 2026-11-22 00:55:11.961491
 """
 
 import sqlalchemy as sa
@@ -67,7 +67,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_ocg_next_review_due"), ["next_review_due"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_ocg_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_ocg_status_review_due", ["status", "next_review_due"], unique=False
+        )
 
     op.create_table(
         "person",
@@ -123,9 +125,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("action", schema=None) as batch_op:
-        batch_op.create_index("ix_action_ocg_status", ["ocg_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_action_ocg_status_due", ["ocg_id", "status", "due_at"], unique=False
+        )
         batch_op.create_index("ix_action_open_due", ["status", "due_at"], unique=False)
-        batch_op.create_index("ix_action_owner_status", ["owner_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_action_owner_status_due", ["owner_id", "status", "due_at"], unique=False
+        )
 
     op.create_table(
         "assignment",
@@ -432,9 +438,9 @@ def downgrade() -> None:
 
     op.drop_table("assignment")
     with op.batch_alter_table("action", schema=None) as batch_op:
-        batch_op.drop_index("ix_action_owner_status")
+        batch_op.drop_index("ix_action_owner_status_due")
         batch_op.drop_index("ix_action_open_due")
-        batch_op.drop_index("ix_action_ocg_status")
+        batch_op.drop_index("ix_action_ocg_status_due")
 
     op.drop_table("action")
     with op.batch_alter_table("person", schema=None) as batch_op:
@@ -444,7 +450,7 @@ def downgrade() -> None:
 
     op.drop_table("person")
     with op.batch_alter_table("ocg", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_ocg_status"))
+        batch_op.drop_index("ix_ocg_status_review_due")
         batch_op.drop_index(batch_op.f("ix_ocg_next_review_due"))
         batch_op.drop_index(batch_op.f("ix_ocg_name_key"))
         batch_op.drop_index(batch_op.f("ix_ocg_band"))

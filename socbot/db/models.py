@@ -44,6 +44,9 @@ class Identity(SQLModel, table=True):
 
 
 class Ocg(SQLModel, table=True):
+    # Lists and review alerts ask for active OCGs by review date: one range in this index (on
+    # status alone SQLite walked every active OCG, see docs/performance.md).
+    __table_args__ = (Index("ix_ocg_status_review_due", "status", "next_review_due"),)
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(unique=True)  # OCG-0042
     name: str
@@ -56,7 +59,7 @@ class Ocg(SQLModel, table=True):
     tier: int = 4
     phase: str = "clear"
     area: str | None = Field(default=None, index=True)
-    status: str = Field(default="active", index=True)  # active | archived | closed
+    status: str = "active"  # active | archived | closed
     notes: str | None = None  # intelligence summary: never shown to partners
     created_at: datetime
     last_review_on: date | None = None
@@ -102,9 +105,12 @@ class Nominal(SQLModel, table=True):
 
 class Action(SQLModel, table=True):
     __table_args__ = (
+        # due_at last: "mine" and "this OCG's" lists come out in due order, and their overdue
+        # counts stay inside one owner's or OCG's rows (without it SQLite walked every open
+        # action through ix_action_open_due: 50-190 ms at national scale, see docs/performance.md)
         Index("ix_action_open_due", "status", "due_at"),
-        Index("ix_action_owner_status", "owner_id", "status"),
-        Index("ix_action_ocg_status", "ocg_id", "status"),
+        Index("ix_action_owner_status_due", "owner_id", "status", "due_at"),
+        Index("ix_action_ocg_status_due", "ocg_id", "status", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     ocg_id: int = Field(foreign_key="ocg.id")

@@ -16,6 +16,7 @@ from socbot.bot import Who
 from socbot.db.models import Action, AuditEvent, Disruption, Ocg, ProfileFact
 from socbot.model import Reply
 from socbot.registry import PluginError
+from socbot.render_text import render
 
 BUILTIN = load_catalogue()
 
@@ -284,9 +285,12 @@ def test_profile_permissions(bot, say):
     assert say("khan", 'ocg profile smith add crime "cannabis grows"').error is False
     assert say("patel", 'ocg profile smith add lifestyle "boxing gym"').error is False
     refused = say("evans", 'ocg profile OCG-0001 add business "nail bar"')
-    assert refused.error and "roles" in (refused.text or "")
+    assert refused.error and "isn't available to you" in (refused.text or "")
     hidden = say("evans", "ocg profile OCG-0001")
-    assert hidden.error and "partner" in (hidden.text or "")
+    assert hidden.error and "isn't available to you" in (hidden.text or "")
+    assert "profile" not in [
+        line.split()[0] for line in render(say("evans", "help")).split("`ocg ")[1:]
+    ]
     assert "nail salon" not in (hidden.text or "")
     assert say("brennan", "ocg profile OCG-0001").error
     assert say("brennan", 'ocg profile OCG-0001 add crime "x"').error

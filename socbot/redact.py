@@ -1,0 +1,91 @@
+"""Stripping secrets (tokens, client secrets, database passwords) from text before it is kept.
+
+Two strengths. ``scrub`` is for the audit trail and the logs: it also removes anything written as
+``password=...`` or ``token: ...``. ``scrub_reply`` is for what users read: it removes only text
+shaped like a credential (a Slack token, a JWT, a URL with a password...), so an action called
+"search the secret compartment" still reads as typed.
+
+Every pattern is bounded, so a 100 kB hostile message costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from socbot.model import Button, Fact, Item, Reply, Section
+
+REDACTED = "[redacted]"
+# Credentials recognisable by their shape alone.
+_SHAPED = (
+    r"xox[a-z]{1,2}[.-][A-Za-z0-9.-]{8,400}"  # Slack bot/user/refresh tokens (xoxb-, xoxe.xoxp-)
+    r"|xapp-[A-Za-z0-9-]{8,400}"  # Slack app-level token
+    r"|eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{2,2000}(?:\.[A-Za-z0-9_-]{0,2000})?"  # JWT
+    r"|\b[A-Za-z0-9_-]{3}\dQ~[A-Za-z0-9_.~-]{30,40}"  # Entra ID (Azure AD) client secret
+    r"|\b(?:ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,255}"  # GitHub tokens
+    r"|\bAKIA[0-9A-Z]{16}\b"  # AWS access key id
+    r"|\b(?i:bearer)\s{1,5}[A-Za-z0-9._~+/=-]{8,2000}"  # HTTP Authorization header value
+)
+# user:password@ inside any URL (postgresql+psycopg://, redis://, https://...): keep the user.
+_URL_PASSWORD = re.compile(r"((?i:[a-z][a-z0-9+.-]{0,30})://[^:/\s@]{1,200}):[^@\s/]{1,200}@")
+# key=value / key: value / "key": "value" for keys that name a secret. Words that also occur in
+# ordinary sentences ("secret", "token") count only in the audit and the logs.
+_VALUE = r"[\"']?\s{0,5}[=:]\s{0,5}[\"']?[^\s\"',;}&]{1,4000}"
+_KEYS = (
+    r"password|passwd|client_secret|signing_secret|app_password|api_key|apikey|access_key"
+    r"|private_key"
+)
+_KEYED = rf"(?i:{_KEYS}|secret|token|pwd){_VALUE}"
+_KEYED_STRICT = rf"(?i:{_KEYS}){_VALUE}"
+_STRONG = re.compile(f"{_SHAPED}|{_KEYED_STRICT}")
+_ALL = re.compile(f"{_SHAPED}|{_KEYED}")
+
+
+def scrub(value: str) -> str:
+    """Everything that looks like a secret, including ``password=...``: for the audit and logs."""
+    return _ALL.sub(REDACTED, _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value))
+
+
+def scrub_shaped(value: str) -> str:
+    """Credential-shaped text and ``password=...``: for replies, where ordinary words survive."""
+    return _STRONG.sub(REDACTED, _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value))
+
+
+def _s(value: str | None) -> str | None:
+    return scrub_shaped(value) if value else value
+
+
+def _button(b: Button) -> Button:
+    return replace(b, label=scrub_shaped(b.label))
+
+
+def _item(i: Item) -> Item:
+    return replace(
+        i, text=scrub_shaped(i.text), detail=_s(i.detail), buttons=[_button(b) for b in i.buttons]
+    )
+
+
+def _fact(f: Fact) -> Fact:
+    return replace(f, label=scrub_shaped(f.label), value=scrub_shaped(f.value))
+
+
+def scrub_reply(reply: Reply) -> Reply:
+    """The reply with credential-shaped text removed from everything a person reads.
+
+    Button payloads are left alone: they are data the face sends back, never shown.
+    """
+    return replace(
+        reply,
+        title=_s(reply.title),
+        text=_s(reply.text),
+        context=_s(reply.context),
+        facts=[_fact(f) for f in reply.facts],
+        items=[_item(i) for i in reply.items],
+        buttons=[_button(b) for b in reply.buttons],
+        sections=[
+            Section(
+                _s(s.title), _s(s.text), [_fact(f) for f in s.facts], [_item(i) for i in s.items]
+            )
+            for s in reply.sections
+        ],
+    )
