@@ -150,7 +150,7 @@ def _sweep_in_own_session(bot, results, key, decided=None, release=None):
         if decided is not None:
             decided.set()
         if release is not None:
-            release.wait(10)
+            release.wait(60)
         session.commit()
 
 
@@ -166,7 +166,7 @@ def test_overlapping_sweeps_on_postgres_queue_each_alert_once(make_bot, pg_engin
     assert decided.wait(10)
     b.start()
     with pg_engine.connect() as watch:  # wait until B is blocked on A's rows
-        for _ in range(100):
+        for _ in range(600):  # up to 30 s on a loaded machine
             waiting = watch.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity "
@@ -178,8 +178,8 @@ def test_overlapping_sweeps_on_postgres_queue_each_alert_once(make_bot, pg_engin
             time.sleep(0.05)
     assert waiting, "sweep B never reached A's uncommitted alerts"
     release.set()
-    a.join(10)
-    b.join(10)
+    a.join(60)
+    b.join(60)
     assert results["a"] == DEMO_ALERTS and results["b"] == []
     assert len(outbox_rows(pg_engine)) == 6
 
