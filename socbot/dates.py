@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from socbot.clock import LONDON
 from socbot.model import CommandError
@@ -29,30 +29,54 @@ _NEXT_WEEKDAY = re.compile(rf"^(?:by\s+|on\s+)?next\s+{_DAY}$", re.I)
 _CLOCK_ONLY = re.compile(r"^(?:by\s+|at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.I)
 _DAY_OF_MONTH = re.compile(r"^(?:by\s+|on\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)$", re.I)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_NUMERIC_DATE = re.compile(r"(?<![\d:])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?(?![\d:])")
+EARLIEST = date(2000, 1, 1)  # nothing socbot records happened before this
 
 
 def _settings(now: datetime, prefer: str) -> dict[str, object]:
     return {
         "DATE_ORDER": "DMY",
         "PREFER_DATES_FROM": prefer,
-        "TIMEZONE": "Europe/London",
-        "RETURN_AS_TIMEZONE_AWARE": True,
         "RELATIVE_BASE": now.astimezone(LONDON).replace(tzinfo=None),
         "PREFER_DAY_OF_MONTH": "first",
     }
 
 
-def _parse(text: str, now: datetime, prefer: str) -> datetime | None:
+def _parse(text: str, now: datetime, prefer: str, field: str = "when") -> datetime | None:
     import dateparser  # imported on first use: it costs ~0.3 s at start-up
 
     text = text.strip()
+    _check_day_first(text, field)
     if _ISO.match(text):
         try:
             return datetime.fromisoformat(text).replace(tzinfo=LONDON)
         except ValueError:
             return None
+    # Parsed as London wall-clock time, then zoned: dateparser's own TIMEZONE would apply the
+    # offset in force *now*, putting "tomorrow 5pm" an hour out across a clock change.
     found = dateparser.parse(text, languages=["en"], settings=_settings(now, prefer))
-    return found.astimezone(LONDON) if found else None
+    if found is None:
+        return None
+    zoned = found.replace(tzinfo=LONDON)
+    if zoned.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != found.replace(tzinfo=None):
+        raise CommandError(
+            f"{found:%H:%M} on {found:%a %d %b %Y} doesn't exist in the UK: the clocks go forward "
+            "that night. Pick another time.",
+            field=field,
+        )
+    return zoned
+
+
+def _check_day_first(text: str, field: str) -> None:
+    """Refuse a numeric date that only reads month-first (12/13/2027): we never guess."""
+    for match in _NUMERIC_DATE.finditer(text):
+        day, month = int(match.group(1)), int(match.group(2))
+        if month > 12 or day > 31 or day == 0 or month == 0:
+            raise CommandError(
+                f"{match.group(0)!r} isn't a day-first date: write the day, then the month, "
+                "e.g. 05/03/2027 for 5 March 2027.",
+                field=field,
+            )
 
 
 def parse_due(text: str, now: datetime, *, end_of_day: time = time(18, 0)) -> datetime:
@@ -140,7 +164,7 @@ def _uk_phrase(text: str, now: datetime, end_of_day: time) -> datetime | None:
 
 def parse_past(text: str, now: datetime, *, what: str = "date") -> date:
     """A day that has happened: today or earlier (disruptions, reviews, imports)."""
-    parsed = _parse(text, now.astimezone(LONDON), "past")
+    parsed = _parse(text, now.astimezone(LONDON), "past", "date")
     if parsed is None:
         raise CommandError(
             f"I couldn't read {text!r} as a {what}. Try one of: {PAST_EXAMPLES} "
@@ -148,6 +172,12 @@ def parse_past(text: str, now: datetime, *, what: str = "date") -> date:
             field="date",
         )
     day = parsed.date()
+    if day < EARLIEST:
+        raise CommandError(
+            f"{text!r} reads as {day:%a %d %b %Y}, which is too long ago to be right. "
+            f"Give the {what} day first, e.g. 05/03/2027.",
+            field="date",
+        )
     if day > now.astimezone(LONDON).date():
         raise CommandError(
             f"{text!r} reads as {day:%a %d %b %Y}, which is in the future. "

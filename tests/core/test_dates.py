@@ -1,0 +1,42 @@
+"""UK date reading at the edges: clock changes, month-first dates, absurd years."""
+
+import pytest
+
+from socbot.clock import Clock
+from socbot.dates import parse_due, parse_past
+from socbot.model import CommandError
+
+BEFORE_SPRING = Clock.parse("2027-03-27T12:00").now()  # clocks go forward 28 Mar 2027 01:00
+BEFORE_AUTUMN = Clock.parse("2027-10-29T09:00").now()  # clocks go back 31 Oct 2027 02:00
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (BEFORE_SPRING, "tomorrow 5pm", "2027-03-28 17:00"),
+        (BEFORE_SPRING, "in 3 days 5pm", "2027-03-30 17:00"),
+        (BEFORE_AUTUMN, "in 3 days 5pm", "2027-11-01 17:00"),
+        (BEFORE_AUTUMN, "05/11/2027", "2027-11-05 18:00"),
+    ],
+)
+def test_times_are_london_wall_clock_across_clock_changes(now, text, expected):
+    assert f"{parse_due(text, now):%Y-%m-%d %H:%M}" == expected
+
+
+def test_a_time_that_does_not_exist_is_refused():
+    with pytest.raises(CommandError, match="clocks go forward"):
+        parse_due("28/03/2027 01:30", BEFORE_SPRING)
+
+
+@pytest.mark.parametrize("text", ["12/13/2027", "31/02/2027 9am", "00/05/2027"])
+def test_month_first_or_impossible_dates_are_refused(text):
+    with pytest.raises(CommandError) as error:
+        parse_due(text, BEFORE_SPRING)
+    assert error.value.field == "when"
+
+
+def test_past_dates_must_be_plausible_and_not_shifted():
+    assert str(parse_past("05/03/2027", BEFORE_AUTUMN)) == "2027-03-05"
+    with pytest.raises(CommandError, match="too long ago") as error:
+        parse_past("01/01/1000", BEFORE_AUTUMN)
+    assert error.value.field == "date"
