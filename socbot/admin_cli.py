@@ -56,8 +56,16 @@ def run(bot: Bot, args: argparse.Namespace) -> int:
             print(exc.message)
             return 1
         if args.action != "list":
-            audit.append(session, at=now, actor="cli", face="cli", action="admin",
-                         text_=f"user {args.action} {args.handle}", outcome="ok", detail=message)
+            audit.append(
+                session,
+                at=now,
+                actor="cli",
+                face="cli",
+                action="admin",
+                text_=f"user {args.action} {args.handle}",
+                outcome="ok",
+                detail=message,
+            )
         session.commit()
     print(message)
     return 0
@@ -80,22 +88,33 @@ def _person(session: Session, handle: str) -> Person:
 def _do(session: Session, args: argparse.Namespace, now) -> str:  # type: ignore[no-untyped-def]
     if args.action == "add":
         person, created = people.upsert_person(
-            session, handle=args.handle, name=args.name, agency=args.agency, email=args.email,
-            area=args.area, roles=tuple(args.role), now=now,
+            session,
+            handle=args.handle,
+            name=args.name,
+            agency=args.agency,
+            email=args.email,
+            area=args.area,
+            roles=tuple(args.role),
+            now=now,
         )
-        return f"{'enrolled' if created else 'updated'} @{person.handle} ({person.name}, " \
-               f"{person.agency}) roles: {', '.join(people.roles_of(session, person, now)) or '-'}"
+        return (
+            f"{'enrolled' if created else 'updated'} @{person.handle} ({person.name}, "
+            f"{person.agency}) roles: {', '.join(people.roles_of(session, person, now)) or '-'}"
+        )
     if args.action == "link":
         person = _person(session, args.handle)
         people.link(session, person=person, identity=args.identity, now=now)
         return f"linked {args.identity} to @{person.handle}"
     if args.action == "list":
         rows = session.exec(select(Person).order_by(Person.handle)).all()
-        return "\n".join(
-            f"@{p.handle:14} {p.name:24} {p.agency:28} "
-            f"{', '.join(people.roles_of(session, p, now))}"
-            for p in rows
-        ) or "no one is enrolled yet"
+        return (
+            "\n".join(
+                f"@{p.handle:14} {p.name:24} {p.agency:28} "
+                f"{', '.join(people.roles_of(session, p, now))}"
+                for p in rows
+            )
+            or "no one is enrolled yet"
+        )
     person = _person(session, args.handle)
     ocg = None
     if args.ocg:
@@ -105,8 +124,16 @@ def _do(session: Session, args: argparse.Namespace, now) -> str:  # type: ignore
         ocg = found[0]
     if args.action == "grant":
         start, until = _day(args.start, 0), _day(args.until, 1)
-        people.grant(session, person=person, role=args.role, ocg=ocg, pillar=args.pillar, now=now,
-                     start=start, until=until)
+        people.grant(
+            session,
+            person=person,
+            role=args.role,
+            ocg=ocg,
+            pillar=args.pillar,
+            now=now,
+            start=start,
+            until=until,
+        )
         where = f" on {ocg.ref}" if ocg else ""
         period = f" from {args.start}" if start else ""
         period += f" until {args.until}" if until else ""

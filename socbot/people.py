@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 
 from socbot.db.models import PILLARS, ROLES, Assignment, Identity, Ocg, Person
 from socbot.model import CommandError
 
 _HANDLE = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 PLATFORMS = ("slack", "teams")
+
+
+def held_at(now: datetime) -> ColumnElement[bool]:
+    """Assignments not yet ended at ``now`` (a hand-over ends one row and starts another)."""
+    return or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now)
 
 
 def clean_handle(handle: str) -> str:
@@ -86,8 +91,8 @@ def current(
     query = select(Assignment).where(
         Assignment.person_id == person.id,
         Assignment.role == role,
-        Assignment.ocg_id == ocg.id if ocg else Assignment.ocg_id.is_(None),  # type: ignore[union-attr]
-        or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+        col(Assignment.ocg_id) == ocg.id if ocg else col(Assignment.ocg_id).is_(None),
+        held_at(now),
     )
     if pillar:
         query = query.where(Assignment.pillar == pillar)
@@ -168,7 +173,7 @@ def hand_over(
     query = select(Assignment).where(
         Assignment.ocg_id == ocg.id,
         Assignment.role == role,
-        or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+        held_at(now),
     )
     if pillar:
         query = query.where(Assignment.pillar == pillar)
@@ -215,7 +220,7 @@ def roles_of(session: Session, person: Person, now: datetime) -> list[str]:
         .where(
             Assignment.person_id == person.id,
             Assignment.started_at <= now,
-            or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+            held_at(now),
         )
     ).all()
     return sorted(" ".join(filter(None, [a.role, o.ref if o else None, a.pillar])) for a, o in rows)

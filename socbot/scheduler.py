@@ -44,9 +44,23 @@ def start(bot: Bot, *, deliver_every: int = 20) -> BackgroundScheduler:
 
     scheduler = BackgroundScheduler(timezone="Europe/London")
     for name, job in bot.jobs.items():
-        scheduler.add_job(_run_job, "interval", args=(bot, name), minutes=job.every_minutes,
-                          id=f"job:{name}", max_instances=1, coalesce=True)
-    scheduler.add_job(_deliver, "interval", args=(bot,), seconds=deliver_every, id="outbox",
-                      max_instances=1, coalesce=True)
+        scheduler.add_job(
+            _run_job,
+            "interval",
+            args=(bot, name),
+            minutes=job.every_minutes,
+            id=f"job:{name}",
+            max_instances=1,
+            coalesce=True,
+        )
+    scheduler.add_job(
+        _deliver,
+        "interval",
+        args=(bot,),
+        seconds=deliver_every,
+        id="outbox",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.start()
     return scheduler

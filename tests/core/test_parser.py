@@ -12,7 +12,9 @@ def test_quoted_description_stays_one_argument():
 
 
 def test_slash_prefix_options_refs_and_share():
-    cmd = parse('/ocg disrupt #OCG-0042 major pursue "two arrested" cash=£12,500 drugs="2kg x" share')
+    cmd = parse(
+        '/ocg disrupt #OCG-0042 major pursue "two arrested" cash=£12,500 drugs="2kg x" share'
+    )
     assert cmd.verb == "disrupt"
     assert cmd.refs == ("OCG-0042",)
     assert cmd.options == {"cash": "£12,500", "drugs": "2kg x"}
