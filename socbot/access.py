@@ -14,13 +14,15 @@ group is not an analyst for the force.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
-from socbot.db.models import ROLES, Action, Assignment, Ocg, Person
+from socbot.db.models import ROLES, Action, Assignment, Identity, Ocg, Person
 
 ANY, OWN = "any", "own"
 _EVERYONE = dict.fromkeys(ROLES, ANY)
@@ -110,6 +112,7 @@ class Actor:
     ocg_roles: dict[int, set[str]] = field(default_factory=dict)
     pillars: dict[int, set[str]] = field(default_factory=dict)  # P lead pillars per OCG
     force_roles: frozenset[str] | None = None  # roles held force-wide; None: same as ``roles``
+    active: bool = True  # False: left socbot; the core refuses them
 
     def __post_init__(self) -> None:
         if self.force_roles is None:
@@ -129,33 +132,99 @@ class Actor:
 SYSTEM = Actor(None, "socbot", "socbot", roles=frozenset({"system"}))
 
 
-def load_actor(session: Session, person: Person, now: datetime) -> Actor:
-    """One query for all the roles a person holds at ``now`` (started, not yet ended)."""
-    rows = session.exec(
-        select(Assignment).where(
-            Assignment.person_id == person.id,
-            Assignment.started_at <= now,
-            or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
+_PERSON = Person.__table__  # type: ignore[attr-defined]
+_HELD = Assignment.__table__  # type: ignore[attr-defined]
+_IDENT = Identity.__table__  # type: ignore[attr-defined]
+_NOW = bindparam("now", type_=_HELD.c.started_at.type)
+_KEY: BindParameter[Any] = bindparam("key")
+
+
+def _person_with_roles(where: Any, joined: Any = _PERSON) -> Select:  # type: ignore[type-arg]
+    """A person and every role they hold at ``:now`` (one row each, or one row of nulls)."""
+    held_now = and_(
+        _HELD.c.person_id == _PERSON.c.id,
+        _HELD.c.started_at <= _NOW,
+        or_(_HELD.c.ended_at.is_(None), _HELD.c.ended_at > _NOW),
+    )
+    return (
+        select(  # type: ignore[call-overload]
+            _PERSON.c.id,
+            _PERSON.c.handle,
+            _PERSON.c.name,
+            _PERSON.c.agency,
+            _PERSON.c.area,
+            _PERSON.c.active,
+            _HELD.c.role,
+            _HELD.c.ocg_id,
+            _HELD.c.pillar,
         )
-    ).all()
+        .select_from(joined.outerjoin(_HELD, held_now))
+        .where(where)
+    )
+
+
+# Built once: every command looks its person up, and building statements costs more than
+# running them on a cached store.
+_BY_ID = _person_with_roles(_PERSON.c.id == _KEY)
+_BY_HANDLE = _person_with_roles(_PERSON.c.handle == _KEY)
+_BY_IDENTITY = _person_with_roles(
+    and_(_IDENT.c.platform == bindparam("platform"), _IDENT.c.external_id == _KEY),
+    _IDENT.join(_PERSON, _IDENT.c.person_id == _PERSON.c.id),
+)
+
+
+def _actor(rows: Sequence[Any]) -> Actor | None:
+    """The actor from ``_person_with_roles`` rows (one pass: an SRO's rows run to hundreds)."""
+    if not rows:
+        return None
+    roles: set[str] = set()
+    force_roles: set[str] = set()
     ocg_roles: dict[int, set[str]] = {}
     pillars: dict[int, set[str]] = {}
-    for row in rows:
-        if row.ocg_id is not None:
-            ocg_roles.setdefault(row.ocg_id, set()).add(row.role)
-            if row.pillar:
-                pillars.setdefault(row.ocg_id, set()).add(row.pillar)
+    for *_, role, ocg_id, pillar in rows:
+        if role is None:  # the outer join's one row for a person holding nothing
+            continue
+        roles.add(role)
+        if ocg_id is None:
+            force_roles.add(role)
+            continue
+        ocg_roles.setdefault(ocg_id, set()).add(role)
+        if pillar:
+            pillars.setdefault(ocg_id, set()).add(pillar)
+    person = rows[0]
     return Actor(
         id=person.id,
         handle=person.handle,
         name=person.name,
         agency=person.agency,
         area=person.area,
-        roles=frozenset(r.role for r in rows),
+        roles=frozenset(roles),
         ocg_roles=ocg_roles,
         pillars=pillars,
-        force_roles=frozenset(r.role for r in rows if r.ocg_id is None),
+        force_roles=frozenset(force_roles),
+        active=person.active,
     )
+
+
+def load_actor(session: Session, person: Person, now: datetime) -> Actor:
+    """One query for all the roles a person holds at ``now`` (started, not yet ended)."""
+    found = _actor(session.execute(_BY_ID, {"key": person.id, "now": now}).all())
+    return found or Actor(person.id, person.handle, person.name, person.agency, person.area)
+
+
+def find_actor(
+    session: Session,
+    now: datetime,
+    *,
+    handle: str | None = None,
+    identity: tuple[str, str] | None = None,
+) -> Actor | None:
+    """The person with this handle or platform identity and their roles at ``now``, in one
+    query; ``None`` when there is none (an inactive person comes back with ``active`` False)."""
+    if identity is not None:
+        params = {"platform": identity[0], "key": identity[1], "now": now}
+        return _actor(session.execute(_BY_IDENTITY, params).all())
+    return _actor(session.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
 
 
 def scope(actor: Actor, permission: str) -> str | None:

@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from socbot.db.models import AuditEvent
@@ -32,24 +33,35 @@ def _clean(value: str) -> str:
     return scrub(value[: TEXT_LIMIT * 2])[:TEXT_LIMIT]
 
 
-def _digest(prev: str, row: AuditEvent) -> str:
-    body = json.dumps(
-        [
-            prev,
-            row.at.isoformat(),
-            row.actor_id,
-            row.actor,
-            row.face,
-            row.channel,
-            row.action,
-            row.text,
-            row.ocg_ref,
-            row.outcome,
-            row.detail,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+# The fields each hash covers, in order, after the predecessor's hash.
+_HASHED = (
+    "at",
+    "actor_id",
+    "actor",
+    "face",
+    "channel",
+    "action",
+    "text",
+    "ocg_ref",
+    "outcome",
+    "detail",
+)
+_TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
+# Core statements built once: append runs on every command, and the ORM's unit of work and
+# statement building cost more than the insert itself.
+_INSERT = insert(_TABLE)
+_LAST_HASH = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_PG_LOCK = text(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
+# SQLite: a write that changes nothing still takes the database's write lock, held to commit.
+_SQLITE_LOCK = text(f"UPDATE {_TABLE.name} SET outcome = '-' WHERE id = -1")
+
+
+def _digest(prev: str, row: Any) -> str:
+    """The hash of ``row`` (an ``AuditEvent`` or a dict of its columns) chained onto ``prev``."""
+    get = row.get if isinstance(row, dict) else row.__getattribute__
+    values: list[Any] = [get(name) for name in _HASHED]
+    values[0] = values[0].isoformat()
+    body = json.dumps([prev, *values], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -66,42 +78,30 @@ def append(
     channel: str | None = None,
     ocg_ref: str | None = None,
     detail: str | None = None,
-) -> AuditEvent:
+) -> None:
     """Add one row at the chain's end, inside the caller's transaction.
 
     The last hash is read under a lock held until commit, so two processes appending at once
     queue up instead of both chaining onto the same row (a fork would look like tampering).
     """
-    _lock(session)
-    prev = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
-    row = AuditEvent(
-        at=at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
-        actor_id=actor_id,
-        actor=_clean(actor)[:200],
-        face=face[:40],
-        channel=channel[:200] if channel else None,
-        action=action[:100],
-        text=_clean(text_),
-        ocg_ref=ocg_ref,
-        outcome=outcome,
-        detail=_clean(detail) if detail else None,
-        prev_hash=prev or GENESIS,
-        hash="",
-    )
-    row.hash = _digest(row.prev_hash, row)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _lock(session: Session) -> None:
-    """Hold the appenders' lock until the caller's transaction ends."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(text(f"SELECT pg_advisory_xact_lock({_LOCK_ID})"))  # type: ignore[call-overload]
-    else:
-        # SQLite: a write that changes nothing still takes the database's write lock, which is
-        # then held to commit; the read of the last hash below sees every committed row.
-        session.exec(update(AuditEvent).where(AuditEvent.id == -1).values(outcome="-"))  # type: ignore[call-overload,arg-type]
+    conn = session.connection()
+    conn.execute(_PG_LOCK if conn.dialect.name == "postgresql" else _SQLITE_LOCK)
+    prev = conn.execute(_LAST_HASH).scalar() or GENESIS
+    row: dict[str, Any] = {
+        "at": at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
+        "actor_id": actor_id,
+        "actor": _clean(actor)[:200],
+        "face": face[:40],
+        "channel": channel[:200] if channel else None,
+        "action": action[:100],
+        "text": _clean(text_),
+        "ocg_ref": ocg_ref,
+        "outcome": outcome,
+        "detail": _clean(detail) if detail else None,
+        "prev_hash": prev,
+    }
+    row["hash"] = _digest(prev, row)
+    conn.execute(_INSERT, row)
 
 
 def rows(

@@ -254,22 +254,26 @@ class Bot:
         hint = f" Did you mean `{close[0]}`?" if close else ""
         raise CommandError(f"I don't know the command `{cmd.verb[:40]}`.{hint} Try `help`.")
 
-    def identify(self, session: Session, who: Who) -> Person | None:
-        """The enrolled person behind ``who``; links an identity by email the first time."""
+    def identify(
+        self, session: Session, who: Who, now: datetime | None = None
+    ) -> access.Actor | None:
+        """The enrolled, active person behind ``who`` with their roles at ``now``; links an
+        identity by email the first time."""
+        now = now or self.clock.utcnow()
         if who.platform == "console":
-            person = session.exec(select(Person).where(Person.handle == who.id.lower())).first()
-            return person if person and person.active else None
-        ident = session.exec(
-            select(Identity).where(
-                Identity.platform == who.platform, Identity.external_id == who.id
-            )
+            actor = access.find_actor(session, now, handle=who.id.lower())
+        else:
+            actor = access.find_actor(session, now, identity=(who.platform, who.id))
+            if actor is None and who.email:
+                person = self._link_by_email(session, who)
+                actor = access.load_actor(session, person, now) if person else None
+        return actor if actor and actor.active else None
+
+    def _link_by_email(self, session: Session, who: Who) -> Person | None:
+        """First contact from a platform: link it to the active person with that email."""
+        person = session.exec(
+            select(Person).where(Person.email == (who.email or "").lower())
         ).first()
-        if ident is not None:
-            person = session.get(Person, ident.person_id)
-            return person if person and person.active else None
-        if not who.email:
-            return None
-        person = session.exec(select(Person).where(Person.email == who.email.lower())).first()
         if person is None or not person.active:
             return None
         session.add(
@@ -316,15 +320,13 @@ class Bot:
             )
             return Reply.fail(RATE_LIMITED)
         with Session(self.engine, expire_on_commit=False) as session:
-            person = self.identify(session, who)
-            now = self.clock.utcnow()
-            if person is None:
+            actor = self.identify(session, who, self.clock.utcnow())
+            if actor is None:
                 session.rollback()
                 self._audit_only(
                     who, face, channel, command.verb, command.text, "refused", "unknown user"
                 )
                 return Reply.fail(UNKNOWN_USER)
-            actor = access.load_actor(session, person, now)
             ctx = Context(self, session, actor, face, self.clock, channel)
             try:
                 reply = redact.scrub_reply(handler(ctx, command))

@@ -7,10 +7,13 @@ matching on the intelligence name or an alias would confirm what the group is ca
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import BindParameter, and_, bindparam, func, union
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from socbot import access
 from socbot.access import Actor
@@ -38,6 +41,54 @@ def not_found(query: str) -> CommandError:
     )
 
 
+# Sorts after every character, so ``stem <= k < stem + _LAST`` holds exactly the keys that start
+# with ``stem``: a range the name_key and alias_key indexes answer (LIKE 'stem%' cannot use them:
+# SQLite's LIKE ignores case, PostgreSQL's needs a C collation).
+_LAST = "\U0010ffff"
+
+
+@functools.cache
+def _steps(sanitised: bool, filtered: bool) -> tuple[SelectOfScalar[Ocg], ...]:
+    """The four searches (reference, exact, prefix, word inside), built once per shape with bound
+    parameters: building an ORM statement costs more than running it on a cached store."""
+    names = ("q", "stem", "hi", "like", "word")
+    params: list[BindParameter[str]] = [bindparam(n) for n in names]
+    q, stem, hi, like, word = params
+
+    def ocgs(where: Any, *order: Any) -> SelectOfScalar[Ocg]:
+        stmt = select(Ocg).where(where)
+        if filtered:
+            stmt = stmt.where(col(Ocg.id).in_(bindparam("ids", expanding=True)))
+        return stmt.order_by(*order).limit(bindparam("limit"))
+
+    def starts(column: Any) -> Any:
+        return and_(column >= stem, column < hi, column.like(like))
+
+    ref = ocgs(Ocg.ref == q, Ocg.ref)
+    if sanitised:
+        safe_name = func.lower(Ocg.partner_name)
+        return (
+            ref,
+            ocgs(safe_name == q, Ocg.ref),
+            ocgs(safe_name.like(like), Ocg.band, Ocg.ref),
+            ocgs(safe_name.like(word), Ocg.band, Ocg.ref),
+        )
+    # One UNION of two index lookups: an OR across the two tables makes PostgreSQL scan every OCG.
+    name_key, alias_key = col(Ocg.name_key), col(OcgAlias.alias_key)
+    exact: Any = union(
+        select(Ocg.id).where(name_key == q), select(OcgAlias.ocg_id).where(alias_key == q)
+    )
+    prefix: Any = union(
+        select(Ocg.id).where(starts(name_key)), select(OcgAlias.ocg_id).where(starts(alias_key))
+    )
+    return (
+        ref,
+        ocgs(col(Ocg.id).in_(exact), Ocg.ref),
+        ocgs(col(Ocg.id).in_(prefix), Ocg.band, Ocg.ref),
+        ocgs(func.lower(Ocg.name).like(word), Ocg.band, Ocg.ref),
+    )
+
+
 def candidates(
     session: Session,
     query: str,
@@ -55,43 +106,25 @@ def candidates(
     q = key(query)
     if not q or (visible is not None and not visible):
         return []
-
-    def seen(stmt):  # type: ignore[no-untyped-def]
-        return stmt if visible is None else stmt.where(Ocg.id.in_(visible))  # type: ignore[union-attr]
-
+    by_ref, exact, prefix, inside = _steps(sanitised, visible is not None)
+    params: dict[str, Any] = {"limit": limit}
+    if visible is not None:
+        params["ids"] = list(visible)
     ref = _REF.match(q)
     if ref:
-        found = session.exec(seen(select(Ocg).where(Ocg.ref == ref_for(int(ref.group(1)))))).first()
+        found = session.exec(by_ref, params={**params, "q": ref_for(int(ref.group(1)))}).first()
         if found:
             return [found]
-    safe_name = func.lower(Ocg.partner_name)
-    name_is: ColumnElement[bool]
-    if sanitised:
-        name_is, name_like = safe_name == q, safe_name.like
-    else:
-        alias_ids = select(OcgAlias.ocg_id).where(OcgAlias.alias_key == q)
-        name_is = or_(col(Ocg.name_key) == q, col(Ocg.id).in_(alias_ids))
-        name_like = col(Ocg.name_key).like
-    exact = session.exec(seen(select(Ocg).where(name_is)).order_by(Ocg.ref).limit(limit)).all()
-    if exact:
-        return list(exact)
-    pattern = q.replace("\\", "").replace("%", "").replace("_", "") + "%"
-    if not pattern.strip("%"):
+    matched = session.exec(exact, params={**params, "q": q}).all()
+    if matched:
+        return list(matched)
+    stem = q.replace("\\", "").replace("%", "").replace("_", "")
+    if not stem:
         return []
-    starts: ColumnElement[bool] = name_like(pattern)
-    if not sanitised:
-        alias_prefix = select(OcgAlias.ocg_id).where(col(OcgAlias.alias_key).like(pattern))
-        starts = or_(starts, col(Ocg.id).in_(alias_prefix))
-    prefix = session.exec(
-        seen(select(Ocg).where(starts)).order_by(Ocg.band, Ocg.ref).limit(limit)
-    ).all()
-    if prefix:
-        return list(prefix)
-    word = (safe_name if sanitised else func.lower(Ocg.name)).like("% " + pattern)
-    inside = session.exec(
-        seen(select(Ocg).where(word)).order_by(Ocg.band, Ocg.ref).limit(limit)
-    ).all()
-    return list(inside)
+    params.update(stem=stem, hi=stem + _LAST, like=stem + "%", word="% " + stem + "%")
+    return list(
+        session.exec(prefix, params=params).all() or session.exec(inside, params=params).all()
+    )
 
 
 def display_name(ocg: Ocg, actor: Actor) -> str:
