@@ -26,7 +26,7 @@ from socbot_plugins.actions_update import (
     snooze_action,
     take_action,
 )
-from socbot_plugins.actions_view import echo_due, ocg_label, owner_label
+from socbot_plugins.actions_view import description, echo_due, ocg_label, owner_label
 
 from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
 from socbot.context import Context
@@ -213,7 +213,8 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     facts += rules.owner_facts(ctx, owner, ocg)
     return Reply(
         title=f"Action #{action.id} added",
-        text=f"{what}\nDue {said}{note}. Not what you meant? "
+        text=f"{description(ctx.session, action, ctx.sanitised)}\nDue {said}{note}. Not what "
+        f"you meant? "
         f'`ocg snooze {action.id} <when> "date misread"`.',
         facts=facts,
         severity=Severity.SUCCESS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from socbot_plugins import actions_rules as rules
 from socbot_plugins import actions_store as store
+from socbot_plugins.actions_view import description
 
 from socbot import Command, CommandError, Form, FormSpec, Input
 from socbot.context import Context
@@ -76,7 +77,7 @@ def build_done(ctx: Context, payload: dict[str, str]) -> Form:
         [
             Input(
                 "result",
-                f"Result of: {action.description[:120]}",
+                f"Result of: {description(ctx.session, action, ctx.sanitised)[:120]}",
                 "multiline",
                 value=payload.get("result"),
                 placeholder="What happened? One line is enough.",

@@ -21,7 +21,8 @@ from socbot.db.models import Action, Ocg, Person
 from socbot.model import Command
 
 PAGE = 25
-_KEYWORDS = ("mine", "my", "overdue", "late", "agency")
+MAX_PAGE = 100_000
+_KEYWORDS = ("mine", "my", "overdue", "late", "agency", "page")
 
 
 def spec() -> CommandSpec:
@@ -29,7 +30,7 @@ def spec() -> CommandSpec:
         "actions",
         list_actions,
         "Open actions: yours, an OCG's, a person's or an agency's; oldest due first",
-        usage="actions [mine] [overdue] [<OCG>] [@owner] [agency NAME]",
+        usage="actions [mine] [overdue] [<OCG>] [@owner] [agency NAME] [page N]",
         examples=(
             "actions mine",
             "actions smith overdue",
@@ -47,10 +48,23 @@ class Filters:
     ocg_words: list[str] = field(default_factory=list)
     owner: str | None = None
     agency: str | None = None
+    page: int = 1
+
+
+def _page(word: str) -> int:
+    """A page number, politely refused when it isn't one (as ``ocg list`` does)."""
+    text = word.strip()
+    if not (text.isdigit() and text.isascii() and len(text) <= 6 and 1 <= int(text) <= MAX_PAGE):
+        raise CommandError(
+            f"page needs a number from 1 to {MAX_PAGE}, not {text[:24]!r}.", field="page"
+        )
+    return int(text)
 
 
 def parse_filters(cmd: Command) -> Filters:
     found = Filters(agency=cmd.options.get("agency"), owner=cmd.options.get("owner"))
+    if "page" in cmd.options:
+        found.page = _page(cmd.options["page"])
     words = list(cmd.args)
     i = 0
     while i < len(words):
@@ -69,6 +83,9 @@ def parse_filters(cmd: Command) -> Filters:
             if not taken:
                 raise CommandError("Which agency? e.g. `ocg actions agency Trading Standards`.")
             found.agency = " ".join(taken)
+        elif low == "page" and i + 1 < len(words):
+            i += 1
+            found.page = _page(words[i])
         elif word.startswith("@"):
             found.owner = word
         else:
@@ -143,9 +160,18 @@ def list_actions(ctx: Context, cmd: Command) -> Reply:
         select(func.count(), func.sum(case((Action.due_at < now, 1), else_=0))).where(*where)  # type: ignore[arg-type]
     ).one()
     rows = ctx.session.exec(
-        select(Action).where(*where).order_by(Action.due_at, Action.id).limit(PAGE)  # type: ignore[arg-type]
+        select(Action)
+        .where(*where)
+        .order_by(Action.due_at, Action.id)  # type: ignore[arg-type]
+        .offset((wanted.page - 1) * PAGE)
+        .limit(PAGE)
     ).all()
     title = " ".join(heading)
+    if not rows and total:
+        raise CommandError(
+            f"There is no page {wanted.page}: {total} open make {-(-total // PAGE)} page(s).",
+            field="page",
+        )
     if not rows:
         return Reply(
             title=title,
@@ -155,9 +181,18 @@ def list_actions(ctx: Context, cmd: Command) -> Reply:
     return Reply(
         title=f"{title}: {total}" + (f", {late or 0} overdue" if not wanted.overdue else ""),
         sections=_sections(ctx, list(rows), single=ocg is not None),
-        context=f"Showing the {PAGE} oldest of {total}. Narrow it with an OCG, `overdue` or @owner."
-        if total > PAGE
-        else None,
+        context=_paging(total, wanted.page),
+    )
+
+
+def _paging(total: int, page: int) -> str | None:
+    if total <= PAGE:
+        return None
+    pages = -(-total // PAGE)
+    more = f"; add `page {page + 1}` for more" if page < pages else ""
+    return (
+        f"Oldest first, page {page} of {pages} ({total} in all){more}. Narrow it with an OCG, "
+        "`overdue` or @owner."
     )
 
 

@@ -104,19 +104,21 @@ def viewers(session: Session, people: Iterable[Person], now: datetime) -> dict[i
     pillars: dict[int, dict[int, set[str]]] = {i: {} for i in by_id}
     ids = list(by_id)
     for start in range(0, len(ids), CHUNK):
-        for row in session.exec(
-            select(Assignment).where(
+        for pid, role, ocg_id, pillar in session.exec(  # columns: no ORM objects to build
+            select(
+                Assignment.person_id, Assignment.role, Assignment.ocg_id, Assignment.pillar
+            ).where(
                 Assignment.person_id.in_(ids[start : start + CHUNK]),  # type: ignore[attr-defined]
                 store.held_at(now),
             )
         ).all():
-            roles[row.person_id].add(row.role)
-            if row.ocg_id is None:
-                force_wide[row.person_id].add(row.role)
+            roles[pid].add(role)
+            if ocg_id is None:
+                force_wide[pid].add(role)
                 continue
-            ocg_roles[row.person_id].setdefault(row.ocg_id, set()).add(row.role)
-            if row.pillar:
-                pillars[row.person_id].setdefault(row.ocg_id, set()).add(row.pillar)
+            ocg_roles[pid].setdefault(ocg_id, set()).add(role)
+            if pillar:
+                pillars[pid].setdefault(ocg_id, set()).add(pillar)
     return {
         i: Actor(
             i,

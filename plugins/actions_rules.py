@@ -7,6 +7,9 @@ LRO or SRO, the lead of its pillar, or a coordinator of the owning agency.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from socbot_plugins.actions_store import (
     Owner,
     action_id,
@@ -16,12 +19,14 @@ from socbot_plugins.actions_store import (
     lro_handles,
     owner_of,
 )
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from socbot import CommandError, Fact, NotAllowed, Severity
 from socbot.access import Actor, can, load_actor
 from socbot.clock import local, say_date
 from socbot.context import Context
-from socbot.db.models import Action, Ocg
+from socbot.db.models import Action, Ocg, Person
 
 
 def find(ctx: Context, text: str | None) -> tuple[Action, Ocg, Owner]:
@@ -109,13 +114,42 @@ def reach_warning(ctx: Context, owner: Owner, ocg: Ocg) -> str | None:
     )
 
 
-def require_open(action: Action) -> None:
+def require_open(ctx: Context, action: Action) -> None:
     if action.status != "open":
-        when = f" on {say_date(local(action.completed_at))}" if action.completed_at else ""
-        raise CommandError(
-            f"Action {action.id} was already closed ({action.status}){when}: nothing changed.",
-            field="id",
-        )
+        raise CommandError(_closed(ctx, action), field="id")
+
+
+def _closed(ctx: Context, action: Action) -> str:
+    by = ctx.session.get(Person, action.completed_by_id) if action.completed_by_id else None
+    who = f" by @{by.handle}" if by else ""
+    when = f" on {say_date(local(action.completed_at))}" if action.completed_at else ""
+    return f"Action {action.id} was already closed ({action.status}){who}{when}: nothing changed."
+
+
+def claim(ctx: Context, action: Action, *, unchanged: Sequence[str] = (), **values: Any) -> None:
+    """Write ``values`` to the action only if it is still open (and the ``unchanged`` columns
+    still hold what was read): one conditional UPDATE, so of two people closing, snoozing or
+    taking the same action at once exactly one wins and the other is told who did.
+
+    The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) and is re-checked
+    after any competing transaction commits."""
+    table = Action.__table__  # type: ignore[attr-defined]
+    where = [table.c.id == action.id, table.c.status == "open"]
+    where += [table.c[name] == getattr(action, name) for name in unchanged]
+    done = ctx.session.execute(update(table).where(*where).values(**values))
+    if done.rowcount == 1:  # type: ignore[attr-defined]
+        for name, value in values.items():
+            set_committed_value(action, name, value)
+        return
+    ctx.session.refresh(action)
+    if action.status != "open":
+        raise CommandError(_closed(ctx, action), field="id")
+    owner = owner_of(ctx.session, action)
+    raise CommandError(
+        f"Action {action.id} was changed by someone else just now (it is {owner.label}'s, due "
+        f"{say_date(local(action.due_at))}): nothing changed. Check it and try again.",
+        field="id",
+    )
 
 
 def owner_facts(ctx: Context, owner: Owner, ocg: Ocg) -> list[Fact]:

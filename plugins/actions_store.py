@@ -19,12 +19,12 @@ from socbot import CommandError
 from socbot.context import Context
 from socbot.dates import parse_due
 from socbot.db.models import PILLARS, Action, ActionChange, Assignment, Identity, Person
+from socbot.parser import record_number
 
 if TYPE_CHECKING:
     from socbot_plugins.tactics_catalogue import Tactic
 
 MAX_DESCRIPTION = 500
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
 MAX_AHEAD = timedelta(days=3 * 366)
 LEADING_WORD = re.compile(r"^(?:by|to|until|till)\s+", re.I)  # "snooze 4 until friday"
 
@@ -47,14 +47,23 @@ class Owner:
 
 
 def action_id(text: str | None) -> int:
-    """``12`` or ``#12`` -> 12, or a polite error naming the form field."""
-    word = (text or "").strip().lstrip("#")
-    if not word.isdecimal():
+    """``12`` or ``#12`` -> 12, or a polite error naming the form field; a number too big to be
+    an id is not found, and said back as typed (cut short)."""
+    word = (text or "").strip()
+    number = record_number(word)
+    if number is not None:
+        return number
+    digits = word.lstrip("#")
+    if digits.isdecimal():
+        shown = digits if len(digits) <= 24 else digits[:24] + "…"
         raise CommandError(
-            "Which action? Give its number, e.g. `12` (`ocg actions mine` lists yours).",
+            f"I can't find action {shown} among those you can see. `ocg actions mine` lists yours.",
             field="id",
         )
-    return min(int(word), MAX_ID)  # a 30-digit "id" is simply not found, not a database error
+    raise CommandError(
+        "Which action? Give its number, e.g. `12` (`ocg actions mine` lists yours).",
+        field="id",
+    )
 
 
 def pillar(word: str) -> str:

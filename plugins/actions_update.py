@@ -9,10 +9,16 @@ import re
 
 from socbot_plugins import actions_rules as rules
 from socbot_plugins import actions_store as store
-from socbot_plugins.actions_view import echo_due, owner_label, quick_replies, say_due
+from socbot_plugins.actions_view import (
+    description,
+    echo_due,
+    owner_label,
+    quick_replies,
+    say_due,
+)
 from sqlmodel import select
 
-from socbot import CommandError, Fact, Reply, Severity
+from socbot import CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.context import Context
 from socbot.db.models import Disruption
 from socbot.model import Command
@@ -26,7 +32,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
     """Close with a result; ``disrupt=GRADE`` hands over to the disruption plugin, in the same
     transaction, so a bad disruption leaves the action open."""
     action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(action)
+    rules.require_open(ctx, action)
     rules.require_change(ctx, action, ocg, owner)
     result = cmd.options.get("result") or " ".join(cmd.args[1:])
     result = store.clean_text(result, what="result", field="result", limit=2000)
@@ -45,10 +51,14 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
             "disrupt=).",
             field="disrupt",
         )
-    action.status, action.result = "done", result
-    action.completed_by_id, action.completed_at = ctx.actor.id, ctx.utcnow()
-    ctx.session.add(action)
-    ctx.session.flush()
+    rules.claim(
+        ctx,
+        action,
+        status="done",
+        result=result,
+        completed_by_id=ctx.actor.id,
+        completed_at=ctx.utcnow(),
+    )
     store.log_change(ctx, action, "done", reason=result)
     ctx.emit("action", action)
     ctx.emit("action-done", {"action": action, "disrupt": grade or None, "options": cmd.options})
@@ -68,7 +78,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
         )
     return Reply(
         title=f"Action #{action.id} done",
-        text=action.description,
+        text=description(ctx.session, action, ctx.sanitised),
         facts=facts,
         severity=Severity.SUCCESS,
     )
@@ -76,7 +86,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
 
 def snooze_action(ctx: Context, cmd: Command) -> Reply:
     action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(action)
+    rules.require_open(ctx, action)
     rules.require_change(ctx, action, ocg, owner)
     rest = list(cmd.args[1:])
     reason = cmd.options.get("reason", "")
@@ -93,12 +103,11 @@ def snooze_action(ctx: Context, cmd: Command) -> Reply:
             field="reason",
         )
     old = action.due_at
-    action.due_at = due
-    ctx.session.add(action)
+    rules.claim(ctx, action, due_at=due)
     store.log_change(ctx, action, "snooze", old_due=old, new_due=due, reason=reason)
     return Reply(
         title=f"Action #{action.id} now due {echo_due(due, ctx.now(), ctx.settings.work_end)}",
-        text=action.description,
+        text=description(ctx.session, action, ctx.sanitised),
         facts=[Fact("Was due", say_due(old, ctx.now())), Fact("Reason", reason)],
         severity=Severity.SUCCESS,
     )
@@ -106,16 +115,27 @@ def snooze_action(ctx: Context, cmd: Command) -> Reply:
 
 def reassign_action(ctx: Context, cmd: Command) -> Reply:
     action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(action)
+    rules.require_open(ctx, action)
     rules.require_change(ctx, action, ocg, owner)
     new, used = store.resolve_owner(ctx, list(cmd.args[1:]))
     reason = cmd.options.get("reason") or " ".join(cmd.args[1 + used :])
     reason = store.clean_text(reason, what="reason", field="reason")
     if new.key.lower() == owner.key.lower():
         raise CommandError(f"Action {action.id} is already {owner.label}'s.", field="owner")
-    action.owner_id = new.person.id if new.person else None
-    action.owner_agency = new.agency
-    ctx.session.add(action)
+    to_agency = new.person.agency if new.person else new.agency
+    if ctx.sanitised and (to_agency or "").lower() != ctx.actor.agency.lower():
+        raise NotAllowed(
+            f"Partners can hand an action on only within {ctx.actor.agency}: to a colleague or "
+            f"to {ctx.actor.agency} itself. Ask the OCG's LRO to move it to another agency.",
+            field="owner",
+        )
+    rules.claim(
+        ctx,
+        action,
+        unchanged=("owner_id", "owner_agency"),
+        owner_id=new.person.id if new.person else None,
+        owner_agency=new.agency,
+    )
     store.log_change(
         ctx, action, "reassign", old_owner=owner.key, new_owner=new.key, reason=reason or None
     )
@@ -123,7 +143,7 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
     facts += rules.owner_facts(ctx, new, ocg)
     return Reply(
         title=f"Action #{action.id} is now {owner_label(new.person, new.agency)}'s",
-        text=action.description,
+        text=description(ctx.session, action, ctx.sanitised),
         facts=facts,
         severity=Severity.SUCCESS,
     )
@@ -131,7 +151,7 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
 
 def cancel_action(ctx: Context, cmd: Command) -> Reply:
     action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(action)
+    rules.require_open(ctx, action)
     rules.require_change(ctx, action, ocg, owner)
     reason = cmd.options.get("reason") or " ".join(cmd.args[1:])
     reason = store.clean_text(reason, what="reason", field="reason")
@@ -141,15 +161,14 @@ def cancel_action(ctx: Context, cmd: Command) -> Reply:
             'group"`. The reason is kept with the plan.',
             field="reason",
         )
-    action.status = "cancelled"
-    action.completed_by_id, action.completed_at = ctx.actor.id, ctx.utcnow()
-    ctx.session.add(action)
-    ctx.session.flush()
+    rules.claim(
+        ctx, action, status="cancelled", completed_by_id=ctx.actor.id, completed_at=ctx.utcnow()
+    )
     store.log_change(ctx, action, "cancel", reason=reason)
     ctx.emit("action", action)
     return Reply(
         title=f"Action #{action.id} cancelled",
-        text=action.description,
+        text=description(ctx.session, action, ctx.sanitised),
         facts=[Fact("Reason", reason)],
         severity=Severity.SUCCESS,
     )
@@ -157,7 +176,7 @@ def cancel_action(ctx: Context, cmd: Command) -> Reply:
 
 def take_action(ctx: Context, cmd: Command) -> Reply:
     action, _ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(action)
+    rules.require_open(ctx, action)
     if owner.person is not None:
         who = "yours" if owner.person.id == ctx.actor.id else f"{owner.label}'s"
         raise CommandError(
@@ -171,12 +190,17 @@ def take_action(ctx: Context, cmd: Command) -> Reply:
             "can take it.",
             field="id",
         )
-    action.owner_id, action.owner_agency = ctx.actor.id, None
-    ctx.session.add(action)
+    rules.claim(
+        ctx,
+        action,
+        unchanged=("owner_id", "owner_agency"),
+        owner_id=ctx.actor.id,
+        owner_agency=None,
+    )
     store.log_change(ctx, action, "take", old_owner=owner.key, new_owner=ctx.actor.handle)
     return Reply(
         title=f"Action #{action.id} is yours",
-        text=action.description,
+        text=description(ctx.session, action, ctx.sanitised),
         facts=[
             Fact("From", f"{owner.agency} (agency)"),
             Fact("Due", say_due(action.due_at, ctx.now())),

@@ -110,11 +110,15 @@ def _area(ctx: Context, name: str) -> tuple[list[Ocg], str]:
     visible = access.visible_ocg_ids(ctx.session, ctx.actor)
     found = [o for o in rows if visible is None or o.id in visible]
     if not found:
-        areas = ctx.session.exec(select(Ocg.area).where(col(Ocg.area).is_not(None)).distinct())
-        known = sorted(a for a in areas.all() if a)
+        # Only the areas of OCGs this person can see: the rest would tell a partner where the
+        # force has groups mapped.
+        query = select(Ocg.area).where(col(Ocg.area).is_not(None), Ocg.status == "active")
+        if visible is not None:
+            query = query.where(col(Ocg.id).in_(sorted(visible) or [-1]))
+        known = sorted({a for a in ctx.session.exec(query.distinct()).all() if a})
+        listed = f" Areas you can see: {', '.join(known)}." if known else ""
         raise CommandError(
-            f"No OCGs you can see in an area called {name!r}. Areas: {', '.join(known)}.",
-            field="area",
+            f"No OCGs you can see in an area called {name[:60]!r}.{listed}", field="area"
         )
     return found, found[0].area or name
 

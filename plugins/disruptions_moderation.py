@@ -7,7 +7,8 @@ Every decision is written with who made it and when, and the recorder is told th
 from __future__ import annotations
 
 from socbot_plugins import disruptions_parse as parse
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from socbot import access
@@ -174,23 +175,28 @@ def _decide(ctx: Context, ident: str, status: str, note: str | None) -> Reply:
     ocg = ctx.session.get(Ocg, d.ocg_id)
     assert ocg is not None  # a foreign key
     ctx.ocg_ref = ocg.ref
-    if d.status == status:
-        by = ctx.session.get(Person, d.moderated_by_id) if d.moderated_by_id else None
-        when = f" on {say_date(d.moderated_at)}" if d.moderated_at else ""
-        raise CommandError(
-            f"Disruption #{d.id} is already {status}"
-            + (f" by @{by.handle}" if by else "")
-            + f"{when}. Nothing changed."
-        )
+    if d.status != "pending":  # decided once, by one moderator: never silently reversed
+        raise CommandError(_already(ctx, d))
     if d.recorded_by_id == ctx.actor.id:
         raise NotAllowed(f"You recorded disruption #{d.id}, so another moderator must decide it.")
-    before = d.status
-    d.status, d.moderated_by_id, d.moderated_at = status, ctx.actor.id, ctx.utcnow()
-    d.moderation_note = note
-    ctx.session.add(d)
-    ctx.session.flush()
+    # Only while still pending: of two moderators deciding at once exactly one wins (the
+    # UPDATE waits for the other's row or write lock, then finds the status changed).
+    table = Disruption.__table__  # type: ignore[attr-defined]
+    values = {
+        "status": status,
+        "moderated_by_id": ctx.actor.id,
+        "moderated_at": ctx.utcnow(),
+        "moderation_note": note,
+    }
+    won = ctx.session.execute(
+        update(table).where(table.c.id == d.id, table.c.status == "pending").values(**values)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        ctx.session.refresh(d)
+        raise CommandError(_already(ctx, d))
+    for name, value in values.items():
+        set_committed_value(d, name, value)
     _tell_recorder(ctx, d, ocg)
-    changed = "" if before == "pending" else f" (it was {before})"
     facts = [
         Fact("OCG", f"{ocg.ref} {ocg.name}"),
         Fact("Disruption", f"{say_date(d.occurred_on)} · {d.grade} · {d.pillar}"),
@@ -199,11 +205,18 @@ def _decide(ctx: Context, ident: str, status: str, note: str | None) -> Reply:
     if note:
         facts.append(Fact("Reason" if status == "rejected" else "Note", note))
     return Reply(
-        title=f"Disruption #{d.id} {status}{changed}",
+        title=f"Disruption #{d.id} {status}",
         facts=facts,
         text="The recorder will be told.",
         severity=Severity.SUCCESS,
     )
+
+
+def _already(ctx: Context, d: Disruption) -> str:
+    by = ctx.session.get(Person, d.moderated_by_id) if d.moderated_by_id else None
+    when = f" on {say_date(d.moderated_at)}" if d.moderated_at else ""
+    who = f" by @{by.handle}" if by else ""
+    return f"Disruption #{d.id} is already {d.status}{who}{when}. Nothing changed."
 
 
 def _disruption(ctx: Context, ident: str) -> Disruption:

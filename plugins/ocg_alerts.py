@@ -18,6 +18,7 @@ from socbot_plugins import ocg_rules as rules
 from sqlalchemy import or_
 from sqlmodel import select
 
+from socbot import outbox
 from socbot.context import Context
 from socbot.db.models import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person
 from socbot.model import Button, Reply, Severity
@@ -87,19 +88,24 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
                 lines.append(f"no one to tell: {ocg.ref} has no LRO or SRO named")
             alerts += [Alert(ocg, p, stage, week, note) for p in to]
     sent = _already_queued(ctx, [a.key for a in alerts])
-    for alert in alerts:
-        if alert.key in sent:
-            continue
-        reply = _message(alert, today, lros.get(alert.ocg.id or 0, []), s.review_escalate_days)
-        if ctx.notify(
-            key=alert.key,
-            kind=KIND,
-            reply=reply,
-            person_id=alert.person.id,
-            ocg_id=alert.ocg.id,
-            note=alert.note,
-        ):
-            lines.append(f"to @{alert.person.handle}: {_one_line(alert, today)}")
+    todo = {a.key: a for a in alerts if a.key not in sent}  # in a stable order: see enqueue_many
+    messages = [
+        {
+            "key": key,
+            "kind": KIND,
+            "reply": _message(a, today, lros.get(a.ocg.id or 0, []), s.review_escalate_days),
+            "person_id": a.person.id,
+            "ocg_id": a.ocg.id,
+            "note": a.note,
+        }
+        for key, a in todo.items()
+    ]
+    # One statement for all: ON CONFLICT DO NOTHING still queues each key once, however many
+    # sweeps run at once, and only the keys this one queued are reported.
+    queued = outbox.enqueue_many(ctx.session, messages, now=ctx.utcnow())
+    lines += [
+        f"to @{a.person.handle}: {_one_line(a, today)}" for k, a in todo.items() if k in queued
+    ]
     return lines
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from socbot_plugins import ocg_rules as rules
+from socbot_plugins.actions_view import Redact, action_item, owner_label, redactor
 from sqlalchemy import and_, literal_column, or_, union_all
 from sqlmodel import func, select
 
+from socbot import access
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.db.models import Action, Assignment, Disruption, Nominal, Ocg, Person
@@ -117,44 +119,37 @@ def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
 def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
     now = ctx.utcnow()
     rows = ctx.session.exec(
-        select(Action, Person.handle, Person.agency)
+        select(Action, Person)
         .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
         .where(Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now)
         .order_by(Action.due_at)  # type: ignore[arg-type]
         .limit(SHOW_OVERDUE)
     ).all()
-    return [_action_item(ctx, a, handle, agency) for a, handle, agency in rows]
+    return [_action_item(ctx, action, owner) for action, owner in rows]
 
 
 def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
-    """The partner's own open actions and their agency's (as ``access.sees_action`` has it)."""
-    me = ctx.actor
+    """The partner's own open actions and their agency's, as ``access.sees_action`` has it,
+    with names withheld as in every other partner view of an action."""
     rows = ctx.session.exec(
-        select(Action, Person.handle, Person.agency)
+        select(Action, Person)
         .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
-        .where(
-            Action.ocg_id == ocg.id,
-            Action.status == "open",
-            or_(Action.owner_id == me.id, Action.owner_agency == me.agency),
-        )
-        .order_by(Action.due_at)  # type: ignore[arg-type]
+        .where(Action.ocg_id == ocg.id, Action.status == "open")
+        .order_by(Action.due_at, Action.id)  # type: ignore[arg-type]
     ).all()
-    return [_action_item(ctx, a, handle, agency) for a, handle, agency in rows]
+    redact = redactor(ctx.session, [ocg.id or 0])
+    return [
+        _action_item(ctx, action, owner, redact)
+        for action, owner in rows
+        if access.sees_action(ctx.session, ctx.actor, action)
+    ]
 
 
-def _action_item(ctx: Context, action: Action, handle: str | None, agency: str | None) -> Item:
-    due = local(action.due_at).date()
-    late = (ctx.today() - due).days
-    if handle:
-        owner = f"@{handle}" + (f" ({agency})" if agency and agency != "Police" else "")
-    else:
-        owner = f"{action.owner_agency or 'nobody'} (not yet taken)"
-    when = rules.due_phrase(due, ctx.today()) if late <= 0 else f"{late} days overdue"
-    severity = Severity.WARNING if late > 0 else None
-    return Item(
-        f"#{action.id} {action.description}",
-        f"{owner} · {action.pillar} · {when}",
-        severity,
+def _action_item(
+    ctx: Context, action: Action, owner: Person | None, redact: Redact | None = None
+) -> Item:
+    return action_item(
+        action, now=ctx.now(), owner=owner_label(owner, action.owner_agency), redact=redact
     )
 
 

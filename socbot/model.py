@@ -6,7 +6,7 @@ plugins only ever see these types, so a plugin never needs a platform SDK.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -138,9 +138,42 @@ class Reply:
         return cls(text=message, context=hint, severity=Severity.ERROR, error=True, field=field)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["images"] = [str(p) for p in self.images]
-        return data
+        """Plain data for the outbox: ``asdict`` with paths as strings, built directly (a sweep
+        serialises thousands of replies and ``asdict`` deep-copies every leaf)."""
+        form = self.form
+        return {
+            "title": self.title,
+            "text": self.text,
+            "facts": _facts(self.facts),
+            "sections": [
+                {
+                    "title": s.title,
+                    "text": s.text,
+                    "facts": _facts(s.facts),
+                    "items": _items(s.items),
+                }
+                for s in self.sections
+            ],
+            "items": _items(self.items),
+            "buttons": _buttons(self.buttons),
+            "severity": self.severity,
+            "ephemeral": self.ephemeral,
+            "context": self.context,
+            "images": [str(p) for p in self.images],
+            "form": None
+            if form is None
+            else {
+                "name": form.name,
+                "title": form.title,
+                "inputs": [{**vars(i), "choices": tuple(i.choices)} for i in form.inputs],
+                "submit_label": form.submit_label,
+                "payload": dict(form.payload),
+                "errors": dict(form.errors),
+            },
+            "error": self.error,
+            "sanitised": self.sanitised,
+            "field": self.field,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
@@ -185,6 +218,24 @@ class Reply:
             sanitised=data.get("sanitised", False),
             field=data.get("field"),
         )
+
+
+def _facts(facts: list[Fact]) -> list[dict[str, Any]]:
+    return [{"label": f.label, "value": f.value, "severity": f.severity} for f in facts]
+
+
+def _items(items: list[Item]) -> list[dict[str, Any]]:
+    return [
+        {"text": i.text, "detail": i.detail, "severity": i.severity, "buttons": _buttons(i.buttons)}
+        for i in items
+    ]
+
+
+def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
+    return [
+        {"label": b.label, "action": b.action, "payload": dict(b.payload), "style": b.style}
+        for b in buttons
+    ]
 
 
 def _sev(value: str | None) -> Severity | None:

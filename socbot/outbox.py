@@ -63,26 +63,11 @@ def enqueue(
     note: str | None = None,
 ) -> bool:
     """Queue a message unless one with ``key`` exists. True when this call queued it."""
-    values: dict[str, Any] = {
-        "key": key,
-        "kind": kind,
-        "person_id": person_id,
-        "channel": channel,
-        "ocg_id": ocg_id,
-        "body": reply.to_dict(),
-        "note": note,
-        "created_at": now,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": now,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Outbox).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    # RETURNING, not rowcount: SQLAlchemy adds its own RETURNING on PostgreSQL, which leaves
-    # rowcount at -1 (truthy) even when the conflict inserted nothing.
-    result = session.exec(stmt.returning(Outbox.id))  # type: ignore[call-overload,attr-defined]
-    return result.first() is not None
+    if session.autoflush:  # as an ORM statement would: it may name rows not yet flushed
+        session.flush()
+    message = {"key": key, "kind": kind, "reply": reply, "person_id": person_id}
+    message |= {"channel": channel, "ocg_id": ocg_id, "note": note}
+    return key in enqueue_many(session, [message], now=now)
 
 
 def enqueue_many(
@@ -95,30 +80,29 @@ def enqueue_many(
     """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    rows = [
-        {
-            "key": m["key"],
-            "kind": m["kind"],
-            "person_id": m.get("person_id"),
-            "channel": m.get("channel"),
-            "ocg_id": m.get("ocg_id"),
-            "body": m["reply"].to_dict(),
-            "note": m.get("note"),
-            "created_at": now,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-        }
-        for m in messages
-    ]
-    if not rows:
-        return set()
     # One cached statement, executed for many rows: SQLAlchemy batches it ("insertmanyvalues").
+    # RETURNING, not rowcount: SQLAlchemy adds its own RETURNING on PostgreSQL, which leaves
+    # rowcount at -1 (truthy) even when the conflict inserted nothing.
     stmt = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.key))
     queued: set[str] = set()
-    for start in range(0, len(rows), chunk):
-        result = session.connection().execute(stmt, rows[start : start + chunk])
-        queued |= set(result.scalars())
+    for start in range(0, len(messages), chunk):  # bodies built a chunk at a time: less to hold
+        rows = [
+            {
+                "key": m["key"],
+                "kind": m["kind"],
+                "person_id": m.get("person_id"),
+                "channel": m.get("channel"),
+                "ocg_id": m.get("ocg_id"),
+                "body": m["reply"].to_dict(),
+                "note": m.get("note"),
+                "created_at": now,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+            }
+            for m in messages[start : start + chunk]
+        ]
+        queued |= set(session.connection().execute(stmt, rows).scalars())
     return queued
 
 

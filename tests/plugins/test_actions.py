@@ -8,9 +8,12 @@ days), 5 Council Housing (agency), 8 ford (OCG-0002), 10 lowe (OCG-0004), 12 Tra
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import datetime
 
 import pytest
+from socbot_plugins import actions_view as view
 from socbot_plugins.tactics_catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
@@ -202,6 +205,20 @@ def test_a_partner_never_sees_a_nominals_name(say) -> None:  # type: ignore[no-u
     assert "#13 Visit [name withheld]'s nail bar" in shown
     assert "Danny" not in shown and "Smith" not in shown
     assert "Danny Smith" in render(say("okafor", "ocg actions smith"))
+
+
+def test_a_name_is_withheld_in_any_case_and_spelling_the_pattern_matches(say) -> None:  # type: ignore[no-untyped-def]
+    """The cheap containment test before the patterns must not let through what they catch."""
+    text = "Visit DANNY \u017fMITH today"  # a long s, which re.IGNORECASE reads as "s"
+    reply = say("okafor", f'ocg action smith protect @evans "{text}" by friday')
+    assert not reply.error
+    assert "#13 Visit [name withheld] today" in render(say("evans", "ocg actions mine"))
+
+
+def test_every_non_ascii_twin_of_an_ascii_character_is_folded() -> None:
+    every = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    twins = set(re.findall("[\x00-\x7f]", every, re.IGNORECASE))
+    assert twins == {chr(c) for c in view._ASCII_TWINS}
 
 
 def test_an_agency_member_is_offered_to_take_an_agency_action(say) -> None:  # type: ignore[no-untyped-def]

@@ -135,3 +135,11 @@ def test_chart_on_every_database(make_bot, any_engine):
     bot = make_bot(any_engine, demo=True)
     reply = bot.handle("chart smith", Who("console", "okafor"), face="console")
     assert reply.images[0].read_bytes().startswith(PNG)
+
+
+def test_an_unknown_area_lists_only_the_areas_a_partner_can_see(ask):
+    # evans holds actions on Portsmouth OCGs only: Southampton must not be revealed
+    reply = ask("evans", "chart area Nowhere")
+    assert reply.error and reply.field == "area"
+    assert "Portsmouth" in reply.text and "Southampton" not in reply.text
+    assert "Southampton" not in ask("evans", "chart area Southampton").text.split("see:")[-1]

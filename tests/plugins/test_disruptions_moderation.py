@@ -104,12 +104,13 @@ def test_a_decision_already_made_is_not_made_twice(dbot, ask):
     assert outbox(dbot) == []
 
 
-def test_a_panel_may_reverse_a_decision_and_the_recorder_hears_again(dbot, ask):
+def test_a_decision_is_not_silently_reversed_by_a_second_moderator(dbot, ask):
     ask("moss", f"accept {PENDING_SMITH}")
     dbot.clock.advance(hours=2)
     reply = ask("moss", f'reject {PENDING_SMITH} "On review: routine offender management"')
-    assert reply.title == f"Disruption #{PENDING_SMITH} rejected (it was accepted)"
-    assert [m.kind for m in outbox(dbot)] == ["moderation", "moderation"]
+    assert reply.error and "already accepted by @moss" in reply.text
+    assert get(dbot, PENDING_SMITH).status == "accepted"
+    assert [m.kind for m in outbox(dbot)] == ["moderation"]
 
 
 @pytest.mark.parametrize("ident", ["999", "abc", "#"])
