@@ -170,8 +170,8 @@ class Bot:
             return self._form_error(who, spec, values, exc, face, channel)
         reply = self.run(command, who, face=face, channel=channel)
         if reply.error and reply.form is None:
-            exc = CommandError(reply.text or "", field=reply.field)
-            return self._form_error(who, spec, values, exc, face, channel)
+            error = CommandError(reply.text or "", field=reply.field)
+            return self._form_error(who, spec, values, error, face, channel)
         return reply
 
     def _form_error(
@@ -298,7 +298,12 @@ class Bot:
         return person
 
     def _rate_limited(self, key: str) -> bool:
-        window, now = self._hits[key], time.monotonic()
+        now = time.monotonic()
+        if len(self._hits) > 1000:  # forget the idle, so a stream of unknown ids can't grow it
+            self._hits = defaultdict(
+                deque, {k: w for k, w in self._hits.items() if w and now - w[-1] <= 60}
+            )
+        window = self._hits[key]
         while window and now - window[0] > 60:
             window.popleft()
         window.append(now)

@@ -92,3 +92,16 @@ def test_help_for_one_command_shows_usage_and_examples(bot):
     reply = bot.handle("help help", ME, face="console")
     assert reply.title == "ocg help [command]"
     assert "`ocg help action`" in render(reply)
+
+
+def test_rate_limiter_forgets_idle_senders(make_bot, engine, monkeypatch):
+    import time
+
+    bot = _bot(make_bot, engine)
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    for n in range(1200):
+        bot._rate_limited(f"slack:U{n}")
+    clock[0] += 61
+    bot._rate_limited("slack:Ulate")
+    assert len(bot._hits) == 1
