@@ -132,11 +132,8 @@ def _export(bot: Bot, args: argparse.Namespace) -> int:
         audit.append(
             session,
             at=bot.clock.utcnow(),
-            actor="cli",
-            face="cli",
             action="export",
             text_=f"export audit since={args.since or '-'} format={args.format}",
-            outcome="ok",
             detail=f"{count} rows to {args.out or 'standard output'}",
         )
         session.commit()

@@ -111,12 +111,9 @@ def run(bot: Bot, args: argparse.Namespace) -> int:
         audit.append(
             session,
             at=bot.clock.utcnow(),
-            actor="cli",
-            face="cli",
             action="export",
             text_=f"export disruptions since={args.since or '-'} status={args.status} "
             f"format={args.format}",
-            outcome="ok",
             detail=f"{count} rows to {args.out or 'standard output'}",
         )
         session.commit()

@@ -404,7 +404,7 @@ def run_cli(bot: Bot, args: argparse.Namespace) -> int:
             return 0
         summary = write(session, checked.rows, now)
         audit.append(
-            session, at=now, actor="cli", face="cli", action="import",
+            session, at=now, action="import",
             text_=f"import {args.kind} {path.name}", outcome="ok", detail=summary,
         )  # fmt: skip
         session.commit()

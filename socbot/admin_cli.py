@@ -59,11 +59,8 @@ def run(bot: Bot, args: argparse.Namespace) -> int:
             audit.append(
                 session,
                 at=now,
-                actor="cli",
-                face="cli",
                 action="admin",
                 text_=f"user {args.action} {args.handle}",
-                outcome="ok",
                 detail=message,
             )
         session.commit()

@@ -69,17 +69,18 @@ def append(
     session: Session,
     *,
     at: datetime,
-    actor: str,
-    face: str,
     action: str,
     text_: str,
-    outcome: str,
+    actor: str = "cli",
+    face: str = "cli",
+    outcome: str = "ok",
     actor_id: int | None = None,
     channel: str | None = None,
     ocg_ref: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """Add one row at the chain's end, inside the caller's transaction.
+    """Add one row at the chain's end, inside the caller's transaction (defaults: a
+    successful change made on the command line).
 
     The last hash is read under a lock held until commit, so two processes appending at once
     queue up instead of both chaining onto the same row (a fork would look like tampering).

@@ -400,11 +400,8 @@ def load(bot: Bot, *, reset: bool = False) -> str:
         audit.append(
             session,
             at=bot.clock.utcnow(),
-            actor="cli",
-            face="cli",
             action="demo",
             text_="socbot demo",
-            outcome="ok",
             detail="demo force loaded",
         )
         session.commit()

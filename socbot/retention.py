@@ -141,10 +141,8 @@ def purge(
             session,
             at=now,
             actor=actor,
-            face="cli",
             action="purge",
             text_=command,
-            outcome="ok",
             detail=result.summary(),
         )
     for ref, counts in per_ocg.items() if not dry_run else ():
@@ -153,11 +151,9 @@ def purge(
             session,
             at=now,
             actor=actor,
-            face="cli",
             action="purge",
             text_=command,
             ocg_ref=ref,
-            outcome="ok",
             detail=f"deleted {rows}",
         )
     session.commit()
