@@ -42,8 +42,12 @@ def test_say_exit_codes(store, capsys):
 
 
 def test_user_add_link_and_list(store, capsys):
-    assert main(["user", "add", "jsmith", "--name", "Jo Smith", "--agency", "HMRC",
-                 "--role", "partner"]) == 0
+    assert (
+        main(
+            ["user", "add", "jsmith", "--name", "Jo Smith", "--agency", "HMRC", "--role", "partner"]
+        )
+        == 0
+    )
     assert main(["user", "link", "jsmith", "slack:U0123ABC"]) == 0
     assert main(["user", "add", "bad handle!", "--name", "X"]) == 1
     assert main(["user", "link", "jsmith", "msn:123"]) == 1

@@ -22,8 +22,16 @@ class Faulty:
 
     @staticmethod
     def _write(ctx):
-        ctx.session.add(Ocg(ref="OCG-9999", name="Ghost", name_key="ghost", band="5C",
-                            created_at=ctx.utcnow(), next_review_due=ctx.today()))
+        ctx.session.add(
+            Ocg(
+                ref="OCG-9999",
+                name="Ghost",
+                name_key="ghost",
+                band="5C",
+                created_at=ctx.utcnow(),
+                next_review_due=ctx.today(),
+            )
+        )
         ctx.session.flush()
 
     def user_error(self, ctx, cmd):

@@ -11,8 +11,11 @@ from socbot.registry import PluginError
 class Echo:
     @hookimpl
     def register_commands(self, register):
-        register(CommandSpec("echo", lambda ctx, cmd: Reply(text=" ".join(cmd.args)), "echo",
-                             permission="help"))
+        register(
+            CommandSpec(
+                "echo", lambda ctx, cmd: Reply(text=" ".join(cmd.args)), "echo", permission="help"
+            )
+        )
 
 
 def test_plugin_registered_in_a_test_is_dispatched(make_bot, engine):
@@ -25,14 +28,16 @@ def test_plugin_registered_in_a_test_is_dispatched(make_bot, engine):
 
 
 def test_entry_point_plugins_are_discovered(tmp_path, monkeypatch, make_bot, engine):
-    (tmp_path / "hello_plugin.py").write_text(textwrap.dedent('''
+    (tmp_path / "hello_plugin.py").write_text(
+        textwrap.dedent("""
         from socbot import CommandSpec, Reply, hookimpl
 
         @hookimpl
         def register_commands(register):
             register(CommandSpec("hello", lambda ctx, cmd: Reply(text="hello from a wheel"),
                                  "greets", permission="help"))
-    '''))
+    """)
+    )
     dist = tmp_path / "socbot_hello-1.0.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: socbot-hello\nVersion: 1.0\n")
