@@ -9,6 +9,7 @@ import re
 
 from socbot_plugins import actions_rules as rules
 from socbot_plugins import actions_store as store
+from socbot_plugins.actions_store import Owner
 from socbot_plugins.actions_view import (
     description,
     echo_due,
@@ -20,7 +21,7 @@ from sqlmodel import select
 
 from socbot import CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.context import Context
-from socbot.db.models import Disruption
+from socbot.db.models import Action, Disruption, Ocg
 from socbot.model import Command
 from socbot.parser import normalise
 
@@ -31,9 +32,7 @@ _EMPTY_RESULTS = {"done", "ok", "okay", "complete", "completed", "finished", "ye
 def close_action(ctx: Context, cmd: Command) -> Reply:
     """Close with a result; ``disrupt=GRADE`` hands over to the disruption plugin, in the same
     transaction, so a bad disruption leaves the action open."""
-    action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(ctx, action)
-    rules.require_change(ctx, action, ocg, owner)
+    action = _changeable(ctx, cmd)[0]
     result = cmd.options.get("result") or " ".join(cmd.args[1:])
     result = store.clean_text(result, what="result", field="result", limit=2000)
     if len(result) < 3 or result.lower().strip(".! ") in _EMPTY_RESULTS:
@@ -85,9 +84,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
 
 
 def snooze_action(ctx: Context, cmd: Command) -> Reply:
-    action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(ctx, action)
-    rules.require_change(ctx, action, ocg, owner)
+    action = _changeable(ctx, cmd)[0]
     rest = list(cmd.args[1:])
     reason = cmd.options.get("reason", "")
     quoted = _TRAILING_QUOTE.search(normalise(cmd.text))
@@ -114,9 +111,7 @@ def snooze_action(ctx: Context, cmd: Command) -> Reply:
 
 
 def reassign_action(ctx: Context, cmd: Command) -> Reply:
-    action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(ctx, action)
-    rules.require_change(ctx, action, ocg, owner)
+    action, ocg, owner = _changeable(ctx, cmd)
     new, used = store.resolve_owner(ctx, list(cmd.args[1:]))
     reason = cmd.options.get("reason") or " ".join(cmd.args[1 + used :])
     reason = store.clean_text(reason, what="reason", field="reason")
@@ -150,9 +145,7 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
 
 
 def cancel_action(ctx: Context, cmd: Command) -> Reply:
-    action, ocg, owner = rules.find(ctx, _first(cmd))
-    rules.require_open(ctx, action)
-    rules.require_change(ctx, action, ocg, owner)
+    action = _changeable(ctx, cmd)[0]
     reason = cmd.options.get("reason") or " ".join(cmd.args[1:])
     reason = store.clean_text(reason, what="reason", field="reason")
     if len(reason) < 3:
@@ -212,3 +205,11 @@ def take_action(ctx: Context, cmd: Command) -> Reply:
 
 def _first(cmd: Command) -> str | None:
     return cmd.args[0] if cmd.args else cmd.options.get("id")
+
+
+def _changeable(ctx: Context, cmd: Command) -> tuple[Action, Ocg, Owner]:
+    """The open action the command names, if this actor may change it (else a polite error)."""
+    action, ocg, owner = rules.find(ctx, _first(cmd))
+    rules.require_open(ctx, action)
+    rules.require_change(ctx, action, ocg, owner)
+    return action, ocg, owner
