@@ -110,18 +110,7 @@ def register_cli(register: Register) -> None:
 
 def _record(ctx: Context, change: str, ocg: Ocg | None = None) -> None:
     """The admin row: what changed, in words, beside the core's row for the command."""
-    audit.append(
-        ctx.session,
-        at=ctx.utcnow(),
-        actor=ctx.actor.handle,
-        actor_id=ctx.actor.id,
-        face=ctx.face,
-        channel=ctx.channel,
-        action="admin",
-        text_=change,
-        ocg_ref=ocg.ref if ocg else None,
-        outcome="ok",
-    )
+    audit.record(ctx, action="admin", text_=change, ocg_ref=ocg.ref if ocg else None)
 
 
 def _person(ctx: Context, handle: str) -> Person:

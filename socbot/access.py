@@ -27,31 +27,25 @@ from socbot.db.models import ROLES, Action, Assignment, Identity, Ocg, Person
 ANY, OWN = "any", "own"
 _EVERYONE = dict.fromkeys(ROLES, ANY)
 
+_OCG_READ = {
+    "admin": ANY,
+    "sro": ANY,
+    "analyst": ANY,
+    "moderator": ANY,
+    "lro": OWN,
+    "sio": OWN,
+    "plead": OWN,
+    "coordinator": OWN,
+    "partner": OWN,
+}
+
 # permission -> role -> scope. A role missing from a row may not use the permission at all.
 MATRIX: dict[str, dict[str, str]] = {
     "help": dict(_EVERYONE),
     "tactics.read": dict(_EVERYONE),
-    "ocg.read": {
-        "admin": ANY,
-        "sro": ANY,
-        "analyst": ANY,
-        "moderator": ANY,
-        "lro": OWN,
-        "sio": OWN,
-        "plead": OWN,
-        "coordinator": OWN,
-        "partner": OWN,
-    },
-    "profile.read": {
-        "admin": ANY,
-        "sro": ANY,
-        "analyst": ANY,
-        "moderator": ANY,
-        "lro": OWN,
-        "sio": OWN,
-        "plead": OWN,
-        "coordinator": OWN,
-    },
+    "ocg.read": _OCG_READ,
+    # the intelligence profile: everyone who reads the OCG, except partners
+    "profile.read": {r: s for r, s in _OCG_READ.items() if r != "partner"},
     "ocg.review": {"sro": ANY, "lro": OWN},
     "ocg.admin": {"admin": ANY, "sro": ANY},
     "profile.write": {"sro": ANY, "analyst": ANY, "lro": OWN, "sio": OWN, "plead": OWN},

@@ -13,13 +13,16 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from socbot.db.models import AuditEvent
 from socbot.redact import scrub
+
+if TYPE_CHECKING:
+    from socbot.context import Context
 
 GENESIS = "0" * 64
 TEXT_LIMIT = 2000
@@ -178,3 +181,28 @@ def verify(session: Session) -> tuple[int, str | None]:
             )
         prev, count = row.hash, count + 1
     return count, None
+
+
+def record(
+    ctx: Context,
+    *,
+    action: str,
+    text_: str,
+    outcome: str = "ok",
+    detail: str | None = None,
+    ocg_ref: str | None = None,
+) -> None:
+    """A row for something ``ctx``'s actor did, on the face and channel they did it from."""
+    append(
+        ctx.session,
+        at=ctx.utcnow(),
+        actor=ctx.actor.handle,
+        actor_id=ctx.actor.id,
+        face=ctx.face,
+        channel=ctx.channel,
+        action=action,
+        text_=text_,
+        ocg_ref=ocg_ref,
+        outcome=outcome,
+        detail=detail,
+    )

@@ -376,13 +376,8 @@ class Bot:
             )
 
     def _audit(self, ctx: Context, command: Command, outcome: str, detail: str | None) -> None:
-        audit.append(
-            ctx.session,
-            at=ctx.utcnow(),
-            actor=ctx.actor.handle,
-            actor_id=ctx.actor.id,
-            face=ctx.face,
-            channel=ctx.channel,
+        audit.record(
+            ctx,
             action=command.verb,
             text_=command.text or command.verb,
             ocg_ref=ctx.ocg_ref,
