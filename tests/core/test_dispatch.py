@@ -113,3 +113,27 @@ def test_rate_limiter_forgets_idle_senders(make_bot, engine, monkeypatch):
     clock[0] += 61
     bot._rate_limited("slack:Ulate")
     assert len(bot._hits) == 1
+
+
+def test_jobs_leave_the_garbage_collector_running_even_when_they_fail(make_bot, engine):
+    import gc
+
+    import pytest
+
+    from socbot import Job
+
+    seen = []
+
+    class Jobs:
+        @hookimpl
+        def register_jobs(self, register):
+            register(Job("ok", lambda ctx, dry: seen.append(gc.isenabled()) or [], "x"))
+            register(Job("boom", lambda ctx, dry: 1 / 0, "x"))
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(Jobs(), name="jobs")
+    bot = make_bot(engine, plugins=pm, demo=True)
+    assert bot.run_job("ok") == [] and seen == [False]
+    with pytest.raises(ZeroDivisionError):
+        bot.run_job("boom")
+    assert gc.isenabled()
