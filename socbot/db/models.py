@@ -128,6 +128,7 @@ class Action(SQLModel, table=True):
     completed_at: datetime | None = None
     last_nudged_at: datetime | None = None
     nudge_count: int = 0
+    sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
 
 
 class ActionChange(SQLModel, table=True):
@@ -174,6 +175,7 @@ class Disruption(SQLModel, table=True):
     moderated_by_id: int | None = Field(default=None, foreign_key="person.id")
     moderated_at: datetime | None = None
     moderation_note: str | None = None
+    sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
 
 
 class Review(SQLModel, table=True):
@@ -258,3 +260,31 @@ class AuditEvent(SQLModel, table=True):
     detail: str | None = None
     prev_hash: str
     hash: str
+
+
+class SeenRequest(SQLModel, table=True):
+    """A signed request or platform event already taken, until ``expires_at``: a replay (or a
+    retry reaching another replica) is refused because every replica checks this one table."""
+
+    key: str = Field(primary_key=True)  # e.g. "slack:<sha256 of the signature>"
+    expires_at: datetime = Field(index=True)
+
+
+class RateWindow(SQLModel, table=True):
+    """How many commands one sender made in the current minute, shared between replicas."""
+
+    key: str = Field(primary_key=True)  # platform:id
+    window_start: datetime
+    hits: int = 0
+
+
+class ImportedValue(SQLModel, table=True):
+    """The value a CSV import last wrote to one field of an OCG. A re-import finding the field
+    different knows it was changed in chat since, and will not silently undo that change."""
+
+    __table_args__ = (UniqueConstraint("ocg_id", "field"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ocg_id: int = Field(foreign_key="ocg.id", index=True)
+    field: str
+    value: str | None = None
+    imported_at: datetime
