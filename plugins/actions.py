@@ -183,6 +183,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
             field="what",
         )
     due = store.read_due(ctx, when, opts.get("date", ""), "End with `by <when>`")
+    shown = ctx.for_partner(ocg, {"Description": what}, person=owner.person, agency=owner.agency)
     action = Action(
         ocg_id=ocg.id or 0,
         pillar=pillar,
@@ -210,7 +211,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     ]
     if tactic is not None:
         facts.append(Fact("Tactic", f"{tactic.title} ({tactic.id})"))
-    facts += rules.owner_facts(ctx, owner, ocg)
+    facts += rules.owner_facts(ctx, owner, ocg) + shown
     return Reply(
         title=f"Action #{action.id} added",
         text=f"{description(ctx.session, action, ctx.sanitised)}\nDue {said}{note}. Not what "

@@ -32,7 +32,7 @@ _EMPTY_RESULTS = {"done", "ok", "okay", "complete", "completed", "finished", "ye
 def close_action(ctx: Context, cmd: Command) -> Reply:
     """Close with a result; ``disrupt=GRADE`` hands over to the disruption plugin, in the same
     transaction, so a bad disruption leaves the action open."""
-    action = _changeable(ctx, cmd)[0]
+    action, ocg, owner = _changeable(ctx, cmd)
     result = cmd.options.get("result") or " ".join(cmd.args[1:])
     result = store.clean_text(result, what="result", field="result", limit=2000)
     if len(result) < 3 or result.lower().strip(".! ") in _EMPTY_RESULTS:
@@ -50,6 +50,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
             "disrupt=).",
             field="disrupt",
         )
+    shown = ctx.for_partner(ocg, {"Result": result}, person=owner.person, agency=owner.agency)
     rules.claim(
         ctx,
         action,
@@ -61,7 +62,7 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
     store.log_change(ctx, action, "done", reason=result)
     ctx.emit("action", action)
     ctx.emit("action-done", {"action": action, "disrupt": grade or None, "options": cmd.options})
-    facts = [Fact("Result", result)]
+    facts = [Fact("Result", result), *shown]
     if grade:
         linked = ctx.session.exec(
             select(Disruption).where(Disruption.action_id == action.id)
@@ -124,6 +125,8 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
             f"to {ctx.actor.agency} itself. Ask the OCG's LRO to move it to another agency.",
             field="owner",
         )
+    texts = {"Description": action.description, "Reason": reason}
+    shown = ctx.for_partner(ocg, texts, person=new.person, agency=new.agency)
     rules.claim(
         ctx,
         action,
@@ -135,7 +138,7 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
         ctx, action, "reassign", old_owner=owner.key, new_owner=new.key, reason=reason or None
     )
     facts = [Fact("Was", owner_label(owner.person, owner.agency))]
-    facts += rules.owner_facts(ctx, new, ocg)
+    facts += rules.owner_facts(ctx, new, ocg) + shown
     return Reply(
         title=f"Action #{action.id} is now {owner_label(new.person, new.agency)}'s",
         text=description(ctx.session, action, ctx.sanitised),

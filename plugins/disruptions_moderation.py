@@ -179,6 +179,8 @@ def _decide(ctx: Context, ident: str, status: str, note: str | None) -> Reply:
         raise CommandError(_already(ctx, d))
     if d.recorded_by_id == ctx.actor.id:
         raise NotAllowed(f"You recorded disruption #{d.id}, so another moderator must decide it.")
+    recorder = ctx.session.get(Person, d.recorded_by_id)
+    shown = ctx.for_partner(ocg, {"Note": note or ""}, person=recorder) if recorder else []
     # Only while still pending: of two moderators deciding at once exactly one wins (the
     # UPDATE waits for the other's row or write lock, then finds the status changed).
     table = Disruption.__table__  # type: ignore[attr-defined]
@@ -204,6 +206,7 @@ def _decide(ctx: Context, ident: str, status: str, note: str | None) -> Reply:
     ]
     if note:
         facts.append(Fact("Reason" if status == "rejected" else "Note", note))
+    facts += shown
     return Reply(
         title=f"Disruption #{d.id} {status}",
         facts=facts,

@@ -118,6 +118,13 @@ class Actor:
         hold: a council officer who leads Prevent on one OCG is still not cleared for names."""
         return "partner" in self.roles
 
+    def granting(self, roles: frozenset[str] | set[str] | None) -> set[str]:
+        """The roles among ``roles`` whose grants count. Being a partner caps every other role:
+        a council officer imported as partner + coordinator gets what a partner gets, never a
+        police-only read, however the roles were combined."""
+        held = set(roles or ())
+        return held & {"partner"} if self.partner else held
+
     @property
     def is_system(self) -> bool:
         return self.id is None and "system" in self.roles
@@ -226,9 +233,9 @@ def scope(actor: Actor, permission: str) -> str | None:
     if actor.is_system:
         return ANY
     grants = MATRIX.get(permission, {})
-    if any(grants.get(r) == ANY for r in actor.force_roles or ()):
+    if any(grants.get(r) == ANY for r in actor.granting(actor.force_roles)):
         return ANY
-    return OWN if any(r in grants for r in actor.roles) else None
+    return OWN if any(r in grants for r in actor.granting(actor.roles)) else None
 
 
 def may_run(actor: Actor, permission: str) -> bool:
@@ -238,13 +245,13 @@ def may_run(actor: Actor, permission: str) -> bool:
 
 def _reach_roles(actor: Actor, grants: dict[str, str]) -> set[str]:
     """Force-wide roles that give ``own`` reach through areas and actions."""
-    return {r for r in actor.force_roles or () if grants.get(r) == OWN}
+    return {r for r in actor.granting(actor.force_roles) if grants.get(r) == OWN}
 
 
 def owns(session: Session, actor: Actor, ocg: Ocg, permission: str) -> bool:
     """Whether ``ocg`` is one of the actor's own for ``permission``."""
     grants = MATRIX.get(permission, {})
-    if set(grants) & actor.ocg_roles.get(ocg.id or 0, set()):
+    if set(grants) & actor.granting(actor.ocg_roles.get(ocg.id or 0)):
         return True
     reach = _reach_roles(actor, grants)
     if "coordinator" in reach and actor.area and ocg.area == actor.area:
@@ -319,7 +326,7 @@ def visible_ocg_ids(
     if reach is None:
         return set()
     grants = MATRIX.get(permission, {})
-    ids = {ocg_id for ocg_id, roles in actor.ocg_roles.items() if roles & set(grants)}
+    ids = {o for o, roles in actor.ocg_roles.items() if actor.granting(roles) & set(grants)}
     via = _reach_roles(actor, grants)
     if "coordinator" in via and actor.area:
         ids |= set(session.exec(select(Ocg.id).where(Ocg.area == actor.area)).all())  # type: ignore[arg-type]

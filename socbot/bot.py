@@ -22,14 +22,15 @@ import pluggy
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot import access, audit, redact
+from socbot import access, audit, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock
 from socbot.config import Settings
 from socbot.context import Context
 from socbot.db.models import Channel, Identity, Person
+from socbot.hold import Held
 from socbot.model import Command, CommandError, NotAllowed, Reply, Severity
-from socbot.parser import parse, split
+from socbot.parser import parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
 
@@ -150,12 +151,12 @@ class Bot:
         if action.startswith("form:"):
             return self.open_form(who, action[5:], payload, face=face, channel=channel)
         options = {k: v for k, v in payload.items() if k != "args"}
-        try:
-            words = split(payload.get("args", ""))
+        text = " ".join([action, payload.get("args", "")]).strip()
+        try:  # the args as if typed: options, mentions and refs read the same way
+            command = parse(text)
         except CommandError as exc:
             return Reply.fail(exc.message)
-        text = " ".join([action, payload.get("args", "")]).strip()
-        command = Command(action, tuple(words), options, text=text)
+        command = replace(command, verb=action, options={**command.options, **options})
         return self.run(command, who, face=face, channel=channel)
 
     def open_form(
@@ -220,6 +221,7 @@ class Bot:
 
         def guarded(ctx: Context, cmd: Command) -> Reply:
             ctx.permission = spec.permission  # ctx.ocg() checks it on every OCG resolved
+            ctx.command = cmd
             if not access.may_run(ctx.actor, spec.permission):
                 raise NotAllowed(
                     f"`{spec.name}` isn't available to you. `help` lists what you can do; ask "
@@ -350,18 +352,24 @@ class Bot:
             ctx = Context(self, session, actor, face, self.clock, channel)
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
-                reply.sanitised = reply.sanitised or ctx.sanitised
+                if ctx.sanitised:  # one path for every text a partner reads
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
                     self._audit(ctx, command, "ok", None)
                 session.commit()
                 return reply
+            except Held as exc:  # shown to the writer to confirm: nothing written
+                session.rollback()
+                outcome, detail, reply = "held", exc.message, exc.reply
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
+                if ctx.sanitised:
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from socbot import access, lookup, outbox
+from socbot import access, hold, lookup, outbox
 from socbot.access import Actor
 from socbot.clock import Clock
 from socbot.db.models import Identity, Ocg, Person
-from socbot.model import CommandError, NotAllowed, Reply
+from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
@@ -29,6 +30,8 @@ class Context:
     channel: str | None = None
     ocg_ref: str | None = None  # the OCG the command touched, for the audit trail
     permission: str | None = None  # the running command's permission (set by the core)
+    ocg_ids: set[int] = field(default_factory=set)  # every OCG resolved: withheld for partners
+    command: Command | None = None  # the running command (set by the core)
 
     @property
     def settings(self) -> Settings:
@@ -59,6 +62,7 @@ class Context:
         permission = permission or self.permission or "ocg.read"
         found = lookup.find_ocg(self.session, self.actor, query, permission)
         self.ocg_ref = found.ref
+        self.ocg_ids.add(found.id or 0)
         return found
 
     def can(self, permission: str, ocg: Ocg | None = None) -> bool:
@@ -95,6 +99,24 @@ class Context:
                 field="owner",
             )
         return found
+
+    def for_partner(
+        self,
+        ocg: Ocg,
+        texts: Mapping[str, str],
+        *,
+        person: Person | None = None,
+        agency: str | None = None,
+    ) -> list[Fact]:
+        """Before texts are given to ``person`` (or ``agency``): when that is a partner, facts
+        showing exactly what they will read, and ``hold.Held`` when a text seems to name
+        someone socbot does not know (unless the command was confirmed). [] for police."""
+        if person is not None and person.id == self.actor.id:
+            return []  # their own words, for their own eyes
+        if not hold.is_partner(self.session, person, agency, self.utcnow()):
+            return []
+        reader = f"@{person.handle}" if person else str(agency)
+        return hold.preview(self.session, self.command, ocg, texts, reader)
 
     def emit(self, kind: str, record: Any) -> None:
         """Tell other plugins something was recorded (inside this transaction)."""

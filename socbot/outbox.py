@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from socbot import audit
-from socbot.db.models import Identity, Outbox, Person
+from socbot.access import load_actor
+from socbot.db.models import Assignment, Identity, Outbox, Person
 from socbot.model import Reply
+from socbot.withhold import for_partner
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
@@ -86,6 +89,7 @@ def enqueue_many(
     stmt = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.key))
     queued: set[str] = set()
     for start in range(0, len(messages), chunk):  # bodies built a chunk at a time: less to hold
+        part = _for_partners(session, messages[start : start + chunk], now)
         rows = [
             {
                 "key": m["key"],
@@ -100,10 +104,42 @@ def enqueue_many(
                 "attempts": 0,
                 "next_attempt_at": now,
             }
-            for m in messages[start : start + chunk]
+            for m in part
         ]
         queued |= set(session.connection().execute(stmt, rows).scalars())
     return queued
+
+
+def _for_partners(
+    session: Session, messages: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Messages to partners pass the same withholding as their replies, whichever plugin
+    decided them: one query finds the partners among the recipients (usually none)."""
+    ids = {m["person_id"] for m in messages if m.get("person_id")}
+    if not ids:
+        return messages
+    partners = set(
+        session.exec(
+            select(Assignment.person_id).where(
+                Assignment.role == "partner",
+                col(Assignment.person_id).in_(ids),
+                Assignment.started_at <= now,
+                or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
+            )
+        ).all()
+    )
+    if not partners:
+        return messages
+    out = []
+    for m in messages:
+        if m.get("person_id") in partners:
+            person = session.get(Person, m["person_id"])
+            actor = load_actor(session, person, now) if person else None
+            if actor is not None:
+                extra = [m["ocg_id"]] if m.get("ocg_id") else []
+                m = {**m, "reply": for_partner(session, actor, m["reply"], extra)}
+        out.append(m)
+    return out
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:

@@ -54,9 +54,12 @@ def parse(text: str) -> Command:
     words = split(normalise(text))
     if words and words[0].lower() in ("/ocg", "ocg", "/socbot", "socbot"):
         words = words[1:]
-    share = False
-    if words and words[-1].lower() == "share":
-        share, words = True, words[:-1]
+    share, confirm = False, False
+    while words and words[-1].lower() in ("share", "confirm"):
+        if words.pop().lower() == "share":
+            share = True
+        else:
+            confirm = True
     if not words:
         return Command("help", text=text, share=share)
     verb, *rest = words
@@ -64,6 +67,8 @@ def parse(text: str) -> Command:
     options: dict[str, str] = {}
     mentions: list[str] = []
     refs: list[str] = []
+    if confirm:  # "... confirm": send text held for a partner as shown (socbot.hold)
+        options["confirm"] = "yes"
     for word in rest:
         option = _OPTION.match(word)
         if option:
@@ -84,6 +89,20 @@ def parse(text: str) -> Command:
         text=text,
         share=share,
     )
+
+
+def join_args(command: Command) -> str:
+    """The command's words and options as text that ``split`` reads back the same (for a
+    button that runs the command again)."""
+
+    def quoted(word: str) -> str:
+        if word and not any(c.isspace() or c in "\"'=" for c in word):
+            return word
+        return '"' + word.replace('"', "'") + '"'
+
+    words = [quoted(w) for w in command.args]
+    words += [f"{k}={quoted(v)}" for k, v in command.options.items() if k != "confirm"]
+    return " ".join(words)
 
 
 def record_number(text: str) -> int | None:

@@ -1,0 +1,181 @@
+"""What a partner may read. Every text that reaches a partner passes through here: replies and
+cards (``Bot`` applies ``for_partner`` to the whole reply), outbox messages (``outbox`` applies
+it per recipient), and the plugins' lists, nudges and digests (``redactor``).
+
+Names are withheld when they are read, not when they are written, so a nominal added today is
+withheld from every record written before, and a record copied from another (a disruption
+logged from an action's result) is withheld like the original.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from sqlmodel import Session, col, select
+
+from socbot.access import Actor, visible_ocg_ids
+from socbot.db.models import Nominal, Ocg, OcgAlias
+from socbot.model import Button, Fact, Input, Item, Reply, Section
+
+Redact = Callable[[int, str], str]
+WITHHELD = "[name withheld]"
+
+
+def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
+    """Blank out the names of an OCG's nominals, its name and aliases from free text, for
+    partners' eyes. Nothing is read until the first call; then three queries cover every OCG."""
+    ids = list(set(ocg_ids))
+    # Full names, surnames, principal and significant nominals' first names, aliases and the
+    # OCG's name, matched in any case and with a plural ("the smiths van")...
+    names: dict[int, set[str]] = {}
+    # ...except single common words ("Black", "Docks", "Frank"), matched only as written, so
+    # that "black van" and "the docks cafe" survive.
+    surnames: dict[int, set[str]] = {}
+    patterns: dict[int, list[re.Pattern[str]]] = {}
+
+    def keep(ocg_id: int, term: str) -> None:
+        term = " ".join(term.split())
+        if len(term) < 3:
+            return
+        common = " " not in term and term.lower() in COMMON_WORDS
+        (surnames if common else names).setdefault(ocg_id, set()).add(term)
+
+    def load() -> None:
+        for ocg_id, name, role in session.exec(
+            select(Nominal.ocg_id, Nominal.name, Nominal.role).where(Nominal.ocg_id.in_(ids))  # type: ignore[attr-defined]
+        ).all():
+            names.setdefault(ocg_id, set()).add(name)
+            parts = name.split()
+            if len(parts) > 1:
+                keep(ocg_id, parts[-1])
+                if role in ("principal", "significant"):
+                    keep(ocg_id, parts[0])
+        for ocg_id, alias in session.exec(
+            select(OcgAlias.ocg_id, OcgAlias.alias).where(OcgAlias.ocg_id.in_(ids))  # type: ignore[attr-defined]
+        ).all():
+            keep(ocg_id, alias)
+        for oid, name in session.exec(select(Ocg.id, Ocg.name).where(col(Ocg.id).in_(ids))).all():
+            keep(oid or 0, name)
+
+    def redact(ocg_id: int, text: str) -> str:
+        if not patterns and ids:
+            load()
+            patterns[-1] = []  # loaded
+        if not _may_occur(names.get(ocg_id, set()) | surnames.get(ocg_id, set()), text):
+            return text  # the usual case: no pattern to compile or run
+        if ocg_id not in patterns:  # compiled on first use: most OCGs never reach a partner
+            found = _words(names.get(ocg_id, set()), surnames.get(ocg_id, set()))
+            patterns[ocg_id] = [found] if found else []
+        for pattern in patterns[ocg_id]:
+            text = pattern.sub(WITHHELD, text)
+        return text
+
+    return redact
+
+
+# The non-ASCII characters that ``re.IGNORECASE`` equates with ASCII ones ("İ", "ı", "ſ" and
+# the Kelvin sign): folded first, so that a name spelled with one is still found.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _may_occur(found: set[str], text: str) -> bool:
+    """False only when no name in ``found`` can match in ``text``, in any case."""
+    folded = text.translate(_ASCII_TWINS).lower()
+    return any(not n.isascii() or n.lower() in folded for n in found)
+
+
+def _words(any_case: set[str], as_written: set[str]) -> re.Pattern[str] | None:
+    """One pattern for both kinds of name, longest first, each with an optional plural."""
+    found = [(n, f"(?i:{re.escape(n)})") for n in any_case]
+    found += [(n, re.escape(n)) for n in as_written - any_case]
+    if not found:
+        return None
+    alternatives = "|".join(p for _, p in sorted(found, key=lambda f: len(f[0]), reverse=True))
+    return re.compile(rf"\b(?:{alternatives})(?i:e?s)?\b")
+
+
+# Single words that are names but also ordinary English: matched only as written (capitalised),
+# never in lower case. Extend it when a partner's text loses an everyday word.
+_COMMON = """
+    abbey able ace ash bank bar barber bay beach bell best bird black blue bolt bond book
+    bottle bow box brand brass bridge bright brook brown buck bull bush butcher butler cage
+    can cane cash castle chance chapel chase cheek child church clay cliff coach collar cook
+    cooper copper cork cotton court crane cross crow crown dale dawn day dean dock docks
+    door dove drake duke dyer earl east english fair faith field finch fish fisher fleet
+    flood ford forest fort fowler fox frank free friend frost gamble garden gardener gay gem
+    glass gold golden good grace grant gray green grey grove guy hall ham hand hardy harper
+    hawk hay heath hill holly hood hope horn house hunt hunter ivy jack jay joy judge keen
+    key king kite knight lake lamb lane law lea lee legal light lily lock long lord love low
+    major mark marsh marshal mason may mayor mill miller moon moor moss new noble north oak
+    orange page park patience peace pearl penny pike pine plant pool pope porter post potter
+    pound power price prince rain ram ray read reed rich ridge ring river rob robin rock
+    rose royal ruby rush sage salt savage sea shadow sharp shepherd ship short silver
+    skinner slater small snow south sparrow spring squire stag stamp star steel stone storm
+    strong summer swan sweet tanner temple thorn tower town tree vale walker wall ward
+    warren water watt weaver well west white wild will wise wolf wood wren young
+"""
+COMMON_WORDS = frozenset(_COMMON.split())
+
+
+def names_hider(session: Session, ocg_ids: Iterable[int]) -> Callable[[str], str]:
+    """Withhold the names of every OCG in ``ocg_ids`` from any text, whichever OCG it is about:
+    for a whole reply, whose lines don't say which OCG they came from."""
+    ids = sorted(set(ocg_ids))
+    redact = redactor(session, ids)
+
+    def hide(text: str) -> str:
+        for ocg_id in ids:
+            text = redact(ocg_id, text)
+        return text
+
+    return hide
+
+
+def withhold_reply(reply: Reply, hide: Callable[[str], str]) -> Reply:
+    """The reply with ``hide`` applied to every text a person reads (payloads are data, left)."""
+
+    def s(value: str | None) -> str | None:
+        return hide(value) if value else value
+
+    def button(b: Button) -> Button:
+        return replace(b, label=hide(b.label))
+
+    def item(i: Item) -> Item:
+        return replace(
+            i, text=hide(i.text), detail=s(i.detail), buttons=[button(b) for b in i.buttons]
+        )
+
+    def fact(f: Fact) -> Fact:
+        return replace(f, label=hide(f.label), value=hide(f.value))
+
+    def field(i: Input) -> Input:
+        return replace(i, label=hide(i.label), value=s(i.value), placeholder=s(i.placeholder))
+
+    form = reply.form
+    return replace(
+        reply,
+        title=s(reply.title),
+        text=s(reply.text),
+        context=s(reply.context),
+        facts=[fact(f) for f in reply.facts],
+        items=[item(i) for i in reply.items],
+        buttons=[button(b) for b in reply.buttons],
+        sections=[
+            Section(s(x.title), s(x.text), [fact(f) for f in x.facts], [item(i) for i in x.items])
+            for x in reply.sections
+        ],
+        form=None
+        if form is None
+        else replace(form, title=hide(form.title), inputs=[field(i) for i in form.inputs]),
+    )
+
+
+def for_partner(session: Session, actor: Actor, reply: Reply, ocg_ids: Iterable[int] = ()) -> Reply:
+    """The reply as a partner may read it: every known name and alias of the OCGs they can see
+    (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied."""
+    visible = visible_ocg_ids(session, actor) or set()
+    hidden = withhold_reply(reply, names_hider(session, visible | set(ocg_ids)))
+    hidden.sanitised = True
+    return hidden
