@@ -31,7 +31,8 @@ from socbot_plugins.actions_view import description, echo_due, ocg_label, owner_
 from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
 from socbot.context import Context
 from socbot.db.models import Action
-from socbot.model import Command
+from socbot.hold import is_partner
+from socbot.model import Command, NotAllowed
 from socbot.registry import Register
 
 ACTION_USAGE = 'action <OCG> <pillar> @owner "what" by <when>'
@@ -183,7 +184,16 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
             field="what",
         )
     due = store.read_due(ctx, when, opts.get("date", ""), "End with `by <when>`")
+    sensitive = opts.get("sensitive", "").lower() in ("yes", "true", "y")
+    if sensitive:
+        ctx.require("record.sensitive", ocg)
     shown = ctx.for_partner(ocg, {"Description": what}, person=owner.person, agency=owner.agency)
+    if sensitive and (shown or is_partner(ctx.session, owner.person, owner.agency, ctx.utcnow())):
+        raise NotAllowed(
+            "A sensitive action is for the OCG's police roles only: give it to a police "
+            "officer, not a partner.",
+            field="owner",
+        )
     action = Action(
         ocg_id=ocg.id or 0,
         pillar=pillar,
@@ -191,6 +201,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
         owner_id=owner.person.id if owner.person else None,
         owner_agency=owner.agency,
         tactic_id=tactic.id if tactic else None,
+        sensitive=sensitive,
         created_by_id=ctx.actor.id or 0,
         created_at=ctx.utcnow(),
         due_at=due,
@@ -211,6 +222,8 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     ]
     if tactic is not None:
         facts.append(Fact("Tactic", f"{tactic.title} ({tactic.id})"))
+    if sensitive:
+        facts.append(Fact("Sensitive", "yes: the OCG's police roles only"))
     facts += rules.owner_facts(ctx, owner, ocg) + shown
     return Reply(
         title=f"Action #{action.id} added",

@@ -12,7 +12,7 @@ from socbot_plugins.actions_view import Redact, redactor
 from sqlmodel import Session, col, select
 
 from socbot import Reply, Section, Severity
-from socbot.access import Actor, sanitised
+from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 from socbot.db.models import Action, Assignment, Person
 
@@ -46,9 +46,10 @@ def run_digest(ctx: Context, dry_run: bool) -> list[str]:
         outgoing.append(({**message, "person_id": person.id}, line))
     if channel and channel_key not in done and data.actions:
         police = Actor(None, "coordinators", "coordinators", roles=frozenset({"coordinator"}))
-        reply = digest_reply(data, data.actions, police, now, redact, None, days)
+        shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
+        reply = digest_reply(data, shared, police, now, redact, None, days)
         message = {"key": channel_key, "kind": "digest", "reply": reply, "channel": channel}
-        outgoing.append((message, f"to #{channel}: digest: {_digest_line(data, data.actions)}"))
+        outgoing.append((message, f"to #{channel}: digest: {_digest_line(data, shared)}"))
     return overdue.send(ctx, outgoing)[0]
 
 
@@ -87,12 +88,13 @@ class Scopes:
         if sanitised(viewer):
             found = set(self.by_agency.get(viewer.agency.lower(), []))
         elif viewer.area is None:
-            return self.data.actions
+            found = set(range(len(self.data.actions)))
         else:
             found = set(self.by_area.get(viewer.area, []))
             for ocg_id in viewer.ocg_roles:
                 found.update(self.by_ocg.get(ocg_id, []))
-        return [self.data.actions[n] for n in sorted(found)]  # still oldest first
+        actions = (self.data.actions[n] for n in sorted(found))  # still oldest first
+        return [a for a in actions if not a.sensitive or sees_sensitive(viewer, a.ocg_id)]
 
 
 def _digest_line(data: overdue.Overdue, actions: list[Action]) -> str:

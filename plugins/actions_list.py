@@ -14,7 +14,7 @@ from socbot_plugins.actions_view import action_item, ocg_label, owner_label, red
 from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import col, select
 
-from socbot import Button, CommandError, CommandSpec, Reply, Section
+from socbot import Button, CommandError, CommandSpec, Reply, Section, access
 from socbot.access import visible_ocg_ids
 from socbot.context import Context
 from socbot.db.models import Action, Ocg, Person
@@ -99,7 +99,10 @@ def list_actions(ctx: Context, cmd: Command) -> Reply:
     wanted = parse_filters(cmd)
     now = ctx.utcnow()
     actor = ctx.actor
-    where: list[Any] = [Action.status == "open"]
+    where: list[Any] = [
+        Action.status == "open",
+        access.sensitive_visible(actor, col(Action.sensitive), col(Action.ocg_id)),
+    ]
     heading = ["Open actions"]
     agency_people = select(Person.id).where(func.lower(Person.agency) == actor.agency.lower())
     if wanted.mine:

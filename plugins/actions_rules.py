@@ -23,7 +23,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from socbot import CommandError, Fact, NotAllowed, Severity
-from socbot.access import Actor, can, load_actor
+from socbot.access import Actor, can, load_actor, sees_sensitive
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.db.models import Action, Ocg, Person
@@ -54,6 +54,8 @@ def _same_agency(actor: Actor, agency: str | None) -> bool:
 def may_see(ctx: Context, action: Action, ocg: Ocg, owner: Owner) -> bool:
     """Partners see their own and their agency's actions only; police follow OCG access (and
     share the agency "Police", which therefore opens nothing)."""
+    if action.sensitive and not sees_sensitive(ctx.actor, ocg.id or 0):
+        return False
     if ctx.sanitised:
         mine = action.owner_id == ctx.actor.id
         return mine or _same_agency(ctx.actor, agency_of(action, owner.person))

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from socbot import Button, Item, Severity
 from socbot.clock import local, say_date
 from socbot.db.models import Action, Ocg, Person
+from socbot.model import SENSITIVE_MARK
 from socbot.withhold import Redact, redactor
 
 
@@ -76,6 +77,8 @@ def action_item(
 ) -> Item:
     """One action as a list line; ``ocg``/``owner`` are left out when a heading already says."""
     text = redact(action.ocg_id, action.description) if redact else action.description
+    if action.sensitive:
+        text = f"{SENSITIVE_MARK} {text}"
     parts = [p for p in (ocg, action.pillar.capitalize(), owner) if p]
     parts.append(f"due {say_due(action.due_at, now)}")
     late = action.status == "open" and action.due_at <= now

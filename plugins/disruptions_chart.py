@@ -134,6 +134,9 @@ def _series(
             Disruption.occurred_on, Disruption.grade, Disruption.status, func.count()
         )
         .where(col(Disruption.ocg_id).in_(ids), Disruption.occurred_on >= start)
+        .where(
+            access.sensitive_visible(ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id))
+        )
         .group_by(Disruption.occurred_on, Disruption.grade, Disruption.status)
     ).all()
     pending = 0

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from socbot_plugins import disruptions_parse as parse
 from socbot_plugins import disruptions_query as query
+from sqlmodel import col
 
+from socbot import access
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.db.models import GRADES, Disruption, Nominal, Person
-from socbot.model import Command, CommandError, Fact, Item, Reply
+from socbot.model import SENSITIVE_MARK, Command, CommandError, Fact, Item, Reply
 
 FILTER_WORDS = ("since", "grade", "pillar", "status")
 STATUSES = ("pending", "accepted", "rejected", "all")
@@ -35,6 +37,9 @@ def list_disruptions(ctx: Context, cmd: Command) -> Reply:
         status=parse.pick(found["status"], STATUSES, what="status", field="status")
         if found.get("status")
         else None,
+        visible=access.sensitive_visible(
+            ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id)
+        ),
     )
     totals = query.totals(ctx.session, [ocg.id or 0], filters)
     rows = query.latest(ctx.session, [ocg.id or 0], filters)
@@ -105,6 +110,8 @@ def _total_facts(t: query.Totals) -> list[Fact]:
 def _item(ctx: Context, d: Disruption, who: Person, nominal: Nominal | None) -> Item:
     flag = "" if d.status == "accepted" else f" · {d.status}"
     text = f"#{d.id} {say_date(d.occurred_on)} · {d.grade} · {d.pillar}{flag}"
+    if d.sensitive:
+        text = f"{SENSITIVE_MARK} {text}"
     if ctx.sanitised and who.agency != ctx.actor.agency:
         return Item(text, "Recorded by another agency: detail withheld.")
     parts = [d.description, parse.summary(d.model_dump())]

@@ -20,7 +20,7 @@ COUNTS: tuple[str, ...] = ("arrests", "charged", "warrants", "vehicles", "orders
 MONEY: dict[str, str] = {"cash": "cash_pence", "assets": "assets_pence"}
 LINKS: tuple[str, ...] = ("nominal", "tactic", "action")
 OUTCOME_OPTIONS: tuple[str, ...] = (*COUNTS, *MONEY, "drugs")
-RECORD_OPTIONS: tuple[str, ...] = (*OUTCOME_OPTIONS, *LINKS, "date")
+RECORD_OPTIONS: tuple[str, ...] = (*OUTCOME_OPTIONS, *LINKS, "date", "sensitive")
 COUNT_WORDS = {
     "arrests": ("arrest", "arrests"),
     "charged": ("charged", "charged"),
@@ -68,7 +68,7 @@ def check_options(options: Mapping[str, str], allowed: Iterable[str]) -> None:
     """Refuse an option we don't know (``arest=2``) rather than silently dropping it."""
     known = tuple(allowed)
     for name in options:
-        if name not in known:
+        if name not in known and name != "confirm":  # confirm: the core's (socbot.hold)
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f" Did you mean `{close[0]}=`?" if close else ""
             raise CommandError(

@@ -29,6 +29,7 @@ class Filters:
     grade: str | None = None
     pillar: str | None = None
     status: str | None = None
+    visible: Any = None  # SQL: the sensitive records the reader may see (access.sensitive_visible)
 
     def where(self, ocg_ids: Sequence[int], *, status: bool = True) -> list[Any]:
         """SQL conditions. ``status=False`` leaves the status test to the caller."""
@@ -37,6 +38,8 @@ class Filters:
             if len(ocg_ids) != 1
             else Disruption.ocg_id == ocg_ids[0]
         ]
+        if self.visible is not None:
+            clauses.append(self.visible)
         if self.since:
             clauses.append(Disruption.occurred_on >= self.since)
         if self.grade:

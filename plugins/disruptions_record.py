@@ -42,6 +42,9 @@ def record(
     if action is None and options.get("action"):
         action = _action(ctx, ocg, options["action"])
     tactic = options.get("tactic") or (action.tactic_id if action else None)
+    sensitive = options.get("sensitive", "").lower() in ("yes", "true", "y")
+    if sensitive:
+        ctx.require("record.sensitive", ocg)
     disruption = Disruption(
         ocg_id=ocg.id or 0,
         occurred_on=occurred_on,
@@ -51,6 +54,7 @@ def record(
         nominal_id=nominal.id if nominal else None,
         tactic_id=check_tactic(tactic) if tactic else None,
         action_id=action.id if action else None,
+        sensitive=sensitive or bool(action and action.sensitive),
         recorded_by_id=ctx.actor.id or 0,
         recorded_at=ctx.utcnow(),
         **values,  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from datetime import timedelta
 from socbot_plugins import ocg_rules as rules
 from socbot_plugins.actions_view import Redact, action_item, owner_label, redactor
 from sqlalchemy import and_, literal_column, or_, union_all
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from socbot import access
 from socbot.clock import local, say_date
@@ -67,12 +67,13 @@ def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
     def tag(text: str):  # type: ignore[no-untyped-def]
         return literal_column(f"'{text}'")
 
+    seen = access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id))
     parts = [
         select(tag("open"), tag(""), tag(""), func.count()).where(
-            Action.ocg_id == ocg.id, Action.status == "open"
+            Action.ocg_id == ocg.id, Action.status == "open", seen
         ),
         select(tag("overdue"), tag(""), tag(""), func.count()).where(
-            Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now
+            Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now, seen
         ),
     ]
     if not ctx.sanitised:
@@ -82,6 +83,9 @@ def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
                 Disruption.ocg_id == ocg.id,
                 Disruption.occurred_on >= since,
                 Disruption.status != "rejected",
+                access.sensitive_visible(
+                    ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id)
+                ),
             )
             .group_by(Disruption.grade, Disruption.status),
             select(tag("nominal"), Nominal.role, tag(""), func.count())
@@ -122,6 +126,7 @@ def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
         select(Action, Person)
         .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
         .where(Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now)
+        .where(access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id)))
         .order_by(Action.due_at)  # type: ignore[arg-type]
         .limit(SHOW_OVERDUE)
     ).all()

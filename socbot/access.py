@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, true
 from sqlmodel import Session, col, select
 
 from socbot.db.models import ROLES, Action, Assignment, Identity, Ocg, Person
@@ -69,6 +69,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "partner": OWN,
     },
     "disruption.moderate": {"moderator": ANY},
+    "record.sensitive": {"sro": ANY, "lro": OWN, "sio": OWN},
     "audit.read": {"admin": ANY, "sro": ANY, "lro": OWN},
     "admin": {"admin": ANY},
 }
@@ -86,6 +87,7 @@ PERMISSIONS: dict[str, str] = {
     "action.update": "close, snooze or re-assign an action (partners: only their own)",
     "disruption.record": "log a disruption against an OCG",
     "disruption.moderate": "accept or reject logged disruptions",
+    "record.sensitive": "mark an action or disruption sensitive: the OCG's police roles only",
     "audit.read": "read the audit trail of an OCG (`ocg audit`)",
     "admin": "enrol people, link identities, grant and revoke roles, mark channels secure",
 }
@@ -299,6 +301,8 @@ def sees_action(session: Session, actor: Actor, action: Action) -> bool:
     Police see every action; a partner sees only their own, their agency's and their agency
     colleagues', and counts of the rest.
     """
+    if action.sensitive and not sees_sensitive(actor, action.ocg_id):
+        return False
     if not sanitised(actor) or action.owner_id == actor.id:
         return True
     agency = actor.agency.lower()
@@ -306,6 +310,35 @@ def sees_action(session: Session, actor: Actor, action: Action) -> bool:
         return True
     owner = session.get(Person, action.owner_id) if action.owner_id else None
     return owner is not None and owner.agency.lower() == agency
+
+
+OVERSIGHT = frozenset({"sro", "admin"})
+
+
+def sees_sensitive(actor: Actor, ocg_id: int, also: frozenset[str] = frozenset()) -> bool:
+    """Sensitive records (covert work, deconfliction) are for the OCG's police roles: those
+    holding a police role on it, the SRO and admins (and ``also``, e.g. moderators, for the
+    records they must decide). Never a partner, whatever else they hold."""
+    if actor.is_system:
+        return True
+    if actor.partner:
+        return False
+    if (actor.force_roles or frozenset()) & (OVERSIGHT | also):
+        return True
+    return bool(actor.ocg_roles.get(ocg_id, set()) & POLICE_ROLES)
+
+
+def sensitive_visible(
+    actor: Actor, sensitive: Any, ocg_id: Any, also: frozenset[str] = frozenset()
+) -> Any:
+    """SQL for "not sensitive, or on an OCG where the actor sees sensitive records": every
+    list, count, nudge and digest of actions and disruptions filters with it."""
+    if actor.is_system or (
+        not actor.partner and (actor.force_roles or frozenset()) & (OVERSIGHT | also)
+    ):
+        return true()
+    mine = [] if actor.partner else [o for o, r in actor.ocg_roles.items() if r & POLICE_ROLES]
+    return or_(sensitive.is_(False), ocg_id.in_(mine)) if mine else sensitive.is_(False)
 
 
 def may_update_action(session: Session, actor: Actor, action: Action, ocg: Ocg) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import json
 import logging
 import secrets
 import time
@@ -29,7 +30,7 @@ from socbot.config import Settings
 from socbot.context import Context
 from socbot.db.models import Channel, Identity, Person
 from socbot.hold import Held
-from socbot.model import Command, CommandError, NotAllowed, Reply, Severity
+from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
@@ -386,6 +387,9 @@ class Bot:
     def _share(self, ctx: Context, reply: Reply) -> None:
         if ctx.sanitised or reply.sanitised:
             reply.context = "Not shared: partner views stay private to you."
+            return
+        if SENSITIVE_MARK in json.dumps(reply.to_dict()):
+            reply.context = "Not shared: it shows a sensitive record (the OCG's police roles only)."
             return
         secure = ctx.session.exec(
             select(Channel).where(Channel.platform == ctx.face, Channel.external_id == ctx.channel)

@@ -11,6 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+SENSITIVE_MARK = "[sensitive]"  # on every line showing a sensitive record: never shared
+
 
 class Severity(StrEnum):
     INFO = "info"

@@ -17,6 +17,7 @@ DEFAULT_PLUGINS = (
     "socbot_plugins.actions",
     "socbot_plugins.disruptions",
     "socbot_plugins.tactics",
+    "socbot_plugins.sensitive",
 )
 
 

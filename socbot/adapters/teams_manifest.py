@@ -41,6 +41,7 @@ OMITTED: dict[str, str] = {
     "tactic": _READS,
     "profile": _READS,
     "moderation": _MODERATORS,
+    "sensitive": "SIOs and LROs only: `help` lists it for them",
     "accept": _MODERATORS,
     "reject": _MODERATORS,
     "audit": _ADMIN,
