@@ -9,8 +9,9 @@ How: a run of capitalised words counts as a person's name when it starts with a 
 Dr...) or with a first name from gender-guesser's list of about 48,000 given names from many
 countries (Jörg Michael's ``nam_dict``), unless its last word makes it a place or an organisation
 ("Victoria Road", "Grace Hall Surgery"). A first name on its own counts too unless it is also an
-everyday word ("Will", "Hope") or opens a sentence. People enrolled in socbot and agency names
-are known to partners and never count. docs/security.md gives the measured error rates.
+everyday word ("Will", "Hope") or an opening verb ("Tell", "Run"). People enrolled in socbot
+and agency names are known to partners and never count. docs/security.md gives the measured
+error rates.
 """
 
 from __future__ import annotations
@@ -21,19 +22,20 @@ from functools import cache
 
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’-]*")
 _TITLES_WORDS = """
-    mr mrs ms miss mx dr sir dame lady lord
+    mr mrs ms miss mx dr sir dame lady lord pc dc ds di dci sgt insp pcso
 """
 _TITLES = frozenset(_TITLES_WORDS.split())
 # Last words that make a capitalised run a place, a building, a business or a body.
 _PLACE_OR_BODY_WORDS = """
     road street st lane avenue ave close way drive crescent terrace place square gardens
-    grove hill park green row walk parade court estate house flats tower towers mews yard
+    grove hill park row walk parade court estate house flats tower towers mews yard
     wharf quay bridge station centre center hospital surgery school academy college church
     hall halls library market arcade retail shop shops store stores salon barbers cafe bar
     pub inn hotel motors garage garages autos cars wash services service council standards
     housing police fire rescue trust authority agency department office ltd limited plc llp
     group company co partners associates enterprises holdings trading homes lettings
-    properties stadium club gym leisure brothers bros crew gang firm line act order orders
+    properties stadium club gym mail post bank logistics transport haulage leisure
+    brothers bros crew gang firm line act order orders
     regulations bill moor heath common vale end cross town city village bay port field
     fields wood woods valley coast island islands
 """
@@ -45,7 +47,7 @@ _EVERYDAY_WORDS = """
     penny crystal amber jade ivy holly lily daisy heather iris poppy angel baby king prince
     duke earl major rich sunny candy honey star sky storm river rain so an al lee van art
     bay dale grant hunter lane mason page parker reed rob ward wood young long love many
-    more most mine one just case vice drug drugs cannabis ocg smart
+    more most mine one just case vice drug drugs cannabis ocg smart justice
 """
 _EVERYDAY = frozenset(_EVERYDAY_WORDS.split())
 # Words that open a capitalised run naming a thing ("The Grange", "Operation Talon").
@@ -55,6 +57,15 @@ _THING_WORDS = """
     eight nine ten national regional
 """
 _THING = frozenset(_THING_WORDS.split())
+# Verbs that open an instruction and are also in the list of given names ("Tell Marcus...").
+_VERBS_WORDS = """
+    ask call ring tell visit meet check see give warn serve speak contact chase help find
+    refer email text phone run read review say send update
+    in on at to for by with from of if as is it be do no not or and but so then when where
+    while after before under over into onto about also once each both either loan door
+"""
+_VERBS = frozenset(_VERBS_WORDS.split())
+_NAMING = frozenset({"the", "a", "an", "operation", "op", "ocg", "our"})
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
 
@@ -67,6 +78,8 @@ def _first_names() -> frozenset[str]:
 
 
 def _capitalised(word: str) -> bool:
+    if word.lower() in _TITLES:  # "PC Morris", "Dr Patel"
+        return True
     return (word[0].isupper() and not word.isupper()) or (len(word) <= 3 and word.istitle())
 
 
@@ -89,7 +102,7 @@ def suspected_names(text: str, known: Iterable[str] = ()) -> list[str]:
             j += 1
         run = [w.group() for w in words[i : j + 1]]
         opens = i == 0 or bool(_SENTENCE_END.search(text[: words[i].start()]))
-        if i and words[i - 1].group().lower() in _THING:  # "the Grange", "OCG Talon"
+        if i and words[i - 1].group().lower() in _NAMING:  # "the Grange", "OCG Talon"
             i = j + 1
             continue
         name = _name_in(run, opens, first_names)
@@ -101,18 +114,23 @@ def suspected_names(text: str, known: Iterable[str] = ()) -> list[str]:
 
 def _name_in(run: list[str], opens: bool, first_names: frozenset[str]) -> str | None:
     """The part of a capitalised run that names a person, or None."""
-    lowered = [w.lower().strip("'’") for w in run]
+    lowered = [_bare(w) for w in run]
     if lowered[-1] in _PLACE_OR_BODY or lowered[0] in _THING:
         return None
-    if lowered[0] in _TITLES and len(run) > 1:
-        return " ".join(run)
-    if opens and len(run) > 1 and lowered[0] not in first_names:
-        run, lowered = run[1:], lowered[1:]  # "Visit Danny Smith": the verb opens the sentence
-        opens = False
-    if not run or lowered[0] not in first_names:
+    verb = lowered[0] in _VERBS or lowered[0] not in first_names
+    if opens and len(run) > 1 and lowered[0] not in _TITLES and verb:
+        run, lowered = run[1:], lowered[1:]  # "Visit Danny Smith": a verb opens it
+    if lowered[0] in _TITLES:
+        return " ".join(run) if len(run) > 1 else None
+    if lowered[0] not in first_names:
         return None
     if len(run) > 1:
         return " ".join(run)
-    if opens or lowered[0] in _EVERYDAY:
-        return None
-    return run[0]
+    return None if lowered[0] in _EVERYDAY | _VERBS else run[0]
+
+
+def _bare(word: str) -> str:
+    """Lower case, without a possessive, and a double-barrelled first name by its first part."""
+    head, _, tail = word.partition("-")
+    word = head if tail[:1].isupper() else word  # "Ellie-Mae", not "Anti-social"
+    return word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
