@@ -22,6 +22,7 @@ from socbot.context import Context
 from socbot.db.models import GRADES, Disruption, Ocg, Review
 from socbot.model import Command, CommandError, Fact, Reply
 from socbot.registry import CommandSpec
+from socbot.withhold import names_hider
 
 # Darkest for the heaviest impact; distinct in greyscale and for red-green colour blindness.
 COLOURS = {"major": "#7a0177", "moderate": "#f768a1", "minor": "#fcc5c0"}
@@ -75,6 +76,9 @@ def chart(ctx: Context, cmd: Command) -> Reply:
     today = ctx.today()
     series.partial = add_months(today.replace(day=1), 1) - today > timedelta(days=1)
     series.subtitle = f"{start:%b %Y} to {today:%b %Y}, stacked by grade. {series.note}"
+    if ctx.sanitised:  # the picture's words pass the same withholding as the reply's
+        hide = names_hider(ctx.session, ctx.ocg_ids)
+        series.title, series.subtitle = hide(series.title), hide(series.subtitle)
     folder = ctx.settings.data_dir / "charts"
     name = f"disruptions-{ctx.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.png"
     path = draw(series, folder / name)
