@@ -273,8 +273,8 @@ def round_trips(bot: Any, *, requests: int, warmup: int = 20) -> dict[str, dict[
     """Per face: latencies (seconds) of socbot, socbot's face over a constant-answer bot, and
     the bare SDK app, alternating, after a warm-up of each; or ``{"error": ...}`` when a face
     does not answer as it should."""
-    from socbot.adapters import slack as slack_face
-    from socbot.adapters import teams as teams_face
+    from socbot.faces.slack import app as slack_face
+    from socbot.faces.teams import app as teams_face
 
     loop = Loopback()
     found: dict[str, dict[str, Any]] = {}

@@ -36,7 +36,7 @@ def _cols(columns: Iterable[str]) -> str:
 
 def load_sqlite(spec: Spec, path: Path, *, log: Callable[[str], None] = lambda _: None) -> dict:
     """Write a fresh SQLite store at ``path`` (schema by alembic, rows by executemany)."""
-    from socbot.db.engine import make_engine, upgrade
+    from socbot.store.engine import make_engine, upgrade
 
     path = Path(path)
     for suffix in ("", "-wal", "-shm", ".json"):
@@ -109,7 +109,7 @@ def load_postgres(
     spec: Spec, url: str, schema: str, *, log: Callable[[str], None] = lambda _: None
 ) -> dict:
     """Write a fresh copy in ``schema`` of the database at ``url`` (rows by COPY)."""
-    from socbot.db.engine import make_engine, upgrade
+    from socbot.store.engine import make_engine, upgrade
 
     with _pg_connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

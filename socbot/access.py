@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, true
 from sqlmodel import Session, col, select
 
-from socbot.db.models import ROLES, Action, Assignment, Identity, Ocg, Person
+from socbot.store.models import ROLES, Action, Assignment, Identity, Ocg, Person
 
 ANY, OWN = "any", "own"
 _EVERYONE = dict.fromkeys(ROLES, ANY)

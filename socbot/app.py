@@ -9,8 +9,8 @@ from sqlalchemy import Engine, text
 
 from socbot.bot import Bot
 from socbot.config import Settings
-from socbot.db import HEAD
-from socbot.db.engine import make_engine, upgrade
+from socbot.store import HEAD
+from socbot.store.engine import make_engine, upgrade
 
 
 def schema_current(engine: Engine) -> bool:

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
-from socbot.db.models import AuditEvent
 from socbot.redact import scrub
+from socbot.store.models import AuditEvent
 
 if TYPE_CHECKING:
     from socbot.context import Context

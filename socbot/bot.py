@@ -28,12 +28,12 @@ from socbot.access import SYSTEM
 from socbot.clock import Clock
 from socbot.config import Settings
 from socbot.context import Context
-from socbot.db.models import Channel, Identity, Person
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+from socbot.store.models import Channel, Identity, Person
 
 log = logging.getLogger("socbot")
 RATE_LIMITED = (

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from socbot import access, hold, lookup, outbox
 from socbot.access import Actor
 from socbot.clock import Clock
-from socbot.db.models import Identity, Ocg, Person
 from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
+from socbot.store.models import Identity, Ocg, Person
 
 if TYPE_CHECKING:
     from socbot.bot import Bot

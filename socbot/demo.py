@@ -14,8 +14,8 @@ from sqlmodel import Session, SQLModel, select
 from socbot import audit, people
 from socbot.bot import Bot
 from socbot.clock import LONDON, add_months
-from socbot.db.engine import upgrade
-from socbot.db.models import (
+from socbot.store.engine import upgrade
+from socbot.store.models import (
     REVIEW_MONTHS,
     Action,
     ActionChange,

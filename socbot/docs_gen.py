@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from socbot import access
-from socbot.db.models import ROLES
+from socbot.store.models import ROLES
 
 DOC = Path(__file__).parents[1] / "docs" / "permissions.md"
 ROLE_NOTES = {

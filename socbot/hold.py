@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from socbot.db.models import Assignment, Nominal, Ocg, Person
 from socbot.model import Button, Command, CommandError, Fact, Reply, Severity
 from socbot.names import suspected_names
 from socbot.parser import join_args
+from socbot.store.models import Assignment, Nominal, Ocg, Person
 from socbot.withhold import names_hider
 
 POLICE = "police"

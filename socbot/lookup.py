@@ -17,8 +17,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from socbot import access
 from socbot.access import Actor
-from socbot.db.models import Ocg, OcgAlias
 from socbot.model import CommandError
+from socbot.store.models import Ocg, OcgAlias
 
 _REF = re.compile(r"^#?(?:ocg-?)?0*(\d{1,6})$", re.I)
 

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from socbot import audit
 from socbot.access import load_actor
-from socbot.db.models import Assignment, Identity, Outbox, Person
 from socbot.model import Reply
+from socbot.store.models import Assignment, Identity, Outbox, Person
 from socbot.withhold import for_partner
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
-from socbot.db.models import PILLARS, ROLES, Assignment, Identity, Ocg, Person
 from socbot.model import CommandError
+from socbot.store.models import PILLARS, ROLES, Assignment, Identity, Ocg, Person
 
 _HANDLE = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
 PLATFORMS = ("slack", "teams")

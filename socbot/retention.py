@@ -22,7 +22,7 @@ from sqlmodel import Session, SQLModel, select
 
 from socbot import audit
 from socbot.clock import LONDON, to_db
-from socbot.db.models import AuditEvent, Ocg
+from socbot.store.models import AuditEvent, Ocg
 
 KEEP = frozenset({"auditevent"})  # never deleted, whatever points where
 

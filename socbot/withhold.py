@@ -16,8 +16,8 @@ from dataclasses import replace
 from sqlmodel import Session, col, select
 
 from socbot.access import Actor, visible_ocg_ids
-from socbot.db.models import Nominal, Ocg, OcgAlias
 from socbot.model import Button, Fact, Input, Item, Reply, Section
+from socbot.store.models import Nominal, Ocg, OcgAlias
 
 Redact = Callable[[int, str], str]
 WITHHELD = "[name withheld]"

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, text
 from socbot.bot import Bot, Who
 from socbot.clock import Clock
 from socbot.config import Settings
-from socbot.db.engine import make_engine, upgrade
 from socbot.model import Reply
 from socbot.plugins import get_plugin_manager
+from socbot.store.engine import make_engine, upgrade
 
 PG_URL = os.environ.get("SOCBOT_TEST_DATABASE_URL")
 NOW = "2027-03-03T09:00"  # a Wednesday, Europe/London

@@ -104,7 +104,7 @@ def test_audit_chain_is_valid(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from sqlmodel import Session
 
     from socbot import audit
-    from socbot.db.engine import make_engine
+    from socbot.store.engine import make_engine
 
     path = tmp_path / "chain.sqlite"
     load_sqlite(Spec(scale=0.01), path)

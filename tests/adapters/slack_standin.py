@@ -21,9 +21,9 @@ from slack_sdk.signature import SignatureVerifier
 from sqlmodel import Session, func, select
 
 from socbot import people
-from socbot.adapters.slack import build_app, face_of
 from socbot.bot import Bot
-from socbot.db.models import AuditEvent, Person
+from socbot.faces.slack.app import build_app, face_of
+from socbot.store.models import AuditEvent, Person
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-0000-test-token"

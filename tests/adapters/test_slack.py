@@ -17,10 +17,10 @@ from slack_standin import SECRET, TOKEN, SlackHarness, block_text, buttons
 from sqlmodel import Session, select
 
 from socbot import CommandSpec, Item, Reply, hookimpl
-from socbot.adapters.blockkit import decode, encode
-from socbot.db.models import Action, AuditEvent, Channel, Disruption, Identity, Outbox, Person
+from socbot.faces.slack.blockkit import decode, encode
 from socbot.model import Button
 from socbot.outbox import deliver_due, enqueue
+from socbot.store.models import Action, AuditEvent, Channel, Disruption, Identity, Outbox, Person
 
 LINKED = {"okafor": "U0OKAFOR", "nguyen": "U0NGUYEN", "price": "U0PRICE"}
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from socbot.adapters import blockkit
-from socbot.adapters import slack_views as views
+from socbot.faces.slack import blockkit, views
 from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, Severity
 
 PING = "<!channel> <!here> <@U0BOSS> <#C0SECRET> & co"

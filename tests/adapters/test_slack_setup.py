@@ -18,9 +18,9 @@ from slack_standin import SECRET, TOKEN, SignedSlack, SlackStandIn, block_text
 from sqlmodel import Session, select
 
 from socbot import people
-from socbot.adapters.slack import SlackFace, serve
-from socbot.db.engine import make_engine, upgrade
-from socbot.db.models import Person
+from socbot.faces.slack.app import SlackFace, serve
+from socbot.store.engine import make_engine, upgrade
+from socbot.store.models import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifests" / "slack" / "manifest.yaml"

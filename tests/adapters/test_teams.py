@@ -19,10 +19,10 @@ from sqlmodel import Session, func, select
 from teams_standin import BOT_ID, StandIn, activity, member, mention, start
 
 from socbot import CommandSpec, Reply, hookimpl, outbox, people
-from socbot.adapters.teams import FACE_KEY, TeamsFace, build_app
 from socbot.bot import Bot, Who
-from socbot.db.models import Action, ActionChange, AuditEvent, Identity, Outbox, Person
+from socbot.faces.teams.app import FACE_KEY, TeamsFace, build_app
 from socbot.outbox import deliver_due
+from socbot.store.models import Action, ActionChange, AuditEvent, Identity, Outbox, Person
 
 ANONYMOUS = {"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true"}
 OKAFOR = "00000000-0000-4000-8000-00000000000a"

@@ -27,12 +27,12 @@ from teams_standin import (
 )
 
 from socbot import Reply, outbox, people
-from socbot.adapters import teams as teams_face
-from socbot.adapters.teams import build_app
-from socbot.adapters.teams_config import TeamsConfigError
 from socbot.bot import Bot
-from socbot.db.models import AuditEvent, Person
+from socbot.faces.teams import app as teams_face
+from socbot.faces.teams.app import build_app
+from socbot.faces.teams.config import TeamsConfigError
 from socbot.outbox import deliver_due
+from socbot.store.models import AuditEvent, Person
 
 APP_ID = "8d3a1c2e-5b4f-4e6a-9c7d-0a1b2c3d4e5f"
 PREFIX = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from socbot.adapters import adaptive
+from socbot.faces.teams import adaptive
 from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, Severity
 
 # Everything in Adaptive Cards 1.5 that this renderer may use; Teams ignores what it doesn't know.

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from socbot.adapters import teams_manifest
 from socbot.bot import Bot
 from socbot.cli import main
+from socbot.faces.teams import manifest as teams_manifest
 
 APP_ID = "8d3a1c2e-5b4f-4e6a-9c7d-0a1b2c3d4e5f"
 

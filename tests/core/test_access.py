@@ -8,9 +8,9 @@ from sqlmodel import Session, select
 from socbot import access, people
 from socbot.access import ANY, OWN
 from socbot.bot import Who
-from socbot.db.models import Action, Ocg, OcgAlias, Person
 from socbot.lookup import find_ocg
 from socbot.model import CommandError
+from socbot.store.models import Action, Ocg, OcgAlias, Person
 
 DEMO_PEOPLE = (
     "admin",

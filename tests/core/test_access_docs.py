@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from socbot import access, docs_gen
-from socbot.db.models import ROLES
+from socbot.store.models import ROLES
 
 DOC = Path(__file__).parents[2] / "docs" / "permissions.md"
 

@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 
 from socbot.access import ANY, MATRIX, OWN
 from socbot.bot import _collect
-from socbot.db.models import Action, AuditEvent, Disruption, Ocg
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CommandSpec
+from socbot.store.models import Action, AuditEvent, Disruption, Ocg
 
 # role -> (demo person holding it, do they own OCG-0001 for that role, OCG-0003?)
 ACTORS = {
@@ -140,7 +140,7 @@ def record_id(session: Session, spec: CommandSpec, ocg_ref: str, handle: str) ->
 
 
 def _pid(session, handle):  # type: ignore[no-untyped-def]
-    from socbot.db.models import Person
+    from socbot.store.models import Person
 
     return session.exec(select(Person.id).where(Person.handle == handle)).one()
 

@@ -13,9 +13,10 @@ import pytest
 from sqlmodel import Session, select
 
 from socbot import access
-from socbot.adapters import adaptive, blockkit
-from socbot.db.models import Action, Nominal, Ocg, OcgAlias, Person
+from socbot.faces.slack import blockkit
+from socbot.faces.teams import adaptive
 from socbot.render_text import render
+from socbot.store.models import Action, Nominal, Ocg, OcgAlias, Person
 
 PARTNERS = ("evans", "price", "ford", "idris", "lowe")
 
@@ -106,7 +107,7 @@ def test_an_lro_sees_their_ocgs_in_full_and_not_others(say):
 def test_a_sanitised_reply_is_never_shared_to_a_channel(bot, say):
     from socbot import people
     from socbot.bot import Who
-    from socbot.db.models import Channel
+    from socbot.store.models import Channel
 
     with Session(bot.engine) as s:
         s.add(Channel(platform="slack", external_id="C0SECURE", secure=True))

@@ -10,11 +10,11 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from socbot import audit, outbox
-from socbot.adapters.console import attach
 from socbot.bot import Who
 from socbot.clock import LONDON
-from socbot.db.models import AuditEvent
+from socbot.faces.console import attach
 from socbot.model import Reply
+from socbot.store.models import AuditEvent
 
 
 def rows(engine) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
@@ -167,7 +167,7 @@ def _append_many(engine, who: str, n: int, errors: list[str]) -> None:  # type: 
 
 def test_two_writers_at_once_never_fork_the_chain(any_engine):
     """Two processes appending together (two pools here) must queue, not both chain onto one row."""
-    from socbot.db.engine import make_engine
+    from socbot.store.engine import make_engine
 
     second = make_engine(any_engine.url.render_as_string(hide_password=False))
     errors: list[str] = []

@@ -12,8 +12,8 @@ from sqlmodel import Session, SQLModel, func, select
 
 from socbot import audit
 from socbot.cli import main
-from socbot.db.engine import make_engine
-from socbot.db.models import (
+from socbot.store.engine import make_engine
+from socbot.store.models import (
     Action,
     ActionChange,
     AuditEvent,

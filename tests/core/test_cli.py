@@ -2,7 +2,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from socbot.cli import main
-from socbot.db.models import Action, Ocg, Person
+from socbot.store.models import Action, Ocg, Person
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def store(tmp_path, monkeypatch):
 
 
 def counts(path):
-    from socbot.db.engine import make_engine
+    from socbot.store.engine import make_engine
 
     with Session(make_engine(f"sqlite:///{path / 'socbot.db'}")) as s:
         return [s.exec(select(func.count()).select_from(t)).one() for t in (Ocg, Person, Action)]

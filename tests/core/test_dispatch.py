@@ -4,9 +4,9 @@ from sqlmodel import Session, func, select
 
 from socbot import CommandError, CommandSpec, Reply, hookimpl
 from socbot.bot import Who
-from socbot.db.models import AuditEvent, Ocg
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import AuditEvent, Ocg
 
 ME = Who("console", "okafor")
 

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, func, select
 
 from socbot.bot import Who
-from socbot.db.models import AuditEvent, Nominal, Ocg
 from socbot.model import CommandError, Reply
 from socbot.parser import MAX_TEXT, parse
 from socbot.render_text import render
+from socbot.store.models import AuditEvent, Nominal, Ocg
 
 MARKUP = [
     "<!channel>", "<!here>", "<!everyone>", "<@U0BOSS>", "<@U0BOSS|boss>", "<#C0GEN|general>",
@@ -110,7 +110,8 @@ def slack_texts(blocks) -> list[str]:  # type: ignore[no-untyped-def]
 
 def check_renderers(reply: Reply) -> None:
     """Block Kit and Adaptive Card renderings carry no live markup."""
-    from socbot.adapters import adaptive, blockkit
+    from socbot.faces.slack import blockkit
+    from socbot.faces.teams import adaptive
 
     for page in blockkit.message(reply):
         json.dumps(page)
@@ -189,7 +190,7 @@ def _inputs(bot, name: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _link(bot, handle: str, who: Who) -> None:  # type: ignore[no-untyped-def]
     from socbot import people
-    from socbot.db.models import Identity, Person
+    from socbot.store.models import Identity, Person
 
     with Session(bot.engine) as s:
         if s.exec(select(Identity).where(Identity.external_id == who.id)).first():
@@ -201,7 +202,8 @@ def _link(bot, handle: str, who: Who) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_renderers_are_present():
     """The fuzz test covers Block Kit and Adaptive Cards: it must not pass by missing them."""
-    from socbot.adapters import adaptive, blockkit
+    from socbot.faces.slack import blockkit
+    from socbot.faces.teams import adaptive
 
     assert callable(blockkit.message) and callable(adaptive.card)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from socbot.db.models import Action, Disruption, Nominal, Person, ProfileFact
 from socbot.names import suspected_names
+from socbot.store.models import Action, Disruption, Nominal, Person, ProfileFact
 
 SAMPLE = Path(__file__).parent / "data" / "names_sample.tsv"
-CATALOGUE = Path(__file__).parents[2] / "plugins" / "tactics.toml"
+CATALOGUE = Path(__file__).parents[2] / "plugins" / "tactics" / "tactics.toml"
 AGENCIES = ["Trading Standards", "Council Housing", "HMRC", "Fire", "Police"]
 
 

@@ -17,9 +17,9 @@ from test_access_partner import PARTNERS, everything_shown, secrets_of
 
 from socbot import access
 from socbot.bot import Who
-from socbot.db.models import ROLES, Action, Disruption, Nominal, Ocg, Outbox, Person
 from socbot.model import Reply
 from socbot.render_text import render
+from socbot.store.models import ROLES, Action, Disruption, Nominal, Ocg, Outbox, Person
 from socbot.withhold import WITHHELD
 
 OTHERS = [r for r in ROLES if r != "partner"]

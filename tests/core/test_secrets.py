@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 
 from socbot.bot import Who
 from socbot.config import Settings
-from socbot.db.models import AuditEvent
 from socbot.logs import ScrubSecrets, install
 from socbot.redact import scrub, scrub_shaped
 from socbot.render_text import render
+from socbot.store.models import AuditEvent
 
 SLACK_BOT = "xoxb-2712345678901-2723456789012-AbCdEfGhIjKlMnOpQrStUvWx"
 SLACK_APP = "xapp-1-A0123ABCDEF-2712345678901-0f1e2d3c4b5a69788796a5b4c3d2e1f0"

@@ -4,8 +4,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from socbot.db import HEAD
-from socbot.db.engine import alembic_config, upgrade
+from socbot.store import HEAD
+from socbot.store.engine import alembic_config, upgrade
 
 
 def test_migrations_build_every_table_from_empty(any_engine):

@@ -13,15 +13,15 @@ import sys
 from datetime import datetime
 
 import pytest
-from socbot_plugins.tactics_catalogue import load_catalogue
+from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
 from socbot import withhold
 from socbot.bot import Who
 from socbot.clock import LONDON
-from socbot.db.models import Action, ActionChange, AuditEvent, Disruption, Person
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Action, ActionChange, AuditEvent, Disruption, Person
 
 
 @pytest.fixture

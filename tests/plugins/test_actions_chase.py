@@ -13,19 +13,18 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from socbot_plugins import actions_chase as chase
-from socbot_plugins import actions_overdue as overdue
+from socbot_plugins.actions import chase, overdue
 from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 from socbot import people
 from socbot.bot import Who
 from socbot.clock import LONDON
-from socbot.db.models import Action, AuditEvent, Outbox, Person
 from socbot.model import Reply
 from socbot.outbox import Delivery, deliver_due
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Action, AuditEvent, Outbox, Person
 
 FIRST_SWEEP = [
     "to @nguyen: nudge: 1 overdue action (oldest 9 days overdue)",

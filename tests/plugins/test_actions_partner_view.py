@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from socbot.bot import Who
-from socbot.db.models import Action, Person
 from socbot.render_text import render
+from socbot.store.models import Action, Person
 
 NAMES = ("Danny", "DANNY", "Smith", "SMITH", "smith", "Lee")
 

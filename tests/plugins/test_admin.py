@@ -8,7 +8,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from socbot.bot import Who
 from socbot.cli import main
-from socbot.db.models import Assignment, Channel, Identity, Person
+from socbot.store.models import Assignment, Channel, Identity, Person
 
 
 def table_counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 
 from socbot import people
 from socbot.bot import Who
-from socbot.db.models import Action, ActionChange, Disruption, Person
+from socbot.store.models import Action, ActionChange, Disruption, Person
 
 PENDING_SMITH = 3  # a pending disruption in the demo data
 

@@ -3,15 +3,15 @@
 from datetime import date
 
 import pytest
-from socbot_plugins import disruptions_record
-from socbot_plugins.tactics_catalogue import load_catalogue
+from socbot_plugins.disruptions import record as disruptions_record
+from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
 from socbot import CommandSpec, Reply, hookimpl
 from socbot.bot import Who
-from socbot.db.models import Action, AuditEvent, Disruption, Nominal, Ocg
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Action, AuditEvent, Disruption, Nominal, Ocg
 
 SMITH = 'disrupt smith {grade} pursue "Warrant at the lock-up: cocaine and cash seized"'
 
@@ -310,7 +310,7 @@ def test_partners_see_totals_and_only_their_agencys_detail(say):
 
 def test_totals_match_a_count_done_by_hand(bot):
     """The aggregate query against a straightforward Python sum over many rows."""
-    from socbot_plugins import disruptions_query as query
+    from socbot_plugins.disruptions import query
 
     oid = ocg_id(bot, "OCG-0002")
     with Session(bot.engine) as s:

@@ -3,12 +3,12 @@
 from datetime import date
 
 import pytest
-from socbot_plugins import disruptions_chart as chart
+from socbot_plugins.disruptions import chart
 from sqlmodel import Session, select
 
 from socbot.bot import Who
-from socbot.db.models import Ocg, Person, Review
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import Ocg, Person, Review
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -6,13 +6,13 @@ import json
 from argparse import Namespace
 
 import pytest
-from socbot_plugins import disruptions_export as export
+from socbot_plugins.disruptions import export
 from sqlmodel import Session, select
 
 from socbot import cli
 from socbot.bot import Who
-from socbot.db.models import AuditEvent
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import AuditEvent
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from sqlmodel import Session, select
 
 from socbot import people
 from socbot.bot import Who
-from socbot.db.models import Disruption, Ocg, Outbox, Person
 from socbot.model import Reply
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Disruption, Ocg, Outbox, Person
 
 PENDING_SMITH, PENDING_KESTREL, ACCEPTED = 3, 5, 1  # ids in the demo data
 

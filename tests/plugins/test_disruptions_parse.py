@@ -1,7 +1,7 @@
 """Reading outcomes as people type them: money, counts, grades, pillars, descriptions."""
 
 import pytest
-from socbot_plugins import disruptions_parse as parse
+from socbot_plugins.disruptions import parse
 
 from socbot.model import CommandError
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from socbot.bot import Who
-from socbot.db.models import Assignment, Ocg, OcgAlias, Person
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import Assignment, Ocg, OcgAlias, Person
 
 
 @pytest.fixture

@@ -5,16 +5,16 @@ import threading
 import time
 
 import pytest
-from socbot_plugins import ocg_alerts
+from socbot_plugins.ocg import alerts as ocg_alerts
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from socbot.access import SYSTEM
 from socbot.context import Context
-from socbot.db.models import AuditEvent, Outbox
 from socbot.hookspecs import hookimpl
 from socbot.outbox import Delivery, deliver_due
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import AuditEvent, Outbox
 
 DEMO_ALERTS = [
     "to @brennan: OCG-0004 Marlowe Family: review overdue by 30 days (was due Mon 1 Feb 2027)",

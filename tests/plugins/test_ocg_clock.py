@@ -3,13 +3,13 @@
 from datetime import date
 
 import pytest
-from socbot_plugins.ocg_alerts import stages
-from socbot_plugins.ocg_rules import age, next_due, stale
+from socbot_plugins.ocg.alerts import stages
+from socbot_plugins.ocg.rules import age, next_due, stale
 from sqlmodel import Session, select
 
 from socbot.bot import Who
-from socbot.db.models import Ocg
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import Ocg
 
 
 @pytest.fixture

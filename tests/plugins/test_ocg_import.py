@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from socbot.cli import main
-from socbot.db.models import Assignment, AuditEvent, Ocg, OcgAlias, Person
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import Assignment, AuditEvent, Ocg, OcgAlias, Person
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 

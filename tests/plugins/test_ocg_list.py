@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session
 
 from socbot.bot import Who
-from socbot.db.models import Ocg
 from socbot.model import Severity
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Ocg
 
 
 @pytest.fixture

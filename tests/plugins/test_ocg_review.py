@@ -7,8 +7,8 @@ from sqlmodel import Session, func, select
 
 from socbot import hookimpl
 from socbot.bot import Who
-from socbot.db.models import AuditEvent, Ocg, Outbox, Review
 from socbot.plugins import get_plugin_manager
+from socbot.store.models import AuditEvent, Ocg, Outbox, Review
 
 
 class Listener:

@@ -7,10 +7,10 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from socbot.bot import Who
-from socbot.db.models import Action, Disruption, Nominal, Ocg, Person
 from socbot.model import Severity
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
+from socbot.store.models import Action, Disruption, Nominal, Ocg, Person
 
 
 @pytest.fixture

@@ -6,17 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from socbot_plugins.tactics import catalogue
-from socbot_plugins.tactics_catalogue import CATEGORIES, Tactic, load_catalogue
-from socbot_plugins.tactics_suggest import Picture, rank
+from socbot_plugins.tactics import menu_for
+from socbot_plugins.tactics.catalogue import CATEGORIES, Tactic, load_catalogue
+from socbot_plugins.tactics.suggest import Picture, rank
 from sqlmodel import Session, select
 
 from socbot import hookimpl
 from socbot.bot import Who
-from socbot.db.models import Action, AuditEvent, Disruption, Ocg, ProfileFact
 from socbot.model import Reply
 from socbot.registry import PluginError
 from socbot.render_text import render
+from socbot.store.models import Action, AuditEvent, Disruption, Ocg, ProfileFact
 
 BUILTIN = load_catalogue()
 
@@ -316,8 +316,8 @@ def test_a_plugin_adds_local_tactics(make_bot, engine, pm, tmp_path):
     toml = write_toml(tmp_path / "hampshire.toml", id="local-fly-tipping", category="behaviour")
     pm.register(LocalTactics([entry()], toml), name="hampshire")
     bot = make_bot(engine, demo=True)
-    menu = catalogue(pm)
-    assert len(menu) == len(BUILTIN) + 2 and catalogue(pm) is menu
+    menu = menu_for(pm)
+    assert len(menu) == len(BUILTIN) + 2 and menu_for(pm) is menu
     assert isinstance(menu.get("LOCAL-BIKE-MARKING"), Tactic)
     reply = bot.handle("ocg tactic local-bike-marking", Who("console", "okafor"), face="console")
     assert {f.label: f.value for f in reply.facts}["Local tactic"] == "plugin hampshire"

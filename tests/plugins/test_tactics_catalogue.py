@@ -22,7 +22,7 @@ SEED_NAME_RE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 def _import_catalogue() -> Any:
     """Import the module whether or not the package is installed (editable or not)."""
     try:
-        from socbot_plugins import tactics_catalogue
+        from socbot_plugins.tactics import catalogue as tactics_catalogue
     except ImportError:
         path = REPO_ROOT / "plugins" / "tactics_catalogue.py"
         spec = importlib.util.spec_from_file_location("_tactics_catalogue_under_test", path)

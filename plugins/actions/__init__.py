@@ -1,0 +1,253 @@
+"""Built-in plugin 'actions': stakeholder actions on 4P plans, and chasing them.
+
+Commands: ``action``, ``actions``, ``done``, ``snooze``, ``reassign``, ``cancel``, ``take``.
+Forms: ``action.add``, ``action.done``. Jobs: ``action-nudges`` (owners, one batched message a
+working day), ``action-digest`` (coordinators, daily), ``action-escalations`` (the OCG's LRO,
+once then weekly). CLI: ``socbot nudge --once [--dry-run]``.
+
+Partners were handed actions at meetings and could neither see nor update them, and finished
+work had no result recorded (HMICFRS south-east SOC inspection): here the owner sees, updates and
+closes an action in one line, with a result, and the bot does the chasing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from socbot_plugins.actions import chase, forms, rules, store
+from socbot_plugins.actions import listing as actions_list
+from socbot_plugins.actions.update import (
+    cancel_action,
+    close_action,
+    reassign_action,
+    snooze_action,
+    take_action,
+)
+from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_label
+
+from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
+from socbot.context import Context
+from socbot.hold import is_partner
+from socbot.model import Command, NotAllowed
+from socbot.registry import Register
+from socbot.store.models import Action
+
+ACTION_USAGE = 'action <OCG> <pillar> @owner "what" by <when>'
+_NEXT_DAY = re.compile(r"\bnext\s+((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)", re.I)
+
+
+@hookimpl
+def register_commands(register: Register) -> None:
+    specs = [
+        CommandSpec(
+            "action",
+            add_action,
+            "Give someone (or an agency) an action on an OCG's plan, with a due date",
+            usage=ACTION_USAGE,
+            examples=(
+                'action smith pursue @nguyen "Apply for a cash seizure" by friday',
+                'action OCG-0001 protect "Trading Standards" "Test purchase at the nail bar" '
+                "by end of month",
+                "action smith from tactic veh-seize-uninsured @nguyen by end of month",
+            ),
+            permission="action.create",
+            details="The owner is a person (@handle or a chat mention) or an agency in quotes: "
+            "its coordinator holds the action until someone there takes it (`ocg take`). Dates "
+            "are UK, day first: friday, next friday (next week's), in 2 weeks, 05/03/2027, end "
+            "of month, tomorrow 5pm. A date with no time means the end of that working day; the "
+            "reply says the date in words so a misreading shows at once.",
+            writes=True,
+            aliases=("task",),
+        ),
+        actions_list.spec(),
+        CommandSpec(
+            "done",
+            close_action,
+            "Close an action with its result (and log a disruption in the same step)",
+            usage='done <id> "result" [disrupt=major|moderate|minor]',
+            examples=(
+                'done 4 "VAT registration checked: the company is deregistered"',
+                'done 1 "Cash seizure granted, £8,000" disrupt=moderate',
+            ),
+            permission="action.update",
+            details="A result is required: one line is enough. `disrupt=GRADE` also logs a "
+            "disruption linked to the action (outcomes such as arrests=2 may follow).",
+            writes=True,
+            aliases=("complete",),
+        ),
+        CommandSpec(
+            "snooze",
+            snooze_action,
+            "Move an action's due date, with the reason",
+            usage='snooze <id> <when> "reason"',
+            examples=('snooze 4 next friday "waiting for the bank\'s reply"',),
+            permission="action.update",
+            writes=True,
+        ),
+        CommandSpec(
+            "reassign",
+            reassign_action,
+            "Give an action to someone else (a person or an agency)",
+            usage='reassign <id> @owner ["reason"]',
+            examples=("reassign 2 @price", 'reassign 8 "Council Housing" "their tenancy team"'),
+            permission="action.update",
+            writes=True,
+        ),
+        CommandSpec(
+            "cancel",
+            cancel_action,
+            "Cancel an action that is no longer wanted, with the reason",
+            usage='cancel <id> "reason"',
+            examples=('cancel 5 "the HMO was sold; no longer linked to the group"',),
+            permission="action.update",
+            writes=True,
+        ),
+        CommandSpec(
+            "take",
+            take_action,
+            "Take an action given to your agency, so it is yours",
+            usage="take <id>",
+            examples=("take 12",),
+            permission="action.update",
+            writes=True,
+        ),
+    ]
+    for spec in specs:
+        register(spec)
+
+
+@hookimpl
+def register_forms(register: Register) -> None:
+    for spec in forms.specs():
+        register(spec)
+
+
+@hookimpl
+def register_jobs(register: Register) -> None:
+    for job in chase.jobs():
+        register(job)
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(chase.cli())
+
+
+# -- ocg action -------------------------------------------------------------------------------
+
+
+def add_action(ctx: Context, cmd: Command) -> Reply:
+    """Read the one line (or the form's fields), check everything, then write once."""
+    opts = cmd.options
+    words, when = _split_when(list(cmd.args), opts)
+    words, tactic_id = _split_tactic(words, opts.get("tactic"))
+    tactic = store.tactic(tactic_id) if tactic_id else None
+    at = next((i for i, w in enumerate(words) if i and w.lower() in store.PILLARS), None)
+    if opts.get("ocg"):
+        ocg_words, rest = [opts["ocg"]], words
+    elif at is not None:
+        ocg_words, rest = words[:at], words[at:]
+    else:
+        ocg_words, rest = words[:1], words[1:]
+    if not ocg_words or not ocg_words[0].strip():
+        raise CommandError(f"Which OCG? Usage: `ocg {ACTION_USAGE}`.", field="ocg")
+    ocg = ctx.ocg(" ".join(ocg_words), "action.create")
+    if opts.get("pillar"):
+        pillar = store.pillar(opts["pillar"])
+    elif rest and rest[0].lower() in store.PILLARS:
+        pillar, rest = rest[0].lower(), rest[1:]
+    elif tactic is not None and tactic.pillar in store.PILLARS:
+        pillar = tactic.pillar
+    else:
+        raise CommandError(
+            f"Which pillar? One of: {', '.join(store.PILLARS)}. Usage: `ocg {ACTION_USAGE}`.",
+            field="pillar",
+        )
+    if opts.get("owner"):
+        named = opts["owner"].split()
+        owner, used = store.resolve_owner(ctx, named)
+        if used != len(named):
+            raise CommandError(
+                f"I don't know a person or an agency called {opts['owner']!r}.", field="owner"
+            )
+    else:
+        owner, used = store.resolve_owner(ctx, rest)
+        rest = rest[used:]
+    what = opts.get("what") or " ".join(rest) or (tactic.title if tactic else "")
+    what = store.clean_text(what, what="description", field="what")
+    if len(what) < 3:
+        raise CommandError(
+            'What is to be done? Put it in quotes, e.g. "Check the tenancy of flat 3".',
+            field="what",
+        )
+    due = store.read_due(ctx, when, opts.get("date", ""), "End with `by <when>`")
+    sensitive = opts.get("sensitive", "").lower() in ("yes", "true", "y")
+    if sensitive:
+        ctx.require("record.sensitive", ocg)
+    shown = ctx.for_partner(ocg, {"Description": what}, person=owner.person, agency=owner.agency)
+    if sensitive and (shown or is_partner(ctx.session, owner.person, owner.agency, ctx.utcnow())):
+        raise NotAllowed(
+            "A sensitive action is for the OCG's police roles only: give it to a police "
+            "officer, not a partner.",
+            field="owner",
+        )
+    action = Action(
+        ocg_id=ocg.id or 0,
+        pillar=pillar,
+        description=what,
+        owner_id=owner.person.id if owner.person else None,
+        owner_agency=owner.agency,
+        tactic_id=tactic.id if tactic else None,
+        sensitive=sensitive,
+        created_by_id=ctx.actor.id or 0,
+        created_at=ctx.utcnow(),
+        due_at=due,
+    )
+    ctx.session.add(action)
+    ctx.session.flush()
+    store.log_change(ctx, action, "created", new_due=due, new_owner=owner.key)
+    ctx.emit("action", action)
+    said = echo_due(due, ctx.now(), ctx.settings.work_end)
+    note = ""
+    if match := _NEXT_DAY.search(when):
+        day = match.group(1).lower()
+        note = f' ("next {day}" is read as next week\'s; say "{day}" for this week\'s)'
+    facts = [
+        Fact("OCG", ocg_label(ocg, ctx.sanitised)),
+        Fact("Pillar", pillar.capitalize()),
+        Fact("Owner", owner_label(owner.person, owner.agency)),
+    ]
+    if tactic is not None:
+        facts.append(Fact("Tactic", f"{tactic.title} ({tactic.id})"))
+    if sensitive:
+        facts.append(Fact("Sensitive", "yes: the OCG's police roles only"))
+    facts += rules.owner_facts(ctx, owner, ocg) + shown
+    return Reply(
+        title=f"Action #{action.id} added",
+        text=f"{description(ctx.session, action, ctx.sanitised)}\nDue {said}{note}. Not what "
+        f"you meant? "
+        f'`ocg snooze {action.id} <when> "date misread"`.',
+        facts=facts,
+        severity=Severity.SUCCESS,
+    )
+
+
+def _split_when(words: list[str], opts: dict[str, str]) -> tuple[list[str], str]:
+    """``... by <when>``: the words after the last ``by`` (or a ``when=``/``by=`` option)."""
+    for key in ("when", "by", "due"):
+        if opts.get(key):
+            return words, opts[key]
+    lowered = [w.lower() for w in words]
+    for marker in ("by", "due"):
+        if marker in lowered:
+            at = len(lowered) - 1 - lowered[::-1].index(marker)
+            return words[:at], " ".join(words[at + 1 :])
+    return words, ""
+
+
+def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str | None]:
+    lowered = [w.lower() for w in words]
+    for i in range(len(words) - 2):
+        if lowered[i] == "from" and lowered[i + 1] == "tactic":
+            return words[:i] + words[i + 3 :], words[i + 2]
+    return words, given

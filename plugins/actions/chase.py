@@ -1,0 +1,98 @@
+"""Chasing overdue actions so LROs stop doing it by hand: owner nudges, coordinator digests and
+escalations to the LRO, decided in one transaction and sent through the outbox.
+
+Each message has a unique outbox key per recipient and London day, so two sweeps at once (two
+replicas, or the scheduler and ``socbot nudge --once``) queue it once: the loser's insert waits
+for the winner's commit and then does nothing. Sweeps read only the overdue slice through
+``ix_action_open_due`` and batch every other lookup, so their cost follows the overdue count.
+"""
+
+from __future__ import annotations
+
+import time as wallclock
+from argparse import ArgumentParser, Namespace
+from typing import TYPE_CHECKING
+
+from socbot_plugins.actions.digest import run_digest
+from socbot_plugins.actions.escalate import run_escalations
+from socbot_plugins.actions.nudge import run_nudges
+from socbot_plugins.actions.overdue import overdue_query
+
+from socbot import CliCommand, Job
+
+if TYPE_CHECKING:
+    from socbot.bot import Bot
+
+__all__ = ["SWEEP", "cli", "jobs", "overdue_query", "sweep"]
+
+
+def jobs() -> list[Job]:
+    return [
+        Job(
+            "action-nudges",
+            run_nudges,
+            "Remind owners of overdue actions: one message per person per working day",
+            every_minutes=30,
+        ),
+        Job(
+            "action-digest",
+            run_digest,
+            "Daily digest of overdue actions for coordinators, by agency and owner",
+            every_minutes=60,
+        ),
+        Job(
+            "action-escalations",
+            run_escalations,
+            "Raise long-overdue actions with the OCG's LRO, once and then weekly",
+            every_minutes=60,
+        ),
+    ]
+
+
+SWEEP = ("action-nudges", "action-digest", "action-escalations")
+
+
+def cli() -> CliCommand:
+    return CliCommand(
+        "nudge",
+        "chase overdue actions now: owner nudges, coordinator digests, LRO escalations",
+        _configure,
+        _run,
+    )
+
+
+def _configure(parser: ArgumentParser) -> None:
+    parser.add_argument("--once", action="store_true", help="one sweep, then exit")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be sent")
+    parser.add_argument(
+        "--every", type=int, default=15, metavar="MINUTES", help="without --once: sweep interval"
+    )
+
+
+def sweep(bot: Bot, *, dry_run: bool = False) -> list[str]:
+    """One of each chasing job, each in its own transaction."""
+    lines: list[str] = []
+    for name in SWEEP:
+        lines += bot.run_job(name, dry_run=dry_run)
+    return lines
+
+
+def _run(bot: Bot, args: Namespace) -> int:
+    while True:
+        now = bot.clock.now()
+        if args.once or args.dry_run or bot.in_working_hours(now):
+            lines = sweep(bot, dry_run=args.dry_run)
+            for line in lines:
+                print(line)
+            if args.dry_run:
+                print("dry run: nothing was queued")
+            elif not lines:
+                working = now.weekday() in bot.settings.working_days
+                print(
+                    "nothing to send: everyone has been chased today"
+                    if working
+                    else "nothing to send: today is not a working day"
+                )
+        if args.once or args.dry_run:
+            return 0
+        wallclock.sleep(max(args.every, 1) * 60)

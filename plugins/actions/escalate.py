@@ -1,0 +1,111 @@
+"""Escalation to the OCG's LRO (its SRO when it has none): an action overdue more than
+``action_escalate_days`` is raised once, then weekly while it stays open. Rounds are worked out
+from the due date and the last escalation each lead received, so a missed day (a weekend, an
+outage) is caught up, never doubled.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from socbot_plugins.actions import overdue, store
+from socbot_plugins.actions.view import overdue_days, redactor
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from socbot import Reply, Severity
+from socbot.access import sanitised
+from socbot.clock import LONDON, local
+from socbot.context import Context
+from socbot.store.models import Action, Assignment, Ocg, Outbox, Person
+
+
+def escalation_start(due: datetime, today: date, after_days: int) -> date | None:
+    """The day the current escalation round began: ``after_days`` + 1 days overdue, then every
+    7 days after; None while the action is not yet that late."""
+    late = overdue_days(due, today)
+    if late <= after_days:
+        return None
+    rounds = (late - after_days - 1) // 7
+    return local(due).date() + timedelta(days=after_days + 1 + 7 * rounds)
+
+
+def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
+    if not overdue.working_day(ctx):
+        return []
+    session, now, today = ctx.session, ctx.now(), ctx.today()
+    days = ctx.settings.action_escalate_days
+    before = datetime.combine(today - timedelta(days=days), time(0), LONDON)
+    data = overdue.load(session, before, ctx.utcnow())
+    if not data.actions:
+        return []
+    leads = _leads(session, data.ocgs, ctx.utcnow())
+    last = _last_escalated(session, {p for ids in leads.values() for p in ids})
+    plan: dict[int, list[Action]] = {}
+    for action in data.actions:
+        begun = escalation_start(action.due_at, today, days)
+        for pid in leads.get(action.ocg_id, []):
+            if begun is not None and (last.get(pid) is None or begun > last[pid]):
+                plan.setdefault(pid, []).append(action)
+    keys = {pid: f"escalation:{today.isoformat()}:{pid}" for pid in plan}
+    done = overdue.existing(session, keys.values())
+    todo = {pid: found for pid, found in plan.items() if keys[pid] not in done}
+    people = {p.id or 0: p for p in overdue.by_ids(session, Person, todo)}
+    viewers = overdue.viewers(session, people.values(), ctx.utcnow())
+    redact = redactor(session, data.ocgs)
+    outgoing = []
+    for pid in sorted(todo):
+        found = todo[pid]
+        reply = Reply(
+            title=f"{overdue.plural(len(found), 'action')} overdue more than {days} days "
+            "on your OCGs",
+            text="Their owners are reminded every working day. Chase them, or reassign or "
+            "cancel what is no longer right.",
+            items=overdue.items(
+                data,
+                found,
+                now,
+                viewer=viewers[pid],
+                redact=redact if sanitised(viewers[pid]) else None,
+                budget=[overdue.MAX_ITEMS],
+            ),
+            severity=Severity.WARNING,
+            context=f"Raised once when an action passes {days} days overdue, then weekly while "
+            "it stays open.",
+        )
+        message = {"key": keys[pid], "kind": "escalation", "reply": reply, "person_id": pid}
+        line = (
+            f"to @{people[pid].handle}: escalation: {overdue.plural(len(found), 'action')} overdue "
+            f"more than {days} days"
+        )
+        outgoing.append((message, line))
+    return overdue.send(ctx, outgoing)[0]
+
+
+def _leads(session: Session, ocgs: dict[int, Ocg], now: datetime) -> dict[int, list[int]]:
+    """Who hears of an OCG's late actions: its LRO, or its SRO when it has no LRO."""
+    rows = session.exec(
+        select(Assignment).where(
+            Assignment.role.in_(("lro", "sro")),  # type: ignore[attr-defined]
+            or_(Assignment.ocg_id.in_(list(ocgs)), Assignment.ocg_id.is_(None)),  # type: ignore[union-attr]
+            store.held_at(now),
+        )
+    ).all()
+    lros: dict[int, set[int]] = {}
+    sros: dict[int | None, set[int]] = {}
+    for row in rows:
+        target = lros if row.role == "lro" else sros
+        target.setdefault(row.ocg_id, set()).add(row.person_id)  # type: ignore[arg-type]
+    return {oid: sorted(lros.get(oid) or sros.get(oid) or sros.get(None) or set()) for oid in ocgs}
+
+
+def _last_escalated(session: Session, person_ids: set[int]) -> dict[int, date]:
+    """The London day each person last had an escalation queued (one grouped query)."""
+    if not person_ids:
+        return {}
+    rows = session.exec(
+        select(Outbox.person_id, func.max(Outbox.created_at))
+        .where(Outbox.kind == "escalation", Outbox.person_id.in_(person_ids))  # type: ignore[union-attr]
+        .group_by(col(Outbox.person_id))
+    ).all()
+    return {pid: local(at).date() for pid, at in rows if pid is not None and at is not None}

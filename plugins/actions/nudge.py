@@ -1,0 +1,152 @@
+"""Owner nudges: one message per person per working day listing all their overdue actions, with
+quick replies. An agency's unclaimed actions, and those of people with no chat identity, go to
+that agency's coordinator instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from socbot_plugins.actions import overdue
+from socbot_plugins.actions.view import Redact, redactor
+from sqlalchemy import update
+from sqlmodel import Session
+
+from socbot import Reply, Section, Severity
+from socbot.access import Actor, sanitised
+from socbot.context import Context
+from socbot.store.models import Action, Person
+
+
+@dataclass
+class Bundle:
+    """Everything one person is nudged about today."""
+
+    own: list[Action] = field(default_factory=list)
+    held: dict[str, list[Action]] = field(default_factory=dict)  # agency -> its unclaimed ones
+    passed: dict[int, list[Action]] = field(default_factory=dict)  # unreachable owner -> theirs
+
+    def all(self) -> list[Action]:
+        found = list(self.own)
+        for group in (*self.held.values(), *self.passed.values()):
+            found += group
+        return found
+
+
+def plan_nudges(data: overdue.Overdue) -> dict[int, Bundle]:
+    """Who is told about what: owners; an agency's unclaimed actions and the actions of people
+    with no chat identity go to that agency's coordinator."""
+    plan: dict[int, Bundle] = {}
+    for action in data.actions:
+        owner, area = data.owner(action), data.ocgs[action.ocg_id].area
+        if owner is not None and data.can_reach(owner):
+            plan.setdefault(owner.id or 0, Bundle()).own.append(action)
+        elif owner is not None:
+            chasers = data.chasers(owner.agency, owner.area or area, skip=owner.id)
+            for chaser in chasers:
+                plan.setdefault(chaser.id or 0, Bundle()).passed.setdefault(
+                    owner.id or 0, []
+                ).append(action)
+            if not chasers:  # nobody to pass it to: it waits in the outbox for them
+                plan.setdefault(owner.id or 0, Bundle()).own.append(action)
+        else:
+            for chaser in data.chasers(data.agency(action), area):
+                plan.setdefault(chaser.id or 0, Bundle()).held.setdefault(
+                    data.agency(action), []
+                ).append(action)
+    return plan
+
+
+def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
+    if not overdue.working_day(ctx):
+        return []
+    session, now, today = ctx.session, ctx.now(), ctx.today()
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+    plan = plan_nudges(data)
+    keys = {pid: f"nudge:{today.isoformat()}:{pid}" for pid in plan}
+    done = overdue.existing(session, keys.values())
+    todo = {pid: b for pid, b in plan.items() if keys[pid] not in done}
+    if not todo:
+        return []
+    recipients = {p.id or 0: p for p in overdue.by_ids(session, Person, todo) if p.active}
+    viewers = overdue.viewers(session, recipients.values(), ctx.utcnow())
+    redact = redactor(session, data.ocgs)
+    outgoing = []
+    for pid in sorted(todo):
+        person = recipients.get(pid)
+        if person is None:
+            continue
+        bundle = todo[pid]
+        reply = nudge_reply(data, bundle, viewers[pid], now, redact)
+        forwarded = ", ".join(f"@{data.people[o].handle}" for o in bundle.passed)
+        note = f"passed on for {forwarded}: no chat identity" if forwarded else None
+        found = bundle.all()
+        extra = f"; passing on for {forwarded}" if forwarded else ""
+        line = (
+            f"to @{person.handle}: nudge: {overdue.plural(len(found), 'overdue action')} "
+            f"({overdue.oldest(found, today)}){extra}"
+        )
+        message = {"key": keys[pid], "kind": "nudge", "reply": reply, "person_id": pid}
+        outgoing.append(({**message, "note": note}, line))
+    lines, queued = overdue.send(ctx, outgoing)
+    chased = [a.id or 0 for pid in todo if keys[pid] in queued for a in todo[pid].all()]
+    _mark_chased(session, chased, ctx.utcnow())
+    return lines
+
+
+def nudge_reply(
+    data: overdue.Overdue, bundle: Bundle, viewer: Actor, now: datetime, redact: Redact
+) -> Reply:
+    count = len(bundle.all())
+    hide = redact if sanitised(viewer) else None
+    budget = [overdue.MAX_ITEMS]
+    sections = []
+    if bundle.own:
+        sections.append(
+            Section(
+                "Yours",
+                items=overdue.items(
+                    data, bundle.own, now, viewer=viewer, redact=hide, owner=False, budget=budget
+                ),
+            )
+        )
+    for agency, actions in sorted(bundle.held.items()):
+        sections.append(
+            Section(
+                f"Given to {agency}: you hold these as its coordinator",
+                "Pass each to someone who will do it (`ocg reassign <id> @handle`) or let them "
+                "`ocg take <id>`.",
+                items=overdue.items(
+                    data, actions, now, viewer=viewer, redact=hide, owner=False, budget=budget
+                ),
+            )
+        )
+    for owner_id, actions in sorted(bundle.passed.items()):
+        owner = data.people[owner_id]
+        sections.append(
+            Section(
+                f"@{owner.handle} ({owner.name}) can't be reached in chat: please chase them",
+                items=overdue.items(
+                    data, actions, now, viewer=viewer, redact=hide, owner=False, budget=budget
+                ),
+            )
+        )
+    verb = "needs" if count == 1 else "need"
+    return Reply(
+        title=f"{overdue.plural(count, 'overdue action')} {verb} you",
+        sections=sections,
+        severity=Severity.WARNING,
+        context='Close one with `ocg done <id> "result"` or move it with `ocg snooze <id> <when> '
+        '"reason"`. One reminder a working day while any is overdue.',
+    )
+
+
+def _mark_chased(session: Session, ids: list[int], now: datetime) -> None:
+    for start in range(0, len(ids), overdue.CHUNK):
+        session.exec(
+            update(Action)
+            .where(Action.id.in_(ids[start : start + overdue.CHUNK]))  # type: ignore[union-attr]
+            .values(last_nudged_at=now, nudge_count=Action.nudge_count + 1)
+            .execution_options(synchronize_session=False)
+        )

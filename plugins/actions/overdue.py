@@ -1,0 +1,188 @@
+"""The overdue slice of the action table, read once per sweep with everything needed to word
+each message (a fixed number of queries, whatever the count), plus the pieces every chasing job
+shares: who reads a message, how items look, and queueing through the outbox in one batch.
+
+Sweeps read only overdue actions through ``ix_action_open_due``, so their cost follows the
+number overdue, not the size of the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from socbot_plugins.actions import rules, store
+from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_days, owner_label
+from sqlmodel import Session, select
+
+from socbot import Item, outbox
+from socbot.access import Actor, sanitised
+from socbot.context import Context
+from socbot.store.models import Action, Assignment, Ocg, Outbox, Person
+
+MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
+CHUNK = 5000
+
+
+@dataclass
+class Overdue:
+    actions: list[Action]
+    ocgs: dict[int, Ocg]
+    people: dict[int, Person]
+    coordinators: dict[str, list[Person]]  # lower-cased agency -> its coordinators
+    reachable: set[int] | None  # None: a console-only store, everyone is reachable
+
+    def owner(self, action: Action) -> Person | None:
+        return self.people.get(action.owner_id) if action.owner_id else None
+
+    def agency(self, action: Action) -> str:
+        return store.agency_of(action, self.owner(action)) or "?"
+
+    def can_reach(self, person: Person) -> bool:
+        return self.reachable is None or person.id in self.reachable
+
+    def chasers(self, agency: str, area: str | None, skip: int | None = None) -> list[Person]:
+        """Coordinators of ``agency``: those for ``area`` when there are any, else all."""
+        found = [p for p in self.coordinators.get(agency.lower(), []) if p.id != skip]
+        local_ones = [p for p in found if area and p.area == area]
+        return local_ones or found
+
+
+def overdue_query(before: datetime) -> Any:
+    """Open actions due before ``before``: a range scan of ``ix_action_open_due``."""
+    return (
+        select(Action)
+        .where(Action.status == "open", Action.due_at < before)
+        .order_by(Action.due_at, Action.id)  # type: ignore[arg-type]
+    )
+
+
+def load(session: Session, before: datetime, now: datetime) -> Overdue:
+    actions = list(session.exec(overdue_query(before)).all())
+    ocgs = {o.id or 0: o for o in by_ids(session, Ocg, {a.ocg_id for a in actions})}
+    people = {
+        p.id or 0: p for p in by_ids(session, Person, {a.owner_id for a in actions if a.owner_id})
+    }
+    agencies = {a.owner_agency for a in actions if a.owner_agency}
+    agencies |= {p.agency for p in people.values()}
+    return Overdue(
+        actions,
+        ocgs,
+        people,
+        store.coordinators(session, agencies, now),
+        store.chat_reachable(session, people),
+    )
+
+
+def by_ids(session: Session, model: type, ids: Iterable[int]) -> list[Any]:
+    wanted: list[int] = list(ids)
+    found: list[Any] = []
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found += session.exec(select(model).where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
+    return found
+
+
+def existing(session: Session, keys: Iterable[str]) -> set[str]:
+    """Keys already in the outbox (one indexed lookup per chunk): skip rebuilding those."""
+    wanted, found = list(keys), set()
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        found |= set(session.exec(select(Outbox.key).where(Outbox.key.in_(chunk))).all())  # type: ignore[attr-defined]
+    return found
+
+
+def viewers(session: Session, people: Iterable[Person], now: datetime) -> dict[int, Actor]:
+    """Recipients as actors (roles included, one query), to word each message for its reader."""
+    by_id = {p.id or 0: p for p in people}
+    roles: dict[int, set[str]] = {i: set() for i in by_id}
+    force_wide: dict[int, set[str]] = {i: set() for i in by_id}
+    ocg_roles: dict[int, dict[int, set[str]]] = {i: {} for i in by_id}
+    pillars: dict[int, dict[int, set[str]]] = {i: {} for i in by_id}
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        for pid, role, ocg_id, pillar in session.exec(  # columns: no ORM objects to build
+            select(
+                Assignment.person_id, Assignment.role, Assignment.ocg_id, Assignment.pillar
+            ).where(
+                Assignment.person_id.in_(ids[start : start + CHUNK]),  # type: ignore[attr-defined]
+                store.held_at(now),
+            )
+        ).all():
+            roles[pid].add(role)
+            if ocg_id is None:
+                force_wide[pid].add(role)
+                continue
+            ocg_roles[pid].setdefault(ocg_id, set()).add(role)
+            if pillar:
+                pillars[pid].setdefault(ocg_id, set()).add(pillar)
+    return {
+        i: Actor(
+            i,
+            p.handle,
+            p.name,
+            p.agency,
+            p.area,
+            frozenset(roles[i]),
+            ocg_roles[i],
+            pillars[i],
+            force_roles=frozenset(force_wide[i]),
+        )
+        for i, p in by_id.items()
+    }
+
+
+def working_day(ctx: Context) -> bool:
+    return ctx.today().weekday() in ctx.settings.working_days
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
+
+
+def oldest(actions: list[Action], today: date) -> str:
+    days = max(overdue_days(a.due_at, today) for a in actions)
+    return f"oldest {plural(days, 'day')} overdue" if days else "due today"
+
+
+def items(
+    data: Overdue,
+    actions: list[Action],
+    now: datetime,
+    *,
+    viewer: Actor,
+    redact: Redact | None,
+    owner: bool = True,
+    budget: list[int],
+) -> list[Item]:
+    """Items for one section, within the message's remaining ``budget`` of lines."""
+    shown = actions[: max(budget[0], 0)]
+    budget[0] -= len(shown)
+    out = []
+    for action in shown:
+        ocg = data.ocgs[action.ocg_id]
+        who = store.Owner(person=data.owner(action), agency=action.owner_agency)
+        item = action_item(
+            action,
+            now=now,
+            owner=owner_label(who.person, action.owner_agency) if owner else None,
+            ocg=ocg_label(ocg, sanitised(viewer)),
+            buttons=rules.change_reason(viewer, action, ocg, who) is not None,
+            redact=redact,
+        )
+        if action.nudge_count:
+            times = {1: "once", 2: "twice"}.get(action.nudge_count, f"{action.nudge_count} times")
+            item.detail = f"{item.detail} · reminded {times}"
+        out.append(item)
+    if len(actions) > len(shown):
+        out.append(Item(f"... and {len(actions) - len(shown)} more (`ocg actions overdue`)"))
+    return out
+
+
+def send(ctx: Context, outgoing: list[tuple[dict[str, Any], str]]) -> tuple[list[str], set[str]]:
+    """Queue a sweep's messages in a few statements; the report lines and keys of those this
+    sweep queued (a concurrent sweep may have queued the others first)."""
+    queued = outbox.enqueue_many(ctx.session, [m for m, _ in outgoing], now=ctx.utcnow())
+    return [line for m, line in outgoing if m["key"] in queued], queued

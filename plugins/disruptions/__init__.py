@@ -1,0 +1,207 @@
+"""Built-in plugin 'disruptions': log, total, moderate, chart and export disruptions against OCGs.
+
+Commands: ``disrupt``, ``disruptions``, ``moderation``, ``accept``, ``reject``, ``chart``.
+Form: ``disruption.log``. CLI: ``socbot export disruptions``. Closing an action with
+``disrupt=GRADE`` (the ``action-done`` event) records a disruption linked to that action.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from socbot_plugins.disruptions import chart, export, listing, moderation, parse
+from socbot_plugins.disruptions.record import record as record_disruption
+from socbot_plugins.disruptions.record import record_for_action, recorded_reply
+
+from socbot import CommandError, CommandSpec, FormSpec, Reply, hookimpl
+from socbot.context import Context
+from socbot.dates import parse_past
+from socbot.model import Command, Form, Input
+from socbot.store.models import GRADES
+
+DISRUPT_USAGE = (
+    'disrupt <OCG> <major|moderate|minor> <pillar> "what happened" [on <date>] [arrests=N] '
+    '[charged=N] [warrants=N] [cash=£N] [assets=£N] [drugs="..."] [vehicles=N] [orders=N] '
+    "[safeguarded=N] [nominal=<name or id>] [tactic=<id>] [action=<id>]"
+)
+GRADES_HELP = """Log a disruption when it happens, against the OCG and the P the work came from \
+(pursue, prevent, protect, prepare). Grade the harm done to the group, not the effort spent:
+- major: the group is badly and lastingly hurt, e.g. a principal member charged or remanded, a \
+supply line or core business taken apart, money or stock seized that it cannot readily replace.
+- moderate: a real setback it can recover from with effort, e.g. a significant member arrested, \
+a seizure or closure order that makes it change how it works for a while.
+- minor: a short-lived or local effect, e.g. a peripheral member dealt with, a small seizure, a \
+vehicle taken off the road, a warning notice or a one-off safeguarding visit.
+Ask: whose standing in the group changed (principal, significant, peripheral)? How much of its \
+stock or money went, and can it replace it? Did it have to change how it operates? (LRO \
+guidance, sections "Assessing the impact of a disruption" and "OCG performance monitoring".)
+Not a SOC disruption: routine work that would happen anyway and is not aimed at the group, such \
+as routine management of registered sex offenders (HMICFRS south-east regional SOC inspection, \
+"SEROCU is working to improve how the region records disruption activity"); work against a \
+person or vulnerability not tied to a mapped OCG (the same report, Appendix 2: disruptions are \
+recorded against OCGs only); activity that has not yet touched the group, such as a plan agreed \
+or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts or \
+rejects every entry against the national minimum standards."""
+
+
+@hookimpl
+def register_commands(register):  # type: ignore[no-untyped-def]
+    register(
+        CommandSpec(
+            "disrupt",
+            log_disruption,
+            "Log a disruption against an OCG: grade, pillar, what happened, outcomes",
+            usage=DISRUPT_USAGE,
+            examples=(
+                'disrupt smith major pursue "Warrant at the lock-up: cocaine and cash seized" '
+                'arrests=2 cash=£12,500 drugs="1.2kg cocaine"',
+                'disrupt OCG-0001 minor prevent "Two siblings referred to youth diversion" '
+                "on 01/03/2027 safeguarded=2",
+            ),
+            permission="disruption.record",
+            details=GRADES_HELP,
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
+            "disruptions",
+            listing.list_disruptions,
+            "An OCG's disruptions with totals by grade, pillar and outcome",
+            usage=listing.USAGE,
+            examples=("disruptions smith", "disruptions OCG-0001 since 1/1/2027 grade major"),
+        )
+    )
+    for spec in (*moderation.specs(), chart.spec()):
+        register(spec)
+
+
+@hookimpl
+def register_forms(register):  # type: ignore[no-untyped-def]
+    register(FormSpec("disruption.log", build_form, submit_form, "disruption.record"))
+    register(moderation.reject_form())
+
+
+@hookimpl
+def register_cli(register):  # type: ignore[no-untyped-def]
+    register(export.cli())
+
+
+@hookimpl
+def on_recorded(ctx: Context, kind: str, record: Any) -> None:
+    """``ocg done <id> "result" disrupt=GRADE`` records a disruption linked to the action."""
+    if kind == "action-done" and isinstance(record, dict) and record.get("disrupt"):
+        record_for_action(ctx, record["action"], str(record["disrupt"]), record.get("options"))
+
+
+# -- ocg disrupt ------------------------------------------------------------------------------
+
+
+def log_disruption(ctx: Context, cmd: Command) -> Reply:
+    """Parse the one-line report, check it all, then write it (nothing is written on error)."""
+    if len(cmd.args) < 2:
+        raise CommandError(f"Usage: `{DISRUPT_USAGE}`", field="ocg", hint="help disrupt")
+    at = _grade_position(cmd.args)
+    ocg = ctx.ocg(" ".join(cmd.args[:at]), "disruption.record")
+    grade = parse.grade(cmd.args[at])
+    if len(cmd.args) <= at + 1:
+        raise CommandError("Which pillar? One of: " + ", ".join(parse.PILLARS), field="pillar")
+    pillar = parse.pillar(cmd.args[at + 1])
+    parse.check_options(cmd.options, parse.RECORD_OPTIONS)
+    what, when = _split_date(cmd.args[at + 2 :], cmd.options.get("date"))
+    disruption = record_disruption(
+        ctx,
+        ocg=ocg,
+        grade=grade,
+        pillar=pillar,
+        description=parse.description(what),
+        occurred_on=parse_past(when, ctx.now(), what="disruption date") if when else ctx.today(),
+        options=cmd.options,
+    )
+    return recorded_reply(ctx, disruption, ocg)
+
+
+def _grade_position(args: tuple[str, ...]) -> int:
+    """Where the grade is: the OCG may be several words (``smith brothers major ...``)."""
+    for exact in (True, False):
+        for i, word in enumerate(args[1:], start=1):
+            typed = word.lower()
+            if typed in GRADES if exact else difflib.get_close_matches(typed, GRADES, 1, 0.7):
+                return i
+    return 1
+
+
+def _split_date(words: tuple[str, ...], option: str | None) -> tuple[str, str | None]:
+    """Split ``"what happened" on 01/03/2027`` into the description and the date text."""
+    if not words:
+        raise CommandError(
+            'What happened? Add it in double quotes, e.g. "Van seized for no insurance".',
+            field="what",
+        )
+    on = next((i for i in range(len(words) - 1, 0, -1) if words[i].lower() == "on"), None)
+    quoted = " " in words[0]
+    if on is None and quoted and len(words) > 1:
+        # ``"what happened" yesterday``: everything after the quotes is the date
+        what, when = words[0], " ".join(words[1:])
+    elif on is None:
+        what, when = " ".join(words), None
+    else:
+        what, when = " ".join(words[:on]), " ".join(words[on + 1 :])
+        if not when:
+            raise CommandError("On what date? e.g. `on 01/03/2027` or `on monday`.", field="date")
+    if when and option:
+        raise CommandError("Give the date once: either `on <date>` or `date=`.", field="date")
+    return what, when or option
+
+
+# -- the form ---------------------------------------------------------------------------------
+
+
+def build_form(ctx: Context, payload: dict[str, str]) -> Form:
+    return Form(
+        "disruption.log",
+        "Log a disruption",
+        [
+            Input("ocg", "OCG (reference or name)", value=payload.get("ocg")),
+            Input("grade", "Impact", kind="choice", choices=GRADES, value=payload.get("grade")),
+            Input(
+                "pillar",
+                "Pillar",
+                kind="choice",
+                choices=parse.PILLARS,
+                value=payload.get("pillar"),
+            ),
+            Input(
+                "what",
+                "What happened",
+                kind="multiline",
+                placeholder="Warrant at the lock-up: 1.2kg cocaine seized, two arrested",
+            ),
+            Input("date", "Date it happened", kind="date", required=False, placeholder="today"),
+            Input("arrests", "Arrests", required=False, placeholder="0"),
+            Input("cash", "Cash seized (£)", required=False, placeholder="£12,500"),
+            Input("drugs", "Drugs seized", required=False, placeholder="2.5kg cocaine"),
+        ],
+        submit_label="Log disruption",
+        payload=dict(payload),
+    )
+
+
+def submit_form(values: dict[str, str]) -> Command:
+    """The form's answers as the typed command, so both share one set of rules."""
+    needed = {
+        "ocg": "Which OCG?",
+        "grade": "Choose a grade.",
+        "pillar": "Choose a pillar.",
+        "what": "Say what happened.",
+    }
+    for name, message in needed.items():
+        if not values.get(name):
+            raise CommandError(message, field=name)
+    args = (values["ocg"], values["grade"], values["pillar"], values["what"])
+    options = {k: values[k] for k in ("date", "arrests", "cash", "drugs") if values.get(k)}
+    text = " ".join(
+        ["disrupt", *args[:3], f'"{args[3]}"', *(f"{k}={v}" for k, v in options.items())]
+    )
+    return Command("disrupt", args, options, text=text)

@@ -1,0 +1,162 @@
+"""Built-in: OCG lookup, reviews and review-due alerts.
+
+Commands: ``status``, ``list``, ``review``, ``reviews``, ``new``, ``set``.
+Job: ``review-alerts``. CLI: ``socbot alerts --once [--dry-run]``,
+``socbot import ocgs|people FILE.csv``.
+
+Rules from the Home Office LRO guidance (``seeds/001``): "Understanding the OCG threat bands and
+scores", "MoRiLE", "Tiers of response" and "Prioritisation mechanism (P-mech)". The work is split
+into ``ocg_rules`` (pure rules and the review clock), ``ocg_status``, ``ocg_lists``,
+``ocg_review``, ``ocg_admin``, ``ocg_store``, ``ocg_alerts`` and ``ocg_import``.
+"""
+
+from __future__ import annotations
+
+from socbot_plugins.ocg import admin as ocg_admin
+from socbot_plugins.ocg import alerts as ocg_alerts
+from socbot_plugins.ocg import csv_import as ocg_import
+from socbot_plugins.ocg import lists as ocg_lists
+from socbot_plugins.ocg import review as ocg_review
+from socbot_plugins.ocg import status as ocg_status
+
+from socbot import CliCommand, CommandSpec, Job, hookimpl
+from socbot.context import Context
+from socbot.model import Command, Reply
+from socbot.registry import Register
+
+
+@hookimpl
+def register_commands(register: Register) -> None:
+    register(
+        CommandSpec(
+            "status",
+            ocg_status.show_status,
+            "One OCG at a glance: scores, people, review clock, actions, disruptions",
+            usage="status <OCG>",
+            examples=("status smith", "status OCG-0042", "status 42"),
+            details="Find the OCG by reference (OCG-0042, 0042 or 42), name, alias or the start "
+            "of a name. Shows the OCGM band and what it means (harm 1-5, capability A-C), the "
+            "MoRiLE score and its age, P-mech, tier and review period, Clear/Hold/Build phase, "
+            "who leads, the review clock, open and overdue actions, recent disruptions and "
+            "nominal counts. Partners see a shorter view with their own actions.",
+        )
+    )
+    register(
+        CommandSpec(
+            "list",
+            ocg_lists.show_list,
+            "The OCGs you can see, highest threat first",
+            usage="list [mine] [overdue] [due <days>] [tier N] [band 2B] [area NAME] [pmech]",
+            examples=("list", "list mine overdue", "list tier 1 band 1", "list due 14 page 2"),
+            details="Filters combine. Sorted by band (1A first), then P-mech, then the most "
+            "overdue review.",
+            aliases=("ocgs",),
+        )
+    )
+    register(
+        CommandSpec(
+            "review",
+            ocg_review.record_review,
+            "Record a scheduled or trigger review; any score change needs a reason",
+            usage="review <OCG> [trigger] [band=2B] [tier=1] [morile=78] [pmech=P2] [on=<date>] "
+            '"notes"',
+            examples=(
+                'review smith "plan on track, no change"',
+                'review OCG-0042 trigger band=2B tier=2 "two principals remanded"',
+                'review harbour morile=64 on=yesterday "MoRiLE refreshed at tasking"',
+            ),
+            permission="ocg.review",
+            writes=True,
+            details="For the OCG's LRO (or an acting LRO) and the SRO. The next review is due "
+            "one tier period after the day the review was held, in calendar months (tier 1 "
+            "monthly, tiers 2 and 3 quarterly, tier 4 every six months; 31 Jan + 1 month is the "
+            "end of February). A tier change counts from this review. Name the OCG in one word "
+            "or in quotes.",
+        )
+    )
+    register(
+        CommandSpec(
+            "reviews",
+            show_reviews,
+            "The review calendar, or one OCG's review history",
+            usage="reviews [due <days>] [overdue] [mine] | reviews <OCG>",
+            examples=("reviews", "reviews overdue", "reviews due 60 mine", "reviews smith"),
+        )
+    )
+    register(
+        CommandSpec(
+            "new",
+            ocg_admin.new_ocg,
+            "Add a newly mapped OCG",
+            usage='new "<name>" band=2B tier=2 [pmech=P3] [morile=55] [area=NAME] [lro=@handle] '
+            '[sro=@handle] [sio=@handle] [partner="safe name"] [alias="a;b"]',
+            examples=('new "Canal Street Crew" band=2B tier=2 lro=@okafor area=Portsmouth',),
+            permission="ocg.admin",
+            writes=True,
+            details="For administrators and SROs. The first review falls due one tier period "
+            "from today.",
+        )
+    )
+    register(
+        CommandSpec(
+            "set",
+            ocg_admin.set_ocg,
+            "Assign or hand over the LRO, SRO, SIO and P leads; rename; set the phase",
+            usage="set <OCG> lro|sro|sio|pursue|prevent|protect|prepare|intel @handle | "
+            "delegate @handle until <date> | phase clear|hold|build | area NAME | "
+            'name "..." | partner "..." | alias "..." | status active|archived|closed',
+            examples=(
+                "set smith lro @brennan",
+                "set smith prevent @patel",
+                "set smith delegate @nguyen until 31/03/2027",
+                "set smith phase hold",
+            ),
+            permission="ocg.admin",
+            writes=True,
+            details="For administrators and SROs. A hand-over ends the old assignment and starts "
+            "the new one; both stay on record. `none` ends a role with no successor. Band, tier, "
+            "MoRiLE and P-mech change only through `ocg review`, so the reason is kept.",
+        )
+    )
+
+
+@hookimpl
+def register_jobs(register: Register) -> None:
+    register(
+        Job(
+            ocg_alerts.JOB,
+            ocg_alerts.sweep,
+            "Tell LROs (and SROs, when long overdue) about reviews falling due",
+            every_minutes=60,
+        )
+    )
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(
+        CliCommand(
+            "alerts",
+            "run one review-alert sweep now (--once), e.g. from cron",
+            ocg_alerts.configure_cli,
+            ocg_alerts.run_cli,
+        )
+    )
+    register(
+        CliCommand(
+            "import",
+            "import OCGs or people from a CSV file (checked first; all or nothing)",
+            ocg_import.configure_cli,
+            ocg_import.run_cli,
+        )
+    )
+
+
+def show_reviews(ctx: Context, cmd: Command) -> Reply:
+    """The calendar, unless the words name an OCG: then that OCG's history."""
+    f = ocg_lists.parse_filters(
+        cmd, {"mine", "overdue", "due", "page"}, ocg_lists.REVIEW_FILTERS, keep_rest=True
+    )
+    if f.rest:
+        return ocg_review.review_history(ctx, " ".join(f.rest))
+    return ocg_lists.review_calendar(ctx, f)

@@ -1,0 +1,310 @@
+"""``ocg status <OCG>``: one OCG on one screen, in a handful of indexed queries.
+
+Police see the full picture; partners (``ctx.sanitised``) see the reference, the partner-safe name,
+band, tier, review due, their own agency's actions and counts of the rest, nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
+from socbot_plugins.ocg import rules
+from sqlalchemy import and_, literal_column, or_, union_all
+from sqlmodel import col, func, select
+
+from socbot import access
+from socbot.clock import local, say_date
+from socbot.context import Context
+from socbot.model import Button, Command, CommandError, Fact, Item, Reply, Section, Severity
+from socbot.store.models import Action, Assignment, Disruption, Nominal, Ocg, Person
+
+DUE_SOON_DAYS = 14
+DISRUPTION_DAYS = 90
+SHOW_OVERDUE = 3
+GONE = ("left", "deceased")
+_HOLDER = Assignment.person_id == Person.id
+
+
+@dataclass
+class Holder:
+    role: str
+    pillar: str | None
+    handle: str
+    name: str
+    acting_until: str | None = None  # a delegate: an LRO assignment with an end date
+
+    def say(self) -> str:
+        acting = f", acting until {self.acting_until}" if self.acting_until else ""
+        return f"{self.name} (@{self.handle}{acting})"
+
+
+def show_status(ctx: Context, cmd: Command) -> Reply:
+    query = cmd.rest().strip()
+    if not query:
+        raise CommandError(
+            "Which OCG? Give a reference or a name, e.g. `ocg status OCG-0042` or "
+            "`ocg status smith`. `ocg list` shows the ones you can see.",
+            field="ocg",
+        )
+    ocg = ctx.ocg(query)
+    counts = _counts(ctx, ocg)
+    if ctx.sanitised:
+        return _partner_view(ctx, ocg, counts)
+    return _police_view(ctx, ocg, counts)
+
+
+# -- queries -------------------------------------------------------------------------------------
+
+
+def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
+    """Open and overdue actions, recent disruptions by grade and status, nominals by role: one
+    round trip, each part served by an index on ``ocg_id``."""
+    now, since = ctx.utcnow(), ctx.today() - timedelta(days=DISRUPTION_DAYS)
+
+    def tag(text: str):  # type: ignore[no-untyped-def]
+        return literal_column(f"'{text}'")
+
+    seen = access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id))
+    parts = [
+        select(tag("open"), tag(""), tag(""), func.count()).where(
+            Action.ocg_id == ocg.id, Action.status == "open", seen
+        ),
+        select(tag("overdue"), tag(""), tag(""), func.count()).where(
+            Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now, seen
+        ),
+    ]
+    if not ctx.sanitised:
+        parts += [
+            select(tag("disruption"), Disruption.grade, Disruption.status, func.count())
+            .where(
+                Disruption.ocg_id == ocg.id,
+                Disruption.occurred_on >= since,
+                Disruption.status != "rejected",
+                access.sensitive_visible(
+                    ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id)
+                ),
+            )
+            .group_by(Disruption.grade, Disruption.status),
+            select(tag("nominal"), Nominal.role, tag(""), func.count())
+            .where(Nominal.ocg_id == ocg.id, Nominal.status.not_in(GONE))  # type: ignore[attr-defined]
+            .group_by(Nominal.role),
+        ]
+    rows = ctx.session.exec(union_all(*parts)).all()  # type: ignore[call-overload]
+    return Counter({(kind, a, b): n for kind, a, b, n in rows})
+
+
+def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
+    """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
+    now = ctx.utcnow()
+    live = and_(
+        Assignment.started_at <= now,
+        or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+    )
+    cols = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
+    rows = ctx.session.exec(
+        select(*cols).join(Person, _HOLDER).where(Assignment.ocg_id == ocg.id, live)
+    ).all()
+    if not any(r[0] == "sro" for r in rows):
+        rows += ctx.session.exec(
+            select(*cols)
+            .join(Person, _HOLDER)
+            .where(Assignment.ocg_id.is_(None), Assignment.role == "sro", live)  # type: ignore[union-attr]
+        ).all()
+    out = []
+    for role, pillar, ended, handle, name in sorted(rows, key=lambda r: (r[2] is not None, r[3])):
+        until = say_date(local(ended)) if ended else None
+        out.append(Holder(role, pillar, handle, name, until if role == "lro" else None))
+    return out
+
+
+def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
+    now = ctx.utcnow()
+    rows = ctx.session.exec(
+        select(Action, Person)
+        .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
+        .where(Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now)
+        .where(access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id)))
+        .order_by(Action.due_at)  # type: ignore[arg-type]
+        .limit(SHOW_OVERDUE)
+    ).all()
+    return [_action_item(ctx, action, owner) for action, owner in rows]
+
+
+def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
+    """The partner's own open actions and their agency's, as ``access.sees_action`` has it,
+    with names withheld as in every other partner view of an action."""
+    rows = ctx.session.exec(
+        select(Action, Person)
+        .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
+        .where(Action.ocg_id == ocg.id, Action.status == "open")
+        .order_by(Action.due_at, Action.id)  # type: ignore[arg-type]
+    ).all()
+    redact = redactor(ctx.session, [ocg.id or 0])
+    return [
+        _action_item(ctx, action, owner, redact)
+        for action, owner in rows
+        if access.sees_action(ctx.session, ctx.actor, action)
+    ]
+
+
+def _action_item(
+    ctx: Context, action: Action, owner: Person | None, redact: Redact | None = None
+) -> Item:
+    return action_item(
+        action, now=ctx.now(), owner=owner_label(owner, action.owner_agency), redact=redact
+    )
+
+
+# -- views ---------------------------------------------------------------------------------------
+
+
+def _review_facts(ctx: Context, ocg: Ocg) -> list[Fact]:
+    today = ctx.today()
+    days = (ocg.next_review_due - today).days
+    severity = Severity.ERROR if days < 0 else Severity.WARNING if days <= DUE_SOON_DAYS else None
+    last = (
+        f"{say_date(ocg.last_review_on)} ({rules.age(ocg.last_review_on, today)})"
+        if ocg.last_review_on
+        else "none yet (the clock runs from when the OCG was added)"
+    )
+    return [
+        Fact("Last review", last),
+        Fact("Next review", rules.due_phrase(ocg.next_review_due, today), severity),
+    ]
+
+
+def _title(ctx: Context, ocg: Ocg) -> str:
+    closed = f" ({ocg.status})" if ocg.status != "active" else ""
+    return f"{ocg.ref} {ctx.ocg_name(ocg)}{closed}"
+
+
+def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Reply:
+    today = ctx.today()
+    morile = "not recorded"
+    morile_sev = Severity.WARNING
+    if ocg.morile is not None:
+        morile = rules.say_score(ocg.morile)
+        if ocg.morile_date:
+            morile += (
+                f", assessed {say_date(ocg.morile_date)} ({rules.age(ocg.morile_date, today)})"
+            )
+        if rules.stale(ocg.morile_date, today):
+            morile += ": over 12 months old, due a fresh assessment"
+        else:
+            morile_sev = None
+    facts = [
+        Fact("Band", f"{ocg.band}: {rules.band_meaning(ocg.band)}"),
+        Fact("MoRiLE", morile, morile_sev),
+        Fact("P-mech", ocg.pmech or "none"),
+        Fact("Tier", rules.tier_meaning(ocg.tier)),
+        Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase)),
+    ]
+    if ocg.area:
+        facts.append(Fact("Area", ocg.area))
+    sections = [
+        Section("Review", facts=_review_facts(ctx, ocg)),
+        Section("People", facts=_people_facts(holders(ctx, ocg))),
+        _actions_section(ctx, ocg, counts),
+        Section("Disruptions, last 90 days", text=_disruption_text(counts)),
+        Section("Nominals", text=_nominal_text(counts)),
+    ]
+    return Reply(
+        title=_title(ctx, ocg),
+        facts=facts,
+        sections=sections,
+        buttons=_buttons(ctx, ocg),
+        severity=Severity.WARNING if ocg.next_review_due < today else Severity.INFO,
+    )
+
+
+def _people_facts(found: list[Holder]) -> list[Fact]:
+    def named(role: str, pillar: str | None = None) -> str | None:
+        names = [
+            h.say() for h in found if h.role == role and (pillar is None or h.pillar == pillar)
+        ]
+        return "; ".join(names) or None
+
+    lro = named("lro")
+    facts = [
+        Fact("SRO", named("sro") or "none named"),
+        Fact("LRO", lro or "none named: every OCG needs one", None if lro else Severity.ERROR),
+        Fact("SIO", named("sio") or "none named"),
+    ]
+    for pillar in ("pursue", "prevent", "protect", "prepare", "intel"):
+        lead = named("plead", pillar)
+        if lead or pillar != "intel":
+            facts.append(Fact(f"{pillar.capitalize()} lead", lead or "none named"))
+    return facts
+
+
+def _actions_section(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Section:
+    total, late = counts[("open", "", "")], counts[("overdue", "", "")]
+    if not total:
+        return Section("Actions", text="none open")
+    text = f"{total} open, {late} overdue"
+    items = _overdue_actions(ctx, ocg) if late else []
+    if late > len(items):
+        text += f"; the oldest {len(items)}:"
+    return Section("Actions", text=text, items=items)
+
+
+def _disruption_text(counts: Counter[tuple[str, str, str]]) -> str:
+    by_grade: Counter[str] = Counter()
+    pending = 0
+    for (kind, grade, status), n in counts.items():
+        if kind == "disruption":
+            by_grade[grade] += n
+            pending += n if status == "pending" else 0
+    if not by_grade:
+        return "none recorded"
+    parts = ", ".join(f"{g} {by_grade[g]}" for g in ("major", "moderate", "minor") if by_grade[g])
+    waiting = f" ({pending} awaiting moderation)" if pending else ""
+    return f"{sum(by_grade.values())}: {parts}{waiting}"
+
+
+def _nominal_text(counts: Counter[tuple[str, str, str]]) -> str:
+    by_role = {role: n for (kind, role, _), n in counts.items() if kind == "nominal"}
+    if not by_role:
+        return "none recorded"
+    order = ("principal", "significant", "peripheral")
+    parts = ", ".join(f"{r} {by_role[r]}" for r in order if r in by_role)
+    others = ", ".join(f"{r} {n}" for r, n in sorted(by_role.items()) if r not in order)
+    return f"{sum(by_role.values())}: " + ", ".join(p for p in (parts, others) if p)
+
+
+def _partner_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Reply:
+    mine = _partner_actions(ctx, ocg)
+    total, late = counts[("open", "", "")], counts[("overdue", "", "")]
+    mine_late = sum(1 for i in mine if i.severity)
+    rest, rest_late = total - len(mine), late - mine_late
+    facts = [
+        Fact("Band", f"{ocg.band}: {rules.band_meaning(ocg.band)}"),
+        Fact("Tier", rules.tier_meaning(ocg.tier)),
+        Fact("Review", rules.due_phrase(ocg.next_review_due, ctx.today())),
+    ]
+    sections = [
+        Section("Your actions", text=None if mine else "none open", items=mine),
+        Section("Other actions on this OCG", text=f"{rest} open, {rest_late} overdue"),
+    ]
+    return Reply(
+        title=_title(ctx, ocg),
+        facts=facts,
+        sections=sections,
+        buttons=_buttons(ctx, ocg),
+        sanitised=True,
+        context="Partner view: it leaves out intelligence and other agencies' details.",
+    )
+
+
+def _buttons(ctx: Context, ocg: Ocg) -> list[Button]:
+    """Buttons only for commands that are loaded and that this person may run."""
+    wanted = [("Actions", "actions"), ("Disruptions", "disruptions"), ("Review history", "reviews")]
+    out = []
+    for label, verb in wanted:
+        spec = ctx.bot.commands.get(verb)
+        if spec and ctx.can(spec.permission) and not (ctx.sanitised and verb == "reviews"):
+            out.append(Button(label, verb, {"args": ocg.ref}))
+    return out

@@ -1,0 +1,264 @@
+"""The ``socbot`` command line: console chat, administration, jobs, servers.
+
+Exit status: 0 success, 1 a user error (the reply explains), 2 bad command-line usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from socbot.config import Settings
+
+DEMO_HANDLE = "okafor"
+
+
+def _bot(args: argparse.Namespace, settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    from socbot.app import build_bot, configure_logging
+
+    settings = settings or Settings()
+    configure_logging(settings)
+    return build_bot(settings)
+
+
+def _demo_settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={"database_url": f"sqlite:///{settings.data_dir / 'demo.db'}"}
+    )
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from socbot.faces.console import chat
+
+    settings = Settings()
+    if args.demo:
+        from socbot import demo
+
+        settings = _demo_settings(settings)
+        bot = _bot(args, settings)
+        demo.load(bot, reset=True)
+        print(demo.WELCOME)
+    else:
+        bot = _bot(args, settings)
+    handle = args.as_ or (DEMO_HANDLE if args.demo else os.environ.get("SOCBOT_USER"))
+    if not handle:
+        print("Say who you are: socbot chat --as HANDLE (or --demo)", file=sys.stderr)
+        return 2
+    return chat(bot, handle, settings.data_dir / "history")
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from socbot.faces.console import say
+
+    return say(_bot(args), args.as_, " ".join(args.text))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from socbot import demo
+
+    bot = _bot(args)
+    print(demo.load(bot, reset=args.reset))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from socbot.store.engine import make_engine, upgrade
+
+    settings = Settings()
+    upgrade(make_engine(settings.url))
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    from socbot.cli import admin as admin_cli
+
+    return admin_cli.run(_bot(args), args)
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    bot = _bot(args)
+    if args.action == "list" or not args.name:
+        for job in bot.jobs.values():
+            print(f"{job.name:20} every {job.every_minutes} min  {job.summary}")
+        return 0
+    if args.name not in bot.jobs:
+        print(f"no job {args.name!r}; jobs: {', '.join(bot.jobs)}", file=sys.stderr)
+        return 2
+    return _run_job(bot, args.name, args.dry_run)
+
+
+def _run_job(bot, name: str, dry_run: bool) -> int:  # type: ignore[no-untyped-def]
+    lines = bot.run_job(name, dry_run=dry_run)
+    prefix = "would send" if dry_run else "queued"
+    for line in lines:
+        print(f"{prefix}: {line}")
+    if not lines:
+        print("nothing is due")
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from socbot.faces.console import attach
+    from socbot.outbox import deliver_due
+
+    bot = _bot(args)
+    attach(bot)
+    print(deliver_due(bot))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from socbot import audit
+
+    bot = _bot(args)
+    try:
+        anchor = audit.Head.parse(args.anchor) if args.anchor else None
+    except ValueError as exc:
+        print(f"--anchor: {exc}", file=sys.stderr)
+        return 2
+    with Session(bot.engine) as session:
+        count, problem = audit.verify(session)
+        if problem is None and anchor is not None:
+            problem = audit.check_anchor(session, anchor)
+        head = audit.head(session)
+    if problem:
+        print(f"audit trail BROKEN after {count} good rows: {problem}")
+        return 1
+    print(f"audit trail intact: {count} rows verified")
+    if head:  # kept outside the database, it shows later whether rows were cut from the end
+        print(f"last row (record it elsewhere; check later with --anchor): {head}")
+    return 0
+
+
+def cmd_manifest_teams(args: argparse.Namespace) -> int:
+    from socbot.faces.teams.manifest import run
+
+    return run(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    bot = _bot(args)
+    if args.face == "slack":
+        from socbot.faces.slack.app import serve
+    else:
+        from socbot.faces.teams.app import serve  # type: ignore[no-redef]
+    return serve(bot, args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="socbot", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("chat", help="interactive console")
+    s.add_argument("--as", dest="as_", metavar="HANDLE")
+    s.add_argument("--demo", action="store_true", help="start on a fresh demo store")
+    s.set_defaults(func=cmd_chat)
+
+    s = sub.add_parser("say", help="run one command and print the reply")
+    s.add_argument("--as", dest="as_", metavar="HANDLE", required=True)
+    s.add_argument("text", nargs="+")
+    s.set_defaults(func=cmd_say)
+
+    s = sub.add_parser("demo", help="load the fictional demo force (idempotent)")
+    s.add_argument("--reset", action="store_true", help="wipe the store first")
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("db", help="database schema")
+    s.add_argument("action", choices=["upgrade"])
+    s.set_defaults(func=cmd_db)
+
+    from socbot.cli.admin import configure
+
+    configure(sub, cmd_user)
+
+    s = sub.add_parser("jobs", help="list or run scheduled jobs")
+    s.add_argument("action", choices=["list", "run"])
+    s.add_argument("name", nargs="?")
+    s.add_argument("--dry-run", action="store_true")
+    s.set_defaults(func=cmd_jobs)
+
+    s = sub.add_parser("outbox", help="deliver due outbox messages to the console")
+    s.set_defaults(func=cmd_outbox)
+
+    s = sub.add_parser("audit", help="audit trail")
+    s.add_argument("action", choices=["verify"])
+    s.add_argument("--anchor", metavar="ID:HASH", help="a last row printed by an earlier verify")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("serve", help="run the Slack or Teams face")
+    s.add_argument("face", choices=["slack", "teams"])
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int)
+    s.add_argument("--socket", action="store_true", help="Slack Socket Mode")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("manifest", help="build a chat platform's app package")
+    faces = s.add_subparsers(dest="face", required=True, metavar="FACE")
+    t = faces.add_parser("teams", help="the Teams app zip to upload")
+    t.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
+    t.add_argument("--out", type=Path, default=Path("socbot-teams.zip"))
+    t.add_argument("--domain", help="the public host name socbot is served on")
+    t.set_defaults(func=cmd_manifest_teams)
+    return p
+
+
+def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Plugin sub-commands are added only when the first word is not a core one (fast start)."""
+    core = {"chat", "say", "demo", "db", "user", "jobs", "outbox", "audit", "serve", "manifest"}
+    if argv and argv[0] in core:
+        return
+    from socbot.bot import _collect
+    from socbot.plugins import get_plugin_manager
+    from socbot.registry import CliCommand
+
+    sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
+    for cli in _merge([c for _, c in _collect(get_plugin_manager(), "register_cli", CliCommand)]):
+        s = sub.add_parser(cli.name, help=cli.help)
+        cli.configure(s)
+        s.set_defaults(func=lambda a, cli=cli: cli.run(_bot(a), a))
+
+
+def _merge(commands: list) -> list:  # type: ignore[type-arg]
+    """Plugins may each add children to one group (``socbot export disruptions``, ``socbot
+    export audit``): commands sharing a name and all having ``subcommands`` become one."""
+    from socbot.registry import CliCommand
+
+    by_name: dict[str, list[CliCommand]] = {}
+    for cli in commands:
+        by_name.setdefault(cli.name, []).append(cli)
+    merged = []
+    for name, group in by_name.items():
+        if len(group) == 1 or not all(c.subcommands for c in group):
+            merged.append(group[-1])
+            continue
+        children = {k: v for c in group for k, v in c.subcommands.items()}
+        dest = f"{name}_what"
+
+        def configure(p: argparse.ArgumentParser, children=children, dest=dest) -> None:  # type: ignore[no-untyped-def]
+            sub = p.add_subparsers(dest=dest, required=True, metavar="WHAT")
+            for child_name, child in children.items():
+                child.configure(sub.add_parser(child_name, help=child.help))
+
+        def run(bot, a, children=children, dest=dest):  # type: ignore[no-untyped-def]
+            return children[getattr(a, dest)].run(bot, a)
+
+        merged.append(CliCommand(name, group[0].help, configure, run, subcommands=children))
+    return merged
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    p = parser()
+    _plugin_commands(p, argv)
+    args = p.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Alembic environment: the engine comes from socbot (``socbot db upgrade``), not an ini file."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import socbot.store.models  # noqa: F401  (registers the tables)
+from socbot.config import Settings
+from socbot.store.engine import make_engine
+
+target_metadata = SQLModel.metadata
+engine = context.config.attributes.get("engine") or make_engine(Settings().url)
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    context.run_migrations()
