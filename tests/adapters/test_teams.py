@@ -143,7 +143,7 @@ async def test_first_message_links_the_person_by_their_teams_email(
         assert await teams.say("status smith") == 202
         assert "Smith Brothers" in standin.calls[-1].card_text
         assert identity(bot, OKAFOR) is not None
-        assert any(r.text == "auto-link teams by email" for r in audit_rows(bot))
+        assert any(r.text == f"auto-link teams:{OKAFOR} by email" for r in audit_rows(bot))
         await teams.say("help")  # linked now: no second roster look-up is needed
         assert "What you can do" in standin.calls[-1].card_text
 
