@@ -23,9 +23,9 @@ import pluggy
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot import access, audit, redact, withhold
+from socbot import access, audit, outbox, redact, withhold
 from socbot.access import SYSTEM
-from socbot.clock import Clock
+from socbot.clock import Clock, say_when
 from socbot.config import Settings
 from socbot.context import Context
 from socbot.hold import Held
@@ -288,29 +288,47 @@ class Bot:
         return actor if actor and actor.active else None
 
     def _link_by_email(self, session: Session, who: Who) -> Person | None:
-        """First contact from a platform: link it to the active person with that email."""
-        person = session.exec(
-            select(Person).where(Person.email == (who.email or "").lower())
-        ).first()
-        if person is None or not person.active:
+        """First contact from a platform: link it to the one active person with that email, if
+        they have no account on that platform yet (a second account with their email is not one
+        they made), and tell them, so that a link they did not make does not go unnoticed."""
+        email = (who.email or "").strip().lower()
+        found = session.exec(select(Person).where(Person.email == email).limit(2)).all()
+        if len(found) != 1 or not found[0].active:
+            return None  # nobody, someone inactive, or two people: nothing to go on
+        person = found[0]
+        has_one = select(Identity.id).where(
+            Identity.person_id == person.id, Identity.platform == who.platform
+        )
+        if session.exec(has_one).first() is not None:
             return None
+        now, account = self.clock.utcnow(), f"{who.platform}:{who.id}"
         session.add(
             Identity(
-                person_id=person.id or 0,
-                platform=who.platform,
-                external_id=who.id,
-                linked_at=self.clock.utcnow(),
+                person_id=person.id or 0, platform=who.platform, external_id=who.id, linked_at=now
             )
         )
         audit.append(
             session,
-            at=self.clock.utcnow(),
+            at=now,
             actor=person.handle,
             actor_id=person.id,
             face=who.platform,
             action="admin",
-            text_=f"auto-link {who.platform} by email",
+            text_=f"auto-link {account} by email",
             outcome="ok",
+        )
+        outbox.enqueue(
+            session,
+            key=f"linked:{account}",
+            kind="account-linked",
+            reply=Reply(
+                title="A new account was linked to you",
+                text=f"A {who.platform.capitalize()} account was linked to you in socbot on "
+                f"{say_when(now)}, because it has your email address. If that wasn't you, tell "
+                "your SOC coordinator straight away.",
+            ),
+            now=now,
+            person_id=person.id,
         )
         session.commit()
         return person

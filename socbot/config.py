@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     action_escalate_days: int = 7  # raise an overdue action with the LRO after this many days
     coordinators_channel: str | None = None  # a Slack/Teams channel for digests, if wanted
     rate_limit: int = 30  # commands per user per minute
+    teams_tenants: str | None = None  # comma-separated Entra tenant ids; default the bot's own
     log_level: str = "WARNING"
 
     slack_bot_token: SecretStr | None = Field(

@@ -2,7 +2,9 @@
 
 The stand-in records every call the bot makes (``POST/PUT /v3/conversations/...``), answers member
 look-ups from a roster, and serves a JWKS so signed tokens can be checked without the internet.
-Tests wait on its recordings instead of sleeping.
+Tests wait on its recordings instead of sleeping. Like a strict connector, it refuses (400) any
+activity the SDK's own ``Activity`` model rejects or that sends unset fields as ``null``, and keeps
+a note of each in ``invalid``; the tests' fixtures fail when there is one.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from aiohttp import web
 from azure.core.credentials import AccessToken
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import AgentAuthConfiguration
+from pydantic import ValidationError
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT_ID = "28:socbot-test"
@@ -59,6 +63,7 @@ class StandIn:
     calls: list[Call] = field(default_factory=list)
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     fail_next: list[int] = field(default_factory=list)  # statuses to answer the next sends with
+    invalid: list[str] = field(default_factory=list)  # activities refused as malformed
     url: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition | None = None
@@ -75,6 +80,10 @@ class StandIn:
 
     async def _activity(self, request: web.Request) -> web.Response:
         body = await request.json()
+        problem = malformed(body)
+        if problem:
+            self.invalid.append(f"{request.method} {request.path}: {problem}")
+            return web.json_response({"error": {"code": "BadArgument"}}, status=400)
         if self.fail_next:
             return web.json_response(
                 {"error": "busy"}, status=self.fail_next.pop(0), headers={"Retry-After": "120"}
@@ -129,6 +138,19 @@ class StandIn:
         return [c for c in self.calls if c.method == "PUT"]
 
 
+def malformed(body: dict[str, Any]) -> str | None:
+    """Why a connector would refuse this activity: an unset field sent as null, or anything the
+    SDK's own model rejects (it refuses ``"locale": null``, for one)."""
+    nulls = sorted(key for key, value in body.items() if value is None)
+    if nulls:
+        return "null " + ", ".join(nulls)
+    try:
+        Activity.model_validate(body)
+    except ValidationError as exc:
+        return " ".join(str(exc).split())[:300]
+    return None
+
+
 def member(user_id: str, aad: str, email: str | None, name: str = "Someone") -> dict[str, Any]:
     return {
         "id": user_id,
@@ -153,9 +175,10 @@ def activity(
     reply_to: str | None = None,
     entities: list[dict[str, Any]] | None = None,
     kind: str = "message",
+    tenant: str | None = TENANT,
     **extra: Any,
 ) -> dict[str, Any]:
-    """A Teams-shaped activity as Teams posts it to ``/api/messages``."""
+    """A Teams-shaped activity as Teams posts it to ``/api/messages`` (from ``tenant``)."""
     body: dict[str, Any] = {
         "type": kind,
         "id": f"in-{uuid.uuid4().hex[:12]}",
@@ -166,11 +189,11 @@ def activity(
         "conversation": {
             "id": conversation,
             "conversationType": conversation_type,
-            "tenantId": TENANT,
+            **({"tenantId": tenant} if tenant else {}),
             **({"isGroup": True} if conversation_type != "personal" else {}),
         },
         "recipient": {"id": BOT_ID, "name": "socbot"},
-        "channelData": {"tenant": {"id": TENANT}},
+        "channelData": {"tenant": {"id": tenant}} if tenant else {},
         "locale": "en-GB",
     }
     if text is not None:
@@ -244,8 +267,13 @@ class FakeTokenProvider:
 
 
 async def start(app: web.Application) -> tuple[web.AppRunner, str]:
-    """Serve ``app`` on 127.0.0.1 on a free port; returns the runner and the base URL."""
-    runner = web.AppRunner(app, access_log=None)
+    """Serve ``app`` on 127.0.0.1 on a free port; returns the runner and the base URL.
+
+    After answering a request whose body it did not read (a 401 or 413 to a huge upload), aiohttp
+    drains the connection for up to ``lingering_time`` (10 s by default, aio-libs/aiohttp#1800),
+    which would hold up the runner's cleanup; tests have nothing to wait for there.
+    """
+    runner = web.AppRunner(app, access_log=None, lingering_time=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import aiohttp
 import pytest
 from sqlmodel import Session, func, select
-from teams_standin import BOT_ID, StandIn, activity, member, mention, start
+from teams_standin import BOT_ID, TENANT, StandIn, activity, member, mention, start
 
 from socbot import CommandSpec, Reply, hookimpl, outbox, people
 from socbot.bot import Bot, Who
@@ -24,7 +24,11 @@ from socbot.faces.teams.app import FACE_KEY, TeamsFace, build_app
 from socbot.outbox import deliver_due
 from socbot.store.models import Action, ActionChange, AuditEvent, Identity, Outbox, Person
 
-ANONYMOUS = {"CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true"}
+ANONYMOUS = {  # a laptop's settings, with the tenant the activities come from
+    "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true",
+    "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID": TENANT,
+}
+PARTNER = "5e0c4d1a-0000-4000-8000-00000000000f"  # another organisation's Entra tenant
 OKAFOR = "00000000-0000-4000-8000-00000000000a"
 NGUYEN = "00000000-0000-4000-8000-00000000000b"
 PATEL = "00000000-0000-4000-8000-00000000000d"
@@ -94,6 +98,7 @@ async def standin() -> AsyncIterator[StandIn]:
     runner, stand_in.url = await start(stand_in.app())
     yield stand_in
     await runner.cleanup()
+    assert stand_in.invalid == [], "the bot sent activities the SDK's own model refuses"
 
 
 @asynccontextmanager
@@ -143,9 +148,53 @@ async def test_first_message_links_the_person_by_their_teams_email(
         assert await teams.say("status smith") == 202
         assert "Smith Brothers" in standin.calls[-1].card_text
         assert identity(bot, OKAFOR) is not None
-        assert any(r.text == "auto-link teams by email" for r in audit_rows(bot))
+        [linked] = [r for r in audit_rows(bot) if r.text.startswith("auto-link")]
+        assert linked.text == f"auto-link teams:{OKAFOR} by email", "the audit names the account"
+        assert linked.actor == "okafor"
         await teams.say("help")  # linked now: no second roster look-up is needed
         assert "What you can do" in standin.calls[-1].card_text
+        # and she is told, in her personal chat, that an account was linked to her
+        assert (await asyncio.to_thread(deliver_due, bot))["sent"] == 1
+        notice = standin.calls[-1]
+        assert notice.conversation == "a:personal-chat" and notice.activity_id is None
+        assert "Teams account was linked to you" in notice.card_text
+        assert "SOC coordinator" in notice.card_text
+
+
+def roster(standin: StandIn, aad: str, email: str, **changes: str) -> None:
+    standin.members[f"29:{aad}"] = {**member(f"29:{aad}", aad, email), **changes}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param("already-linked", id="she-already-has-a-teams-account"),
+        pytest.param("other-tenant", id="roster-entry-from-another-tenant"),
+        pytest.param("other-object-id", id="roster-entry-for-someone-else"),
+        pytest.param("partner-tenant", id="an-allowed-partner-tenant"),
+    ],
+)
+async def test_an_email_links_nobody_it_should_not(bot: Bot, standin: StandIn, case: str) -> None:
+    """Email links only a first account, from the bot's own tenant, for the sender themselves."""
+    email = "grace.okafor@demo.police.example"
+    if case == "already-linked":
+        link(bot, "okafor", OKAFOR)  # her own account; a second one with her email is not hers
+        roster(standin, STRANGER, email.upper())
+    elif case == "other-tenant":  # a guest or federated user: their own tenant says the email
+        roster(standin, STRANGER, email, tenantId=PARTNER)
+    elif case == "other-object-id":  # the roster's answer is for a different person
+        roster(standin, STRANGER, email, aadObjectId=OKAFOR)
+    else:  # a partner tenant may talk to the bot, but its directory can't vouch for our emails
+        bot.settings.teams_tenants = f"{TENANT},{PARTNER}"
+        roster(standin, STRANGER, email, tenantId=PARTNER)
+    async with serve(bot, standin) as teams:
+        extra = {"tenant": PARTNER} if case == "partner-tenant" else {}
+        assert await teams.say("status smith", aad=STRANGER, **extra) == 202
+    assert "don't know who you are" in standin.calls[-1].card_text
+    assert identity(bot, STRANGER) is None
+    assert not [r for r in audit_rows(bot) if r.text.startswith("auto-link")]
+    with Session(bot.engine) as session:
+        assert session.exec(select(func.count()).select_from(Outbox)).one() == 0
 
 
 async def test_an_unlinked_user_is_refused_politely(bot: Bot, standin: StandIn) -> None:
@@ -380,20 +429,26 @@ async def test_a_nudge_reaches_the_owner_in_their_personal_chat(teams: Teams) ->
         assert rows and all(r.status == "sent" for r in rows)
 
 
-def queue(bot: Bot, handle: str, text: str = "Action #1 is overdue") -> int:
+def queue(
+    bot: Bot, handle: str | None, text: str = "Action #1 is overdue", channel: str | None = None
+) -> int:
+    """An outbox message for a person (by handle), or for a channel."""
     with Session(bot.engine) as session:
-        person = session.exec(select(Person).where(Person.handle == handle)).one()
+        person = (
+            session.exec(select(Person).where(Person.handle == handle)).one() if handle else None
+        )
+        key = f"test:{handle or channel}:{text}"
         outbox.enqueue(
             session,
-            key=f"test:{handle}:{text}",
+            key=key,
             kind="nudge",
             reply=Reply(title="Overdue action", text=text),
             now=bot.clock.utcnow(),
-            person_id=person.id,
+            person_id=person.id if person else None,
+            channel=channel,
         )
         session.commit()
-        row = session.exec(select(Outbox).where(Outbox.key == f"test:{handle}:{text}")).one()
-        return row.id or 0
+        return session.exec(select(Outbox).where(Outbox.key == key)).one().id or 0
 
 
 def row(bot: Bot, row_id: int) -> Outbox:
@@ -453,6 +508,43 @@ async def test_a_busy_connector_is_retried_after_its_retry_after(teams: Teams) -
         tzinfo=None
     )
     assert wait.total_seconds() >= 120
+
+
+async def test_every_activity_sent_is_one_the_sdk_itself_accepts(teams: Teams) -> None:
+    """Teams leaves out what it doesn't know (no locale on an install, no user in a channel); the
+    bot must leave it out too, not send ``null``: a card update used to carry ``"locale": null``
+    and a proactive send ``"id": null``, which the SDK's own model refuses. The stand-in refuses
+    such an activity with a 400 and the fixture fails on any it saw."""
+    link(teams.bot, "nguyen", NGUYEN)
+    install = activity(
+        teams.standin.url,
+        aad=NGUYEN,
+        kind="conversationUpdate",
+        conversation="a:nguyen-chat",
+        membersAdded=[{"id": BOT_ID}],
+    )
+    del install["locale"]
+    assert await teams.post(install) == 202
+    action = open_action(teams.bot)
+    press = activity(
+        teams.standin.url,
+        aad=NGUYEN,
+        conversation="a:nguyen-chat",
+        value={
+            "verb": "snooze",
+            "payload": {"args": f'{action.id} "in 1 week" "on leave"'},
+            "single": True,
+        },
+        replyToId="nudge",
+    )
+    del press["locale"]
+    assert await teams.post(press) == 202  # replaces the card: an update
+    queue(teams.bot, "nguyen")  # a proactive send to the stored chat
+    queue(teams.bot, None, "Coordinators' digest", channel=CHANNEL)  # no user known there
+    assert (await asyncio.to_thread(deliver_due, teams.bot))["sent"] == 2
+    assert teams.standin.invalid == []
+    assert len(teams.standin.updates()) == 1
+    assert {c.conversation for c in teams.standin.sent()} == {"a:nguyen-chat", CHANNEL}
 
 
 # -- the rest ---------------------------------------------------------------------------------

@@ -1,22 +1,31 @@
-"""Tokens on the Teams face: with a client id configured, only requests signed by the Bot Framework
-for this bot get in. The SDK's own JWT middleware and validator run unchanged; only the place the
-signing keys come from is redirected to the stand-in's JWKS (never the internet), and outbound
-tokens come from a fake provider.
+"""The Teams face's front door: with a client id configured, only requests signed by the Bot
+Framework for this bot, carrying a Teams activity from an allowed tenant, get in; everything else
+gets a 4xx, nothing runs, and the log has no traceback. The SDK's own JWT middleware and validator
+run unchanged; only the place the signing keys come from is redirected to the stand-in's JWKS
+(never the internet, whichever issuer a token names), and outbound tokens come from a fake
+provider.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
+import jwt
 import pytest
+from jwt.utils import base64url_encode
 from microsoft_agents.hosting.core import JwtTokenValidator, OutboundHostValidator
 from microsoft_agents.hosting.core.authorization.jwt.jwt_token_validator import _JwkClientManager
 from sqlmodel import Session, func, select
 from teams_standin import (
+    BOTFRAMEWORK_ISSUER,
     OUTBOUND_TOKEN,
     TENANT,
     FakeTokenProvider,
@@ -43,6 +52,8 @@ REGISTERED = {
 }
 OKAFOR = "00000000-0000-4000-8000-00000000000a"
 BOTFRAMEWORK_KEYS = "https://login.botframework.com/v1/.well-known/keys"
+PARTNER = "5e0c4d1a-0000-4000-8000-00000000000f"  # another organisation's Entra tenant
+MICROSOFT = "d6d49420-f39b-4df7-a1dc-d59a935871db"  # a tenant Microsoft's own services sign from
 
 
 class LocalKeys(_JwkClientManager):
@@ -72,6 +83,11 @@ class Secured:
         async with self.http.post(f"{self.url}/api/messages", json=body, headers=headers) as r:
             return r.status
 
+    async def post_raw(self, data: bytes, headers: dict[str, str] | None) -> int:
+        headers = {"Content-Type": "application/json", **(headers or {})}
+        async with self.http.post(f"{self.url}/api/messages", data=data, headers=headers) as r:
+            return r.status
+
     def token(self, **kw) -> dict[str, str]:  # type: ignore[no-untyped-def]
         audience = kw.pop("audience", APP_ID)
         return {"Authorization": f"Bearer {self.signer.token(audience, self.standin.url, **kw)}"}
@@ -80,6 +96,12 @@ class Secured:
 def audit_count(bot: Bot) -> int:
     with Session(bot.engine) as session:
         return session.exec(select(func.count()).select_from(AuditEvent)).one()
+
+
+def no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """Junk at the door is refused quietly: no record with a traceback, at any level."""
+    assert not [r for r in caplog.records if r.exc_info or r.stack_info], caplog.text
+    assert "Traceback" not in caplog.text
 
 
 @pytest.fixture
@@ -104,6 +126,7 @@ async def secured(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Se
         yield Secured(url, standin, http, bot, signer, keys)
     await runner.cleanup()
     await standin_runner.cleanup()
+    assert standin.invalid == [], "the bot sent activities the SDK's own model refuses"
 
 
 async def test_a_token_signed_for_this_bot_is_accepted(secured: Secured) -> None:
@@ -114,32 +137,193 @@ async def test_a_token_signed_for_this_bot_is_accepted(secured: Secured) -> None
     assert BOTFRAMEWORK_KEYS in secured.keys.asked, "keys were looked up for the real issuer"
 
 
+def forged(secured: Secured, kind: str) -> dict[str, str]:
+    """Tokens an attacker can make without the Bot Framework's key."""
+    claims = {"iss": BOTFRAMEWORK_ISSUER, "aud": APP_ID, "serviceurl": secured.standin.url}
+    claims |= {"nbf": 1_900_000_000, "exp": 4_000_000_000}
+    kid = secured.signer.kid
+    if kind == "wrong-key":  # same key id, different key
+        token = Signer(kid=kid).token(APP_ID, secured.standin.url)
+    elif kind == "alg-none":  # unsigned, no key id: the SDK looked up header["kid"] (KeyError, 500)
+        token = jwt.encode(claims, None, algorithm="none")
+    elif kind == "no-kid":
+        token = jwt.encode(claims, secured.signer.key, algorithm="RS256")
+    elif kind == "hs256":  # a shared-secret algorithm, with the real key id
+        token = jwt.encode(claims, "a-guessed-secret-" * 2, algorithm="HS256", headers={"kid": kid})
+    elif kind == "kid-not-a-string":  # PyJWT won't make one: by hand
+        parts = [{"alg": "RS256", "kid": 7}, claims]
+        token = ".".join(base64url_encode(json.dumps(p).encode()).decode() for p in parts) + ".c2ln"
+    else:
+        raise AssertionError(kind)
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.mark.parametrize(
     "headers",
     [
         pytest.param(None, id="no-token"),
         pytest.param({"Authorization": "Bearer garbage"}, id="garbage"),
         pytest.param({"Authorization": "Bearer a.b.c"}, id="malformed-jwt"),
+        pytest.param({"Authorization": "Bearer e30.e30."}, id="empty-header-and-claims"),
         pytest.param({"Authorization": "Basic b2thZm9yOnBhc3N3b3Jk"}, id="wrong-scheme"),
         pytest.param("wrong-audience", id="wrong-audience"),
         pytest.param("expired", id="expired"),
         pytest.param("wrong-key", id="signed-by-someone-else"),
+        pytest.param("alg-none", id="alg-none-without-kid"),
+        pytest.param("no-kid", id="rs256-without-kid"),
+        pytest.param("hs256", id="hs256-with-the-real-kid"),
+        pytest.param("kid-not-a-string", id="kid-not-a-string"),
     ],
 )
 async def test_a_request_without_a_good_token_is_refused_and_leaves_no_trace(
-    secured: Secured, headers: object
+    secured: Secured, headers: object, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     if headers == "wrong-audience":
         headers = secured.token(audience="11111111-2222-4333-8444-555555555555")
     elif headers == "expired":
         headers = secured.token(exp=1_700_000_000, nbf=1_690_000_000, iat=1_690_000_000)
-    elif headers == "wrong-key":
-        forger = Signer(kid=secured.signer.kid)  # same key id, different key
-        headers = {"Authorization": f"Bearer {forger.token(APP_ID, secured.standin.url)}"}
+    elif isinstance(headers, str):
+        headers = forged(secured, headers)
     before = audit_count(secured.bot)
     assert await secured.post(headers) == 401  # type: ignore[arg-type]
     assert audit_count(secured.bot) == before, "nothing recorded"
     assert secured.standin.calls == [], "nothing said"
+    no_traceback(caplog)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"iss": f"https://sts.windows.net/{TENANT}/"}, id="own-tenant-entra-v1"),
+        pytest.param(
+            {"iss": f"https://login.microsoftonline.com/{TENANT}/v2.0", "tid": TENANT},
+            id="own-tenant-entra-v2",
+        ),
+        pytest.param(
+            {"iss": f"https://login.microsoftonline.com/{PARTNER}/v2.0", "tid": PARTNER},
+            id="another-tenant",
+        ),
+        pytest.param(
+            {"iss": f"https://login.microsoftonline.com/{MICROSOFT}/v2.0", "tid": PARTNER},
+            id="microsofts-issuer-for-another-tenant",
+        ),
+        pytest.param({"iss": "https://api.botframework.com.evil.example"}, id="look-alike"),
+    ],
+)
+async def test_only_the_bot_framework_may_issue_tokens_for_channel_traffic(
+    secured: Secured, claims: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Any app in any tenant can get an Entra token for our app id: that proves nothing about
+    Teams, so a token must come from the Bot Framework (or Microsoft's own service tenants)."""
+    before = audit_count(secured.bot)
+    assert await secured.post(secured.token(**claims)) == 401
+    assert audit_count(secured.bot) == before
+    assert secured.standin.calls == []
+    no_traceback(caplog)
+
+
+async def test_microsofts_own_service_tenants_are_trusted_as_the_sdk_requires(
+    secured: Secured,
+) -> None:
+    """The SDK always trusts the tenants Azure Bot Service signs from, bound to their ``tid``."""
+    issuer = f"https://login.microsoftonline.com/{MICROSOFT}/v2.0"
+    assert await secured.post(secured.token(iss=issuer, tid=MICROSOFT)) == 202
+    assert "Smith Brothers" in secured.standin.calls[-1].card_text
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({"tenant": PARTNER}, id="another-tenant"),
+        pytest.param({"tenant": None}, id="no-tenant"),
+        pytest.param({"channelData": {"tenant": {"id": PARTNER}}}, id="tenants-disagree"),
+        pytest.param({"channelId": "webchat"}, id="web-chat"),
+        pytest.param({"channelId": "emulator"}, id="emulator"),
+    ],
+)
+async def test_an_activity_from_outside_the_tenant_or_not_from_teams_is_refused_before_it_runs(
+    secured: Secured, extra: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    before = audit_count(secured.bot)
+    assert await secured.post(secured.token(), **extra) == 403
+    assert audit_count(secured.bot) == before, "nothing recorded"
+    assert secured.standin.calls == [], "nothing said"
+    no_traceback(caplog)
+
+
+async def test_partner_tenants_can_be_allowed(secured: Secured, bot: Bot) -> None:
+    bot.settings.teams_tenants = f"{TENANT}, {PARTNER.upper()}"
+    async with serving(bot, secured.standin) as url:
+        body = activity(secured.standin.url, aad=OKAFOR, text="status smith", tenant=PARTNER)
+        async with secured.http.post(
+            f"{url}/api/messages", json=body, headers=secured.token()
+        ) as response:
+            assert response.status == 202
+    assert "Smith Brothers" in secured.standin.calls[-1].card_text
+
+
+def body_of(kind: str, service_url: str) -> bytes:
+    good = activity(service_url, aad=OKAFOR, text="status smith")
+    broken: Any = {
+        "not-json": b"{not json",
+        "not-utf8": b"\xff\xfe{}",
+        "a-list": [good],
+        "a-string": "status smith",
+        "empty-object": {},
+        "no-conversation": {**good, "conversation": None},
+        "no-sender": {**good, "from": None},
+        "no-service-url": {k: v for k, v in good.items() if k != "serviceUrl"},
+        "bad-timestamp": {**good, "timestamp": "yesterday"},
+        "text-not-a-string": {**good, "text": {"$ne": None}},
+        "huge": {**good, "text": "x" * 3_000_000},
+        "sub-channel-conflict": {  # the SDK's model raises a bare Exception for this one
+            **good,
+            "channelId": "msteams:COPILOT",
+            "entities": [{"type": "ProductInfo", "id": "OUTLOOK"}],
+        },
+    }[kind]
+    return broken if isinstance(broken, bytes) else json.dumps(broken).encode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        ("not-json", 400),
+        ("not-utf8", 400),
+        ("a-list", 400),
+        ("a-string", 400),
+        ("empty-object", 400),
+        ("no-conversation", 400),
+        ("no-sender", 400),
+        ("no-service-url", 400),
+        ("bad-timestamp", 400),
+        ("text-not-a-string", 400),
+        ("huge", 413),
+        ("sub-channel-conflict", 400),
+    ],
+)
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+async def test_a_malformed_body_gets_a_4xx_and_no_traceback(
+    secured: Secured, kind: str, status: int, signed: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = audit_count(secured.bot)
+    headers = secured.token() if signed else None
+    answer = await secured.post_raw(body_of(kind, secured.standin.url), headers)
+    assert answer == (status if signed else 401)
+    assert audit_count(secured.bot) == before
+    assert secured.standin.calls == []
+    no_traceback(caplog)
+
+
+async def test_a_person_is_known_by_their_entra_object_id_only(secured: Secured) -> None:
+    """``from.id`` is whatever the sender says; without ``aadObjectId`` nobody is recognised,
+    even when the ``from.id`` given is an enrolled person's object id."""
+    sender = {"id": OKAFOR, "name": "Grace Okafor"}
+    assert await secured.post(secured.token(), **{"from": sender}) == 202
+    [reply] = secured.standin.calls
+    assert "don't know who you are" in reply.card_text and "Smith" not in reply.card_text
 
 
 async def test_a_nudge_later_carries_the_bots_own_token(secured: Secured) -> None:
@@ -167,6 +351,22 @@ async def test_healthz_needs_no_token(secured: Secured) -> None:
     async with secured.http.get(f"{secured.url}/healthz") as response:
         assert response.status == 200
         assert await response.json() == {"ok": True, "face": "teams", "auth": True}
+
+
+@asynccontextmanager
+async def serving(bot: Bot, standin: StandIn) -> AsyncIterator[str]:
+    """Another registered Teams app for ``bot`` (the ``secured`` fixture's keys stay in place)."""
+    app = build_app(
+        bot,
+        env=REGISTERED,
+        provider_factory=FakeTokenProvider,
+        host_validator=OutboundHostValidator(enabled=False),
+    )
+    runner, url = await start(app)
+    try:
+        yield url
+    finally:
+        await runner.cleanup()
 
 
 async def test_a_registered_bot_only_answers_microsoft_service_urls(
@@ -216,3 +416,21 @@ def test_serve_explains_a_refused_configuration(
     args = argparse.Namespace(host="127.0.0.1", port=0)
     assert teams_face.serve(bot, args) == 2
     assert "Refusing to start" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key", ["ISSUERS", "VALIDATE_ISSUER"])
+def test_issuer_settings_from_the_environment_are_refused(bot: Bot, key: str) -> None:
+    """socbot decides who may issue tokens; ``VALIDATE_ISSUER=false`` would undo it silently."""
+    with pytest.raises(TeamsConfigError, match="sets ISSUERS and VALIDATE_ISSUER itself"):
+        build_app(bot, env={**REGISTERED, PREFIX + key: "false"})
+
+
+def test_a_registered_bot_without_a_tenant_to_serve_is_refused(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    for key, value in REGISTERED.items():
+        if not key.endswith("TENANTID"):
+            monkeypatch.setenv(key, value)
+    args = argparse.Namespace(host="127.0.0.1", port=0)
+    assert teams_face.serve(bot, args) == 2
+    assert "SOCBOT_TEAMS_TENANTS" in capsys.readouterr().err

@@ -2,6 +2,8 @@
 
 ``build_app`` makes the aiohttp app: ``POST /api/messages`` behind the SDK's JWT middleware (in a
 sub-app, so anything added under ``/api`` is protected by default) and an open ``GET /healthz``.
+``teams_gate`` refuses, before the SDK sees them, tokens it would choke on and activities that are
+malformed, not from Teams or from a tenant not allowed (``SOCBOT_TEAMS_TENANTS``).
 ``serve`` runs it with the scheduled jobs and outbox delivery (``socbot serve teams``). The turns
 themselves are in ``teams_face``; what is sent, proactive delivery included, in ``teams_outbound``.
 """
@@ -22,6 +24,7 @@ from sqlalchemy import text as sql
 
 from socbot.bot import Bot
 from socbot.faces.teams import config as teams_config
+from socbot.faces.teams import gate as teams_gate
 from socbot.faces.teams.face import FACE, TYPING_DELAY_MS, TeamsFace
 
 __all__ = ["FACE_KEY", "TeamsFace", "build_app", "serve"]
@@ -34,6 +37,9 @@ FACE_KEY = web.AppKey("socbot.teams", TeamsFace)
 
 async def _messages(request: web.Request) -> web.StreamResponse:
     face = request.config_dict[FACE_KEY]
+    refused = await teams_gate.refusal(request, face.tenants)
+    if refused is not None:
+        return refused
     response = await start_agent_process(request, face.agent, face.adapter)
     return response if response is not None else web.Response(status=202)
 
@@ -65,8 +71,9 @@ def build_app(
     """The Teams face as an aiohttp app: tests, benchmarks and ``serve`` all start here.
 
     ``config`` defaults to the SDK's variables in ``env`` (default ``os.environ``) and is refused
-    when unsafe (``TeamsConfigError``). While the app runs it delivers the outbox to Teams;
-    ``scheduler=True`` also runs the jobs and the delivery sweep.
+    when unsafe (``TeamsConfigError``), as is a registered bot without a tenant to serve. While
+    the app runs it delivers the outbox to Teams; ``scheduler=True`` also runs the jobs and the
+    delivery sweep.
     """
     config = config if config is not None else teams_config.load(env)
     face = TeamsFace(
@@ -76,7 +83,7 @@ def build_app(
         host_validator=host_validator,
         typing_delay_ms=typing_delay_ms,
     )
-    api = web.Application(middlewares=[jwt_authorization_middleware])
+    api = web.Application(middlewares=[teams_gate.token_shape, jwt_authorization_middleware])
     with warnings.catch_warnings():  # the SDK's middleware reads this exact string key
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         api["agent_configuration"] = face.connections.get_default_connection_configuration()
@@ -116,12 +123,12 @@ def serve(bot: Bot, args: argparse.Namespace) -> int:
     """``socbot serve teams``: the web app plus scheduled jobs and outbox delivery."""
     try:
         config = teams_config.load()
+        app = build_app(bot, config=config, scheduler=True)
     except teams_config.TeamsConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     host, port = args.host, args.port or DEFAULT_PORT
     mode = "token checks on" if teams_config.client_id(config) else "ANONYMOUS, local use only"
     print(f"socbot Teams face on http://{host}:{port}/api/messages ({mode})", flush=True)
-    app = build_app(bot, config=config, scheduler=True)
     web.run_app(app, host=host, port=port, print=None, access_log=None)
     return 0

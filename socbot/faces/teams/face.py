@@ -72,6 +72,8 @@ class TeamsFace:
             provider_factory = MsalAuth
         self.bot = bot
         self.client_id = teams_config.client_id(config)
+        self.home = teams_config.home_tenant(config)  # the only directory trusted for emails
+        self.tenants = teams_config.tenants(config, bot.settings.teams_tenants)
         if not self.client_id:  # anonymous: the SDK would warn about the missing app id each turn
             logging.getLogger(_USER_TOKEN_LOG).setLevel(logging.ERROR)
         self.connections = ConnectionManager(provider_factory=provider_factory, **config)
@@ -227,9 +229,10 @@ class TeamsFace:
     # -- people and text ----------------------------------------------------------------------
 
     async def _who(self, context: TurnContext) -> Who:
-        """The sender by AAD object id; with their email or UPN only while not linked yet."""
+        """The sender by Entra object id alone (``from.id`` is not a person); with their email or
+        UPN only while not linked yet, and only when the bot's own tenant vouches for it."""
         sender = context.activity.from_property
-        user_id = (sender.aad_object_id or sender.id) if sender else None
+        user_id = sender.aad_object_id if sender else None
         if not sender or not user_id:
             return Who(FACE, "unknown")
         if user_id in self._linked:
@@ -238,11 +241,25 @@ class TeamsFace:
             self._linked.add(user_id)
             return Who(FACE, user_id)
         member = await self._member(context, sender.id) if sender.id else {}
+        return Who(FACE, user_id, email=self._vouched_email(context.activity, user_id, member))
+
+    def _vouched_email(
+        self, activity: Activity, user_id: str, member: dict[str, Any]
+    ) -> str | None:
+        """The roster's email for this very sender, when it comes from the tenant the conversation
+        is in and that is the bot's own (any tenant in anonymous mode without one). A guest's, a
+        federated user's or a partner tenant's directory can say any email: never across tenants.
+        """
+        tenant = teams_refs.tenant_of(activity)
+        own = tenant is not None and tenant == (self.home or tenant)
+        roster_tenant = str(member.get("tenantId") or "").lower()
+        if not own or roster_tenant != tenant or member.get("aadObjectId") != user_id:
+            return None
         email = member.get("email") or member.get("userPrincipalName")
-        return Who(FACE, user_id, email=email if email and "@" in email else None)
+        return email if isinstance(email, str) and "@" in email else None
 
     async def _member(self, context: TurnContext, member_id: str) -> dict[str, Any]:
-        """Teams' roster entry (email, UPN, AAD object id) for one member of this conversation."""
+        """Teams' roster entry (email, UPN, AAD object id, tenant) for one member of this chat."""
         client = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
         if client is None:
             return {}
@@ -253,9 +270,7 @@ class TeamsFace:
         except Exception as exc:  # not a member any more, or Teams unavailable
             log.warning("Teams member look-up failed: %s", type(exc).__name__)
             return {}
-        found = dict(account.model_extra or {})
-        if account.aad_object_id:
-            found["aadObjectId"] = account.aad_object_id
+        found: dict[str, Any] = account.model_dump(by_alias=True, exclude_none=True)
         return found
 
     async def _command_text(self, context: TurnContext) -> str:

@@ -32,6 +32,16 @@ SEND_TIMEOUT = 30.0
 MAX_IMAGE_BYTES = 1_000_000  # Teams caps a message at a few MB; a chart is ~50 KB
 
 
+class SparseActivity(Activity):
+    """An activity that leaves unset fields out. The SDK sets some to None on the way (``id``
+    before a send; ``locale`` or ``recipient`` from a reference without them) and serialises
+    them as ``null``, which its own model refuses on the way back in; this is every message the
+    bot sends, replies, card updates and proactive sends alike."""
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        return super().model_dump(**{**kwargs, "exclude_none": True})
+
+
 def to_activity(reply: Reply, *, footer: str | None = None) -> Activity:
     """A reply as a Teams message: one Adaptive Card, charts attached as inline PNGs."""
     images, notes = [], [footer] if footer else []
@@ -47,7 +57,7 @@ def to_activity(reply: Reply, *, footer: str | None = None) -> Activity:
         url = "data:image/png;base64," + base64.b64encode(data).decode()
         images.append(Attachment(content_type="image/png", content_url=url, name=path.name))
     card = adaptive.card(reply, footer=" ".join(notes) or None)
-    return Activity(
+    return SparseActivity(
         type=ActivityTypes.message,
         summary=adaptive.summary(reply),
         attachments=[Attachment(content_type=adaptive.CONTENT_TYPE, content=card), *images],

@@ -26,6 +26,22 @@ def channel_of(activity: Activity) -> str | None:
     return activity.conversation.id.split(";", 1)[0] if activity.conversation else None
 
 
+def tenant_of(activity: Activity) -> str | None:
+    """The Entra tenant an activity comes from, lower case: Teams names it in ``channelData`` and
+    on the conversation. None when neither does, or when they disagree."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    named = {
+        value.strip().lower()
+        for value in (
+            tenant.get("id") if isinstance(tenant, dict) else None,
+            activity.conversation.tenant_id if activity.conversation else None,
+        )
+        if isinstance(value, str) and value.strip()
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 def from_turn(context: TurnContext) -> dict[str, Any]:
     """This conversation as a storable reference (the SDK's ``Conversation`` JSON)."""
     ref = context.activity.get_conversation_reference()
