@@ -10,6 +10,7 @@ See docs/security.md.
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from collections.abc import Iterator
@@ -35,6 +36,15 @@ _LOCK_ID = 4242  # pg_advisory_xact_lock key for audit appenders
 ANCHOR = "audit.anchor"
 
 __all__ = ["ANCHOR", "GENESIS", "Head", "append", "head", "lock", "rows", "scrub", "verify"]
+
+
+def cli_actor() -> str:
+    """Who is at the command line, as an audit row's actor: ``cli:<OS user>`` (``cli`` if the
+    OS cannot say)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
 
 
 def _clean(value: str) -> str:
@@ -164,7 +174,7 @@ def head(session: Session) -> Head | None:
     return Head(row.id or 0, row.hash) if row else None
 
 
-def issue_anchor(session: Session, *, at: datetime, actor: str = "cli") -> Head | None:
+def issue_anchor(session: Session, *, at: datetime) -> Head | None:
     """Record that the chain's end is handed out as an anchor; the anchor is that row itself
     (chained onto the rows just verified). ``None`` for an empty trail: nothing to vouch for."""
     lock(session)
@@ -172,7 +182,9 @@ def issue_anchor(session: Session, *, at: datetime, actor: str = "cli") -> Head 
     if last is None or last.action == ANCHOR:  # nothing since the last anchor: hand it out again
         return head(session)
     detail = "anchor issued: this row's ID:HASH is kept outside the database"
-    append(session, at=at, actor=actor, action=ANCHOR, text_="socbot audit verify", detail=detail)
+    append(
+        session, at=at, actor=cli_actor(), action=ANCHOR, text_="socbot audit verify", detail=detail
+    )
     return head(session)
 
 

@@ -10,7 +10,6 @@ nothing.
 
 from __future__ import annotations
 
-import getpass
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -22,14 +21,6 @@ from socbot import audit
 from socbot.model import CommandError
 
 log = logging.getLogger("socbot.wipe")
-
-
-def operator() -> str:
-    """Who is at the command line, for the audit row (``cli`` if the OS cannot say)."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):
-        return "cli"
 
 
 def contents(session: Session) -> dict[str, int]:
@@ -75,7 +66,7 @@ def wipe(
         counts, last = contents(session), audit.head(session)
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.execute(delete(table))
-        who = operator()
+        who = audit.cli_actor()
         summary = f"deleted {describe(counts)}; the old audit trail ended at {last or 'nothing'}"
         audit.append(session, at=now, actor=who, action=action, text_=command, detail=summary)
         if then is not None:
