@@ -39,7 +39,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         settings = _demo_settings(settings)
         bot = _bot(args, settings)
-        if _demo(bot, reset=True):
+        if _demo(bot, reset=True, throwaway=True):
             return 1
         print(demo.WELCOME)
     else:
@@ -61,12 +61,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _demo(_bot(args), reset=args.reset)
 
 
-def _demo(bot, reset: bool) -> int:  # type: ignore[no-untyped-def]
+def _demo(bot, reset: bool, throwaway: bool = False) -> int:  # type: ignore[no-untyped-def]
     from socbot import demo
     from socbot.model import CommandError
 
     try:
-        print(demo.load(bot, reset=reset))
+        print(demo.load(bot, reset=reset, throwaway=throwaway))
     except CommandError as exc:
         print(exc.message)
         return 1

@@ -389,9 +389,10 @@ def _due(today: date, days: int) -> datetime:
     return datetime.combine(today + timedelta(days=days), time(18), LONDON)
 
 
-def load(bot: Bot, *, reset: bool = False) -> str:
+def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
     """Load the demo force. Returns a one-line summary. ``reset`` first wipes the store, which
-    must hold only what the demo wrote (``CommandError`` otherwise, and nothing changes)."""
+    must hold only what the demo wrote (``CommandError`` otherwise, and nothing changes).
+    ``throwaway``: the store is ``chat --demo``'s own file, so all in it is the demo's."""
     summary = (
         f"demo force loaded: {len(OCGS)} OCGs, {len(PEOPLE)} people, {len(ACTIONS)} actions, "
         f"{len(DISRUPTIONS)} disruptions"
@@ -400,9 +401,9 @@ def load(bot: Bot, *, reset: bool = False) -> str:
         wipe.wipe(
             bot.engine,
             now=bot.clock.utcnow(),
-            command="socbot demo --reset",
+            command="socbot chat --demo" if throwaway else "socbot demo --reset",
             action="demo",
-            check=only_demo,
+            check=wipe.refuse_if_anchored if throwaway else only_demo,
             then=lambda session: _load(session, bot),
         )
         return summary

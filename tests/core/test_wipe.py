@@ -137,3 +137,24 @@ def test_an_empty_store_can_be_reset(any_engine, tmp_path, monkeypatch, capsys):
     assert main(["demo", "--reset"]) == 0
     with Session(any_engine) as s:
         assert s.exec(select(func.count()).select_from(Ocg)).one() == 10
+
+
+def test_chat_demo_always_starts_afresh_whatever_was_typed_into_it(tmp_path, monkeypatch, capsys):
+    """``chat --demo`` keeps its own throw-away store (``demo.db``), never the real one."""
+    import io
+
+    from socbot.db.engine import make_engine
+
+    monkeypatch.setenv("SOCBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", PLUGINS)
+    for _ in range(2):
+        monkeypatch.setattr(
+            "sys.stdin", io.StringIO('ocg new "Canal Street Crew" band=2B tier=2\n')
+        )
+        assert main(["chat", "--demo", "--as", "admin"]) == 0
+        assert "Added OCG-0011 Canal Street Crew" in capsys.readouterr().out
+    engine = make_engine(f"sqlite:///{tmp_path / 'demo.db'}")
+    with Session(engine) as s:
+        assert s.exec(select(func.count()).select_from(Ocg)).one() == 11
+        assert s.exec(select(AuditEvent)).first().text == "socbot chat --demo"  # type: ignore[union-attr]
+    engine.dispose()
