@@ -3,11 +3,14 @@
 Each row's hash covers its fields and its predecessor's hash, so editing or deleting a row breaks
 the chain from that row on; ``socbot audit verify`` names the first broken row. Deleting rows at
 the end leaves a shorter chain that is still whole: only a copy of the last row's id and hash kept
-elsewhere (``verify --anchor ID:HASH``) shows that. See docs/security.md.
+elsewhere (``verify --anchor ID:HASH``) shows that. Handing one out is itself recorded
+(``ANCHOR``): a store whose trail someone outside vouches for is never wiped (``socbot.wipe``).
+See docs/security.md.
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
 from collections.abc import Iterator
@@ -15,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, text
-from sqlmodel import Session, select
+from sqlalchemy import Connection, insert, text
+from sqlmodel import Session, col, select
 
 from socbot.redact import scrub
 from socbot.store.models import AuditEvent
@@ -28,7 +31,20 @@ GENESIS = "0" * 64
 TEXT_LIMIT = 2000
 _LOCK_ID = 4242  # pg_advisory_xact_lock key for audit appenders
 
-__all__ = ["GENESIS", "Head", "append", "head", "rows", "scrub", "verify"]
+# The action of the row ``socbot audit verify`` writes as it hands out an anchor: from then on
+# someone outside the database may hold evidence of this trail, so the store is never wiped.
+ANCHOR = "audit.anchor"
+
+__all__ = ["ANCHOR", "GENESIS", "Head", "append", "head", "lock", "rows", "scrub", "verify"]
+
+
+def cli_actor() -> str:
+    """Who is at the command line, as an audit row's actor: ``cli:<OS user>`` (``cli`` if the
+    OS cannot say)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
 
 
 def _clean(value: str) -> str:
@@ -88,8 +104,7 @@ def append(
     The last hash is read under a lock held until commit, so two processes appending at once
     queue up instead of both chaining onto the same row (a fork would look like tampering).
     """
-    conn = session.connection()
-    conn.execute(_PG_LOCK if conn.dialect.name == "postgresql" else _SQLITE_LOCK)
+    conn = lock(session)
     prev = conn.execute(_LAST_HASH).scalar() or GENESIS
     row: dict[str, Any] = {
         "at": at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
@@ -106,6 +121,13 @@ def append(
     }
     row["hash"] = _digest(prev, row)
     conn.execute(_INSERT, row)
+
+
+def lock(session: Session) -> Connection:
+    """Take the trail's append lock until commit (returns the connection holding it)."""
+    conn = session.connection()
+    conn.execute(_PG_LOCK if conn.dialect.name == "postgresql" else _SQLITE_LOCK)
+    return conn
 
 
 def rows(
@@ -142,10 +164,34 @@ class Head:
         return cls(int(ident), digest.lower())
 
 
+def _last(session: Session) -> AuditEvent | None:
+    return session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+
+
 def head(session: Session) -> Head | None:
     """The last row's id and hash, or ``None`` for an empty trail."""
-    row = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    row = _last(session)
     return Head(row.id or 0, row.hash) if row else None
+
+
+def issue_anchor(session: Session, *, at: datetime) -> Head | None:
+    """Record that the chain's end is handed out as an anchor; the anchor is that row itself
+    (chained onto the rows just verified). ``None`` for an empty trail: nothing to vouch for."""
+    lock(session)
+    last = _last(session)
+    if last is None or last.action == ANCHOR:  # nothing since the last anchor: hand it out again
+        return head(session)
+    detail = "anchor issued: this row's ID:HASH is kept outside the database"
+    append(
+        session, at=at, actor=cli_actor(), action=ANCHOR, text_="socbot audit verify", detail=detail
+    )
+    return head(session)
+
+
+def first_anchor(session: Session) -> AuditEvent | None:
+    """The first row recording an anchor handed out, if any was."""
+    query = select(AuditEvent).where(AuditEvent.action == ANCHOR)
+    return session.exec(query.order_by(col(AuditEvent.id)).limit(1)).first()
 
 
 def check_anchor(session: Session, anchor: Head) -> str | None:

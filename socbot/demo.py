@@ -9,20 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import and_, not_
+from sqlmodel import Session, col, select
 
-from socbot import audit, people
+from socbot import audit, people, wipe
 from socbot.bot import Bot
 from socbot.clock import LONDON, add_months
-from socbot.store.engine import upgrade
+from socbot.model import CommandError
 from socbot.store.models import (
     REVIEW_MONTHS,
     Action,
     ActionChange,
+    AuditEvent,
     Disruption,
     Nominal,
     Ocg,
     OcgAlias,
+    Person,
     ProfileFact,
     Review,
 )
@@ -386,29 +389,77 @@ def _due(today: date, days: int) -> datetime:
     return datetime.combine(today + timedelta(days=days), time(18), LONDON)
 
 
-def load(bot: Bot, *, reset: bool = False) -> str:
-    """Load the demo force. Returns a one-line summary."""
+def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
+    """Load the demo force. Returns a one-line summary. ``reset`` first wipes the store, which
+    must hold only what the demo wrote (``CommandError`` otherwise, and nothing changes).
+    ``throwaway``: the store is ``chat --demo``'s own file, so all in it is the demo's."""
+    summary = (
+        f"demo force loaded: {len(OCGS)} OCGs, {len(PEOPLE)} people, {len(ACTIONS)} actions, "
+        f"{len(DISRUPTIONS)} disruptions"
+    )
     if reset:
-        SQLModel.metadata.drop_all(bot.engine)
-        with bot.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        upgrade(bot.engine)
+        wipe.wipe(
+            bot.engine,
+            now=bot.clock.utcnow(),
+            command="socbot chat --demo" if throwaway else "socbot demo --reset",
+            action="demo",
+            check=wipe.refuse_if_anchored if throwaway else only_demo,
+            then=lambda session: _load(session, bot),
+        )
+        return summary
     with Session(bot.engine) as session:
         if session.exec(select(Ocg).where(Ocg.ref == "OCG-0001")).first():
             return "demo data is already loaded; nothing changed (use --reset to start again)"
         _load(session, bot)
-        audit.append(
-            session,
-            at=bot.clock.utcnow(),
-            action="demo",
-            text_="socbot demo",
-            detail="demo force loaded",
-        )
         session.commit()
-    return (
-        f"demo force loaded: {len(OCGS)} OCGs, {len(PEOPLE)} people, {len(ACTIONS)} actions, "
-        f"{len(DISRUPTIONS)} disruptions"
-    )
+    return summary
+
+
+# Where trying the demo writes audit rows: its console chat and the jobs it runs.
+DEMO_FACES = ("console", "scheduler")
+RESET_RULE = (
+    "`socbot demo --reset` wipes only a store the demo wrote: everyone in it is one of the "
+    "demo's invented people, every OCG one of its invented OCGs, and every audit row was "
+    "written by the demo itself or by trying it on the console and its scheduled jobs."
+)
+
+
+def only_demo(session: Session) -> None:
+    """Raise unless everything in the store is the demo's (see ``RESET_RULE``)."""
+    reason = _not_demo(session)
+    if reason:
+        raise CommandError(
+            f"{RESET_RULE} This store is not: {reason}. Nothing was changed. To wipe a real "
+            "store, use `socbot db wipe --i-understand` (impossible once an audit anchor has "
+            "been issued)."
+        )
+
+
+def _not_demo(session: Session) -> str | None:
+    """The first thing in the store the demo did not write, said plainly; ``None`` if none."""
+    handles = [p[0] for p in PEOPLE]
+    person = session.exec(
+        select(Person.handle).where(col(Person.handle).not_in(handles)).order_by(Person.handle)
+    ).first()
+    if person:
+        return f"@{person} is not one of the demo's people"
+    ref = session.exec(
+        select(Ocg.ref).where(col(Ocg.ref).not_in([o[0] for o in OCGS])).order_by(Ocg.ref)
+    ).first()
+    if ref:
+        return f"{ref} is not one of the demo's OCGs"
+    loader = and_(col(AuditEvent.action) == "demo", col(AuditEvent.face) == "cli")
+    row = session.exec(
+        select(AuditEvent)
+        .where(not_(loader), col(AuditEvent.face).not_in(DEMO_FACES))
+        .order_by(col(AuditEvent.id))
+    ).first()
+    if row:
+        return (
+            f"audit row {row.id} ({row.action!r} by {row.actor} on {row.face}, "
+            f"{row.at:%d/%m/%Y %H:%M} UTC) was not written by the demo"
+        )
+    return None
 
 
 def _load(session: Session, bot: Bot) -> None:
@@ -553,3 +604,4 @@ def _load(session: Session, bot: Bot) -> None:
                 added_at=start,
             )
         )
+    audit.append(session, at=now, action="demo", text_="socbot demo", detail="demo force loaded")

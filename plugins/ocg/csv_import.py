@@ -3,7 +3,8 @@
 For forces moving off spreadsheets. Every row is checked before anything is written; a bad file
 lists each bad row by line number and writes nothing. Rows are matched to what is already stored
 (OCGs by reference, else by name; people by handle), so importing a file twice updates, never
-duplicates. An empty cell leaves the stored value as it is. Formats: ``docs/import.md``.
+duplicates. An empty cell leaves the stored value as it is. A re-import never silently undoes a
+change made in chat since the last import (``ocg_import_memory``). Formats: ``docs/import.md``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from socbot_plugins.ocg import import_memory as memory
 from socbot_plugins.ocg import rules, store
 from sqlmodel import Session, select
 
@@ -65,6 +67,7 @@ class Checked:
 
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
+    conflicts: list[memory.Conflict] = field(default_factory=list)
 
 
 def read_csv(path: Path, columns: dict[str, bool]) -> list[tuple[int, dict[str, str]]]:
@@ -206,6 +209,7 @@ def check_ocgs(session: Session, rows: list[tuple[int, dict[str, str]]], now: da
             out.problems.append((line, "; ".join(bad)))
         else:
             out.rows.append((line, values))
+            out.conflicts += memory.conflicts(session, line, values, now)
     return out
 
 
@@ -216,7 +220,7 @@ def _match(session: Session, ref: str | None, name: str, bad: list[str]) -> Ocg 
     if aka is not None and aka.ref != ref:
         bad.append(f"name: {name!r} is an alias of {aka.ref}")
     if ref is None:
-        return named
+        return named or memory.imported_as(session, name)
     found = session.exec(select(Ocg).where(Ocg.ref == ref)).first()
     if named is not None and (found is None or named.id != found.id):
         bad.append(f"name: {name!r} already belongs to {named.ref}; use that reference")
@@ -264,6 +268,7 @@ def write_ocgs(session: Session, rows: list[tuple[int, dict[str, Any]]], now: da
             if v.get(role):
                 changed |= store.hand_over(session, ocg=ocg, role=role, to=v[role], now=now)[1]
         session.add(ocg)
+        memory.remember(session, ocg, v, now)
         updated += int(changed and v["existing"] is not None)
     session.flush()
     same = len(rows) - added - updated
@@ -376,6 +381,11 @@ def configure_cli(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", choices=sorted(KINDS), help="what the file holds")
     parser.add_argument("file", type=Path, help="a CSV file with a header row")
     parser.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
+    parser.add_argument(
+        "--overwrite-chat-changes",
+        action="store_true",
+        help="ocgs: apply the file even where it undoes a change made in chat since last import",
+    )
 
 
 def run_cli(bot: Bot, args: argparse.Namespace) -> int:
@@ -397,15 +407,47 @@ def run_cli(bot: Bot, args: argparse.Namespace) -> int:
             for line, problem in checked.problems:
                 print(f"  line {line}: {problem}")
             return 1
+        conflicts, overwrite = checked.conflicts, args.overwrite_chat_changes
+        if conflicts and not overwrite:
+            session.rollback()
+            print(f"{path.name}: {_changes(conflicts)} would be undone; nothing was imported.")
+            _list(conflicts)
+            print(
+                "Keep socbot's value by writing it in the file (or emptying the cell), or run "
+                "again with --overwrite-chat-changes to apply the file's."
+            )
+            return 1
         if args.dry_run:
             session.rollback()
             print(f"{path.name}: all {len(rows)} rows are good; nothing written (dry run).")
+            if conflicts:
+                print(f"The import would overwrite {_changes(conflicts)}:")
+                _list(conflicts)
             return 0
         summary = write(session, checked.rows, now)
-        audit.append(
-            session, at=now, action="import",
-            text_=f"import {args.kind} {path.name}", outcome="ok", detail=summary,
-        )  # fmt: skip
+        if conflicts:
+            summary += f"; overwrote {_changes(conflicts)}"
+        command = f"import {args.kind} {path.name}"
+        command += " --overwrite-chat-changes" if overwrite else ""
+        who = audit.cli_actor()
+        audit.append(session, at=now, actor=who, action="import", text_=command, detail=summary)
+        for ref in dict.fromkeys(c.ref for c in conflicts):  # on each OCG's own trail too
+            undone = "; ".join(c.change() for c in conflicts if c.ref == ref)
+            detail = f"overwrote changes made in chat: {undone}"
+            audit.append(
+                session, at=now, actor=who, action="import", text_=command, ocg_ref=ref,
+                detail=detail,
+            )  # fmt: skip
         session.commit()
     print(f"{path.name}: {len(rows)} {args.kind} rows imported: {summary}.")
     return 0
+
+
+def _changes(conflicts: list[memory.Conflict]) -> str:
+    n = len(conflicts)
+    return f"{n} change{'s' if n > 1 else ''} made in chat"
+
+
+def _list(conflicts: list[memory.Conflict]) -> None:
+    for conflict in conflicts:
+        print(f"  {conflict}")

@@ -39,7 +39,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
         settings = _demo_settings(settings)
         bot = _bot(args, settings)
-        demo.load(bot, reset=True)
+        if _demo(bot, reset=True, throwaway=True):
+            return 1
         print(demo.WELCOME)
     else:
         bot = _bot(args, settings)
@@ -57,18 +58,30 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from socbot import demo
+    return _demo(_bot(args), reset=args.reset)
 
-    bot = _bot(args)
-    print(demo.load(bot, reset=args.reset))
+
+def _demo(bot, reset: bool, throwaway: bool = False) -> int:  # type: ignore[no-untyped-def]
+    from socbot import demo
+    from socbot.model import CommandError
+
+    try:
+        print(demo.load(bot, reset=reset, throwaway=throwaway))
+    except CommandError as exc:
+        print(exc.message)
+        return 1
     return 0
 
 
 def cmd_db(args: argparse.Namespace) -> int:
     from socbot.store.engine import make_engine, upgrade
 
-    settings = Settings()
-    upgrade(make_engine(settings.url))
+    if args.action == "wipe":
+        from socbot.wipe import run_cli
+
+        bot = _bot(args)  # brings the schema up to date too
+        return run_cli(bot.engine, bot.clock.utcnow(), args.i_understand)
+    upgrade(make_engine(Settings().url))
     print("database is at the newest schema")
     return 0
 
@@ -126,12 +139,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
         count, problem = audit.verify(session)
         if problem is None and anchor is not None:
             problem = audit.check_anchor(session, anchor)
-        head = audit.head(session)
-    if problem:
-        print(f"audit trail BROKEN after {count} good rows: {problem}")
-        return 1
+        if problem:
+            print(f"audit trail BROKEN after {count} good rows: {problem}")
+            return 1
+        # Kept outside the database, it shows later whether rows were cut from the end; its
+        # row in the trail says one was handed out, so the store can never be wiped.
+        head = audit.issue_anchor(session, at=bot.clock.utcnow())
+        session.commit()
     print(f"audit trail intact: {count} rows verified")
-    if head:  # kept outside the database, it shows later whether rows were cut from the end
+    if head:
         print(f"last row (record it elsewhere; check later with --anchor): {head}")
     return 0
 
@@ -166,11 +182,18 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_say)
 
     s = sub.add_parser("demo", help="load the fictional demo force (idempotent)")
-    s.add_argument("--reset", action="store_true", help="wipe the store first")
+    s.add_argument(
+        "--reset", action="store_true", help="wipe the store first (only one the demo wrote)"
+    )
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("db", help="database schema")
-    s.add_argument("action", choices=["upgrade"])
+    s = sub.add_parser("db", help="database schema; wiping a store")
+    s.add_argument("action", choices=["upgrade", "wipe"])
+    s.add_argument(
+        "--i-understand",
+        action="store_true",
+        help="wipe: delete everything, audit trail included (refused once an anchor was issued)",
+    )
     s.set_defaults(func=cmd_db)
 
     from socbot.cli.admin import configure

@@ -5,11 +5,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, delete, func, select
 
 from socbot.cli import main
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import Assignment, AuditEvent, Ocg, OcgAlias, Person
+from socbot.store.models import Assignment, AuditEvent, ImportedValue, Ocg, OcgAlias, Person
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
@@ -235,3 +235,131 @@ def test_the_socbot_command_line_runs_the_import(tmp_path, monkeypatch, capsys):
     assert "to @okoro: OCG-0102 Weir Street Network: review overdue by 2 days" in out
     assert main(["alerts", "--once"]) == 0
     assert capsys.readouterr().out.startswith("no new alerts")
+
+
+# -- re-imports never silently undo a change made in chat ---------------------------------------
+
+
+@pytest.fixture
+def any_bot(make_bot, any_engine):
+    """As ``bot``, once on SQLite and once on PostgreSQL."""
+    return make_bot(any_engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+
+
+def chat(bot, line):
+    from socbot.bot import Who
+
+    reply = bot.handle(line, Who("console", "admin"), face="console")
+    assert reply.severity.value != "error", reply.text
+    return reply
+
+
+def lro(bot, ref):
+    with Session(bot.engine) as s:
+        return s.exec(
+            select(Person.handle)
+            .join(Assignment, Assignment.person_id == Person.id)
+            .join(Ocg, Assignment.ocg_id == Ocg.id)
+            .where(Ocg.ref == ref, Assignment.role == "lro", Assignment.ended_at.is_(None))
+        ).all()
+
+
+def imported(bot):
+    """The sample files imported, then the LRO of OCG-0101 handed over in chat."""
+    assert run(bot, "people", SAMPLES / "people.csv") == 0
+    assert run(bot, "ocgs", SAMPLES / "ocgs.csv") == 0
+    chat(bot, "ocg set OCG-0101 lro @okoro")
+    assert lro(bot, "OCG-0101") == ["okoro"]
+
+
+CONFLICT = (
+    "line 2: OCG-0101 Lantern Yard Group: lro is @okoro in socbot (changed since the last "
+    "import, which wrote @dawes); the file says @dawes"
+)
+
+
+def test_a_reimport_refuses_to_undo_a_handover_made_in_chat(any_bot, capsys):
+    imported(any_bot)
+    capsys.readouterr()
+    before = counts(any_bot)
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv") == 1
+    out = capsys.readouterr().out
+    assert out.startswith("ocgs.csv: 1 change made in chat would be undone; nothing was imported.")
+    assert CONFLICT in out and "--overwrite-chat-changes" in out
+    assert lro(any_bot, "OCG-0101") == ["okoro"] and counts(any_bot) == before
+
+
+def test_the_dry_run_lists_each_conflict(any_bot, capsys):
+    imported(any_bot)
+    chat(any_bot, 'ocg set OCG-0102 name "Weir St Network"')
+    capsys.readouterr()
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv", "--dry-run") == 1
+    out = capsys.readouterr().out
+    assert "2 changes made in chat would be undone" in out and CONFLICT in out
+    assert (
+        "line 3: OCG-0102 Weir St Network: name is 'Weir St Network' in socbot (changed since "
+        "the last import, which wrote 'Weir Street Network'); the file says 'Weir Street Network'"
+    ) in out
+    assert lro(any_bot, "OCG-0101") == ["okoro"]
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv", "--dry-run", "--overwrite-chat-changes") == 0
+    assert "would overwrite 2 changes made in chat" in capsys.readouterr().out
+    assert lro(any_bot, "OCG-0101") == ["okoro"]
+
+
+def test_overwrite_chat_changes_applies_them_and_audits_each(any_bot, capsys):
+    imported(any_bot)
+    capsys.readouterr()
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv", "--overwrite-chat-changes") == 0
+    assert "overwrote 1 change made in chat" in capsys.readouterr().out
+    assert lro(any_bot, "OCG-0101") == ["dawes"]
+    with Session(any_bot.engine) as s:
+        row = s.exec(select(AuditEvent).where(AuditEvent.ocg_ref == "OCG-0101")).all()[-1]
+    assert row.action == "import" and "lro @okoro -> @dawes" in row.detail
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv") == 0  # the file is the baseline again
+
+
+def test_chat_changes_the_file_agrees_with_or_leaves_empty_are_not_conflicts(any_bot, tmp_path):
+    imported(any_bot)
+    agrees = write(
+        tmp_path,
+        "ocgs.csv",
+        "reference,name,band,tier,lro\n"
+        "OCG-0101,Lantern Yard Group,1B,1,okoro\n"  # the file now says what chat did
+        "OCG-0102,Weir Street Network,3B,3,\n",  # empty: leave it
+    )
+    assert run(any_bot, "ocgs", agrees) == 0
+    assert lro(any_bot, "OCG-0101") == ["okoro"] and ocg(any_bot, "OCG-0101").band == "1B"
+
+
+def test_a_row_without_reference_is_still_matched_after_a_rename_in_chat(bot, capsys):
+    imported(bot)
+    chat(bot, 'ocg set OCG-0103 name "Millpond Market"')
+    capsys.readouterr()
+    assert run(bot, "ocgs", SAMPLES / "ocgs.csv") == 1  # not a new OCG called Millpond Traders
+    assert (
+        "OCG-0103 Millpond Market: name is 'Millpond Market' in socbot" in capsys.readouterr().out
+    )
+
+
+def test_a_store_from_before_imports_were_remembered_treats_differences_as_conflicts(
+    any_bot, tmp_path, capsys
+):
+    imported(any_bot)
+    with Session(any_bot.engine) as s:  # as a store imported into before this was recorded
+        s.exec(delete(ImportedValue))
+        s.commit()
+    capsys.readouterr()
+    assert run(any_bot, "ocgs", SAMPLES / "ocgs.csv") == 1
+    assert (
+        "line 2: OCG-0101 Lantern Yard Group: lro is @okoro in socbot (no record of what an "
+        "earlier import wrote); the file says @dawes"
+    ) in capsys.readouterr().out
+    same = write(
+        tmp_path,
+        "ocgs.csv",
+        "reference,name,band,tier,lro\nOCG-0101,Lantern Yard Group,2A,2,okoro\n",
+    )
+    assert run(any_bot, "ocgs", same) == 0  # agreeing with the store sets the baseline
+    chat(any_bot, "ocg set OCG-0101 lro @dawes")
+    assert run(any_bot, "ocgs", same) == 1
+    assert "which wrote @okoro" in capsys.readouterr().out
