@@ -1,7 +1,8 @@
 """The core: identify the person, check the command, run it in one transaction, audit it.
 
 Every face calls ``Bot.handle`` (typed text), ``Bot.press`` (a button) or ``Bot.submit`` (a
-form). A user error rolls back and becomes a polite reply; anything else is logged with an
+form). Each starts at ``_admit``: the sender's rate, then one size limit, before anything is parsed
+or written. A user error rolls back and becomes a polite reply; anything else is logged with an
 incident id and the user sees only the id.
 """
 
@@ -12,8 +13,6 @@ import gc
 import json
 import logging
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,9 +27,10 @@ from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
 from socbot.config import Settings
 from socbot.context import Context
+from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
-from socbot.parser import parse
+from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
 from socbot.store.models import Channel, Identity, Person
@@ -57,6 +57,11 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _size(fields: dict[str, str]) -> int:
+    """Characters in a button's payload or a form's values, names included."""
+    return sum(len(str(k)) + len(str(v)) for k, v in fields.items())
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class Bot:
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
+        self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
 
     # -- entry points for faces ---------------------------------------------------------------
@@ -130,13 +135,24 @@ class Bot:
         """The command a verb (or alias) names: faces use ``writes`` to decide how to answer."""
         return self._verbs.get(verb.lower())
 
+    def writes(self, text: str) -> bool:
+        """Whether typed text names a command that changes something (a face may ack it at once
+        and answer later). A routing hint read from the start of the text; ``handle`` checks all."""
+        try:
+            spec = self.spec(parse(text[:MAX_TEXT]).verb)
+        except CommandError:
+            return False
+        return bool(spec and spec.writes)
+
     def handle(self, text: str, who: Who, *, face: str, channel: str | None = None) -> Reply:
         """Run typed text as ``who`` and return the reply (never raises for user input)."""
+        refused = self._admit(who, face, channel, "?", text, len(text))
+        if refused is not None:
+            return refused
         try:
             command = parse(text)
         except CommandError as exc:
-            self._audit_only(who, face, channel, "?", text, "user-error", exc.message)
-            return Reply.fail(exc.message, exc.hint)
+            return self._refuse(Command("?", text=text), who, face, channel, exc)
         return self.run(command, who, face=face, channel=channel)
 
     def press(
@@ -149,10 +165,13 @@ class Bot:
         channel: str | None = None,
     ) -> Reply:
         """A button: ``form:NAME`` opens a form; anything else runs as a command."""
+        text = " ".join([action, payload.get("args", "")]).strip()
+        refused = self._admit(who, face, channel, action, text, len(action) + _size(payload))
+        if refused is not None:
+            return refused
         if action.startswith("form:"):
             return self.open_form(who, action[5:], payload, face=face, channel=channel)
         options = {k: v for k, v in payload.items() if k != "args"}
-        text = " ".join([action, payload.get("args", "")]).strip()
         try:  # the args as if typed: options, mentions and refs read the same way
             command = parse(text)
         except CommandError as exc:
@@ -179,6 +198,10 @@ class Bot:
         self, who: Who, name: str, values: dict[str, str], *, face: str, channel: str | None = None
     ) -> Reply:
         """A form's answers: run as its command; a user error comes back on the form's field."""
+        text = f"submit form {name}"
+        refused = self._admit(who, face, channel, f"form:{name}", text, len(name) + _size(values))
+        if refused is not None:
+            return refused
         spec = self.forms.get(name)
         if spec is None:
             return Reply.fail(f"There is no form called {name!r}.")
@@ -333,17 +356,40 @@ class Bot:
         session.commit()
         return person
 
-    def _rate_limited(self, key: str) -> bool:
-        now = time.monotonic()
-        if len(self._hits) > 1000:  # forget the idle, so a stream of unknown ids can't grow it
-            self._hits = defaultdict(
-                deque, {k: w for k, w in self._hits.items() if w and now - w[-1] <= 60}
+    def _admit(
+        self, who: Who, face: str, channel: str | None, verb: str, text: str, size: int
+    ) -> Reply | None:
+        """Every way in starts here, before anything is parsed or written: the sender's rate
+        (shared by every replica through the store), then one size limit for typed text, button
+        payloads and form values alike. None admits; a Reply is the refusal.
+
+        A flood is answered every time but audited once a window: the first refusal only.
+        Splitting 2 MB of button ``args`` with shlex took 38 s of CPU (it grows the token one
+        character at a time) and dateparser 6 s more; neither sees more than ``MAX_TEXT``."""
+        hits = self.rates.hit(f"{who.platform}:{who.id}")
+        limit = self.settings.rate_limit
+        if hits > limit:
+            if hits == limit + 1:
+                self._audit_only(who, face, channel, verb, text, "refused", "rate limit")
+            return Reply.fail(RATE_LIMITED)
+        if size > MAX_TEXT:
+            error = CommandError(
+                f"That message is {size:,} characters long; the limit is {MAX_TEXT:,}. "
+                "Put long notes in your case system and give a short summary here."
             )
-        window = self._hits[key]
-        while window and now - window[0] > 60:
-            window.popleft()
-        window.append(now)
-        return len(window) > self.settings.rate_limit
+            return self._refuse(Command(verb, text=text), who, face, channel, error)
+        return None
+
+    def _refuse(
+        self, command: Command, who: Who, face: str, channel: str | None, error: CommandError
+    ) -> Reply:
+        """A user error found before a command could run: answered and audited as the person
+        (an unknown sender gets the one fixed reply, like any other command)."""
+
+        def fail(_ctx: Context, _cmd: Command) -> Reply:
+            raise error
+
+        return self._execute(command, who, face, channel, fail)
 
     def _execute(
         self,
@@ -355,18 +401,14 @@ class Bot:
         *,
         audit_it: bool = True,
     ) -> Reply:
-        if self._rate_limited(f"{who.platform}:{who.id}"):
-            self._audit_only(
-                who, face, channel, command.verb, command.text, "refused", "rate limit"
-            )
-            return Reply.fail(RATE_LIMITED)
         with Session(self.engine, expire_on_commit=False) as session:
             actor = self.identify(session, who, self.clock.utcnow())
             if actor is None:
                 session.rollback()
-                self._audit_only(
-                    who, face, channel, command.verb, command.text, "refused", "unknown user"
-                )
+                if self.rates.hit(f"unknown|{who.platform}:{who.id}") == 1:  # once a window
+                    self._audit_only(
+                        who, face, channel, command.verb, command.text, "refused", "unknown user"
+                    )
                 return Reply.fail(UNKNOWN_USER)
             ctx = Context(self, session, actor, face, self.clock, channel)
             try:

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     review_escalate_days: int = 14  # tell the SRO after this many days overdue
     action_escalate_days: int = 7  # raise an overdue action with the LRO after this many days
     coordinators_channel: str | None = None  # a Slack/Teams channel for digests, if wanted
-    rate_limit: int = 30  # commands per user per minute
+    rate_limit: int = 30  # commands per sender a minute, counted in the store for all replicas
     teams_tenants: str | None = None  # comma-separated Entra tenant ids; default the bot's own
     log_level: str = "WARNING"
 

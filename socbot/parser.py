@@ -11,7 +11,7 @@ import shlex
 
 from socbot.model import Command, CommandError
 
-MAX_TEXT = 4000
+MAX_TEXT = 4000  # characters in one message, button or form: enforced by Bot._admit
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_SPECIAL = re.compile(r"<!(\w+)(?:\|[^>]*)?>")
@@ -45,12 +45,9 @@ def split(text: str) -> list[str]:
 
 
 def parse(text: str) -> Command:
-    """Parse ``[/]ocg VERB args...`` into a ``Command``. An empty text asks for help."""
-    if len(text) > MAX_TEXT:
-        raise CommandError(
-            f"That message is {len(text):,} characters long; the limit is {MAX_TEXT:,}. "
-            "Put long notes in your case system and give a short summary here."
-        )
+    """Parse ``[/]ocg VERB args...`` into a ``Command``. An empty text asks for help.
+
+    Callers bound the text first (``Bot._admit``): shlex's cost grows with a word's square."""
     words = split(normalise(text))
     if words and words[0].lower() in ("/ocg", "ocg", "/socbot", "socbot"):
         words = words[1:]

@@ -217,14 +217,20 @@ class SignedSlack:
         *,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        """Send ``body`` with the given headers (unsigned unless they include a signature)."""
+        """Send ``body`` with the given headers (unsigned unless they include a signature).
+        ``replay()`` sends the last one again, byte for byte."""
         all_headers = {"Content-Type": content_type, **(headers or {})}
+        self.last = (body, all_headers)
         async with self.session.post(self.url, data=body.encode(), headers=all_headers) as resp:
             text = await resp.text()
             try:
                 return resp.status, json.loads(text) if text else None
             except ValueError:
                 return resp.status, text
+
+    async def replay(self) -> tuple[int, Any]:
+        body, headers = self.last
+        return await self.post(body, headers=headers)
 
     async def signed(
         self, body: str, content_type: str = "application/x-www-form-urlencoded", **headers: str
@@ -243,7 +249,7 @@ class SignedSlack:
             "command": "/ocg",
             "text": text,
             "response_url": self.standin.response_url(name),
-            "trigger_id": "1337.42.trigger",
+            "trigger_id": f"1337.{uuid.uuid4().int % 10**9}.trigger",  # Slack's differ each time
         }
         return await self.signed(urlencode(form))
 
@@ -306,6 +312,7 @@ class SignedSlack:
             "user": {"id": user},
             "api_app_id": "A0TEST",
             "view": {**view, "id": "V0TEST", "state": {"values": state}},
+            "trigger_id": f"1337.{uuid.uuid4().int % 10**9}.trigger",
         }
         return await self.interact(payload)
 

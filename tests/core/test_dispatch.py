@@ -102,19 +102,6 @@ def test_help_for_one_command_shows_usage_and_examples(bot):
     assert "`ocg help action`" in render(reply)
 
 
-def test_rate_limiter_forgets_idle_senders(make_bot, engine, monkeypatch):
-    import time
-
-    bot = _bot(make_bot, engine)
-    clock = [1000.0]
-    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
-    for n in range(1200):
-        bot._rate_limited(f"slack:U{n}")
-    clock[0] += 61
-    bot._rate_limited("slack:Ulate")
-    assert len(bot._hits) == 1
-
-
 def test_jobs_leave_the_garbage_collector_running_even_when_they_fail(make_bot, engine):
     import gc
 

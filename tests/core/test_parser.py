@@ -1,7 +1,7 @@
 import pytest
 
 from socbot.model import CommandError
-from socbot.parser import MAX_TEXT, parse
+from socbot.parser import parse
 
 
 def test_quoted_description_stays_one_argument():
@@ -49,8 +49,3 @@ def test_unbalanced_quote_explains_itself():
 def test_empty_text_asks_for_help():
     assert parse("").verb == "help"
     assert parse("/ocg").verb == "help"
-
-
-def test_over_long_text_is_refused_politely():
-    with pytest.raises(CommandError, match="limit"):
-        parse("ocg status " + "x" * MAX_TEXT)

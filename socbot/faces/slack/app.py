@@ -3,7 +3,8 @@
 One aiohttp app serves ``POST /slack/events`` (slash commands, interactivity and events alike,
 signatures checked by bolt) and ``GET /healthz``; ``--socket`` uses Socket Mode for networks that
 allow no inbound connections. Reads are answered inside the ack itself (one round trip); writes
-ack at once and answer through the response_url. Slack's retries of an event are dropped by id.
+ack at once and answer through the response_url. ``slack_door`` checks each HTTP request before
+bolt sees it; an event Slack re-sends is dropped by its id, on whichever replica it reaches.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from aiohttp import ClientSession, web
 from pydantic import SecretStr
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -31,16 +32,16 @@ from sqlalchemy import text as sql
 
 from socbot.bot import UNKNOWN_USER, Bot, Who
 from socbot.faces.slack import blockkit, views
+from socbot.faces.slack.door import MAX_BODY, FrontDoor
 from socbot.faces.slack.outbox import SlackDelivery
 from socbot.faces.slack.people import SlackPeople
 from socbot.faces.slack.send import SlackSender, payload
+from socbot.guards import first_time
 from socbot.model import Reply
-from socbot.parser import parse
 
 log = logging.getLogger(__name__)
 FACE = "slack"
 DEFAULT_API = "https://slack.com/api/"
-SEEN_EVENTS = 5000
 ACK_BUDGET = 2.0  # seconds a read may take inside the ack (Slack waits 3 s in all)
 ORIGIN_TTL = 3600.0  # seconds a modal's message is remembered for marking it afterwards
 FACE_KEY = web.AppKey("slack_face", object)
@@ -73,10 +74,11 @@ class SlackFace:
         self.app = AsyncApp(
             client=self.client,
             signing_secret=signing_secret,
-            request_verification_enabled=not socket,
+            request_verification_enabled=False,  # the front door checks first (slack_door)
             process_before_response=True,  # our listeners ack fast and spawn the slow part
             logger=logging.getLogger("socbot.slack.bolt"),
         )
+        self.door = FrontDoor(signing_secret, bot.engine) if signing_secret else None
         self.delivery = SlackDelivery(token, self.api_url)
         if not bot.pm.has_plugin("slack-face"):
             bot.pm.register(self.delivery, name="slack-face")
@@ -87,7 +89,6 @@ class SlackFace:
         self.people = SlackPeople(bot.engine, self.client)
         self.sender = SlackSender(self.client)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._origins: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
         app = self.app
         app.middleware(self._dedupe)
@@ -132,14 +133,13 @@ class SlackFace:
     async def _dedupe(
         self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
     ) -> BoltResponse:
-        """Slack re-sends an event it thinks failed (X-Slack-Retry-Num): act on each id once."""
+        """Slack re-sends an event it thinks failed (X-Slack-Retry-Num), perhaps to another
+        replica: act on each id once, and answer 200 to the rest so Slack stops retrying."""
         event_id = body.get("event_id") if isinstance(body, dict) else None
-        if event_id:
-            if event_id in self._seen:
-                return BoltResponse(status=200, body="")
-            self._seen[event_id] = None
-            while len(self._seen) > SEEN_EVENTS:
-                self._seen.popitem(last=False)
+        if event_id and not await asyncio.to_thread(
+            first_time, self.bot.engine, f"slack-event:{str(event_id)[:100]}"
+        ):
+            return BoltResponse(status=200, body="")
         return await next()
 
     async def outcome(
@@ -182,20 +182,13 @@ class SlackFace:
 
     # -- listeners ----------------------------------------------------------------------------
 
-    def _writes(self, text: str) -> bool:
-        try:
-            spec = self.bot.spec(parse(text).verb)
-        except Exception:  # the core answers bad input politely; treat it as a read
-            return False
-        return bool(spec and spec.writes)
-
     async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
         user, channel, text = body["user_id"], body.get("channel_id"), body.get("text") or ""
         url, trigger = body.get("response_url"), body.get("trigger_id")
         meta = {"u": url, "c": channel}
         try:
             who = await self.people.who(user)
-            if self._writes(text):
+            if self.bot.writes(text):
                 await ack()
                 work = asyncio.to_thread(self.bot.handle, text, who, face=FACE, channel=channel)
                 self.spawn(self._answer_later(work, who, meta, trigger))
@@ -335,8 +328,11 @@ class SlackFace:
     # -- HTTP ---------------------------------------------------------------------------------
 
     async def events(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        assert self.door is not None  # HTTP mode always has a signing secret
+        admitted = await self.door.admit(request)
+        if isinstance(admitted, web.Response):
+            return admitted
+        return await to_aiohttp_response(await self.app.async_dispatch(admitted))
 
     async def healthz(self, _request: web.Request) -> web.Response:
         def ping() -> None:
@@ -351,7 +347,7 @@ class SlackFace:
         return web.json_response({"ok": True})
 
     def web_app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_BODY)
         app[FACE_KEY] = self
         app.router.add_post("/slack/events", self.events)
         app.router.add_get("/healthz", self.healthz)
