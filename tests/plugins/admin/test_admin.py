@@ -159,7 +159,7 @@ def test_channels_are_marked_secure_for_sharing(bot, say):
 def test_the_docs_command_checks_the_permissions_page(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SOCBOT_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("SOCBOT_DATABASE_URL", raising=False)
-    page = Path(__file__).parents[2] / "docs" / "permissions.md"
+    page = Path(__file__).parents[3] / "docs" / "permissions.md"
     assert main(["docs", "permissions", "--check", str(page)]) == 0
     stale = tmp_path / "old.md"
     stale.write_text("# Permissions\n")

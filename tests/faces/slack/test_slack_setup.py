@@ -22,7 +22,7 @@ from socbot.faces.slack.app import SlackFace, serve
 from socbot.store.engine import make_engine, upgrade
 from socbot.store.models import Person
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = ROOT / "manifests" / "slack" / "manifest.yaml"
 DOCS = ROOT / "docs" / "slack.md"
 

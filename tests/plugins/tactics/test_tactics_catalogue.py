@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 MIN_PER_CATEGORY = 4
 MIN_TOTAL = 60

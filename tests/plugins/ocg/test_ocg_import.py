@@ -11,7 +11,7 @@ from socbot.cli import main
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import Assignment, AuditEvent, ImportedValue, Ocg, OcgAlias, Person
 
-SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 
 
 @pytest.fixture
