@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
@@ -18,6 +18,7 @@ from socbot.store.models import Identity, Ocg, Person
 if TYPE_CHECKING:
     from socbot.bot import Bot
     from socbot.config import Settings
+    from socbot.events import Event
 
 
 @dataclass
@@ -118,9 +119,9 @@ class Context:
         reader = f"@{person.handle}" if person else str(agency)
         return hold.preview(self.session, self.command, ocg, texts, reader)
 
-    def emit(self, kind: str, record: Any) -> None:
+    def emit(self, event: Event) -> None:
         """Tell other plugins something was recorded (inside this transaction)."""
-        self.bot.pm.hook.on_recorded(ctx=self, kind=kind, record=record)
+        self.bot.pm.hook.on_event(ctx=self, event=event)
 
     def notify(
         self,

@@ -6,6 +6,7 @@ healthy whenever the demo is loaded. Loading twice changes nothing the second ti
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from socbot import audit, people, wipe
 from socbot.bot import Bot
-from socbot.clock import LONDON, add_months
+from socbot.clock import LONDON, Clock, add_months
 from socbot.model import CommandError
 from socbot.store.models import (
     REVIEW_MONTHS,
@@ -383,6 +384,17 @@ PROFILE = [
     ("OCG-0003", "travel", "monthly flights abroad"),
     ("OCG-0003", "crime", "cannabis cultivation in rented houses"),
 ]
+
+
+@dataclass
+class Demo:
+    """What a plugin's ``load_demo`` hook gets: the session, the clock, and the people and OCGs
+    already added (by handle and by reference), so its records can point at them."""
+
+    session: Session
+    clock: Clock
+    people: dict[str, Person] = field(default_factory=dict)
+    ocgs: dict[str, Ocg] = field(default_factory=dict)
 
 
 def _due(today: date, days: int) -> datetime:

@@ -6,13 +6,15 @@ without returning lists. Hooks are called on a fresh plugin manager per bot (no 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
     from socbot.context import Context
+    from socbot.demo import Demo
+    from socbot.events import Event
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import Register
 
@@ -51,11 +53,49 @@ def register_cli(register: Register) -> None:
 
 
 @hookspec
-def register_tactics(register: Register) -> None:
-    """Call ``register(entries_or_path)`` to add a force's local tactics to the menu.
+def register_permissions(register: Register) -> None:
+    """Call ``register(Permission(...))`` for each permission this plugin's commands name.
 
-    ``entries_or_path`` is a list of dicts or the path of a TOML file; both are validated like
-    the built-in catalogue.
+    A permission says which roles it grants and how far (``any`` OCG or their ``own``). The
+    core's own permissions are registered through this hook by ``socbot.permissions``; a
+    permission registered twice, or a command naming one nobody registered, stops the bot at
+    start. Whatever a permission grants, being a partner caps it (``socbot.access``).
+    """
+
+
+@hookspec
+def register_tables(register: Register) -> None:
+    """Call ``register(Tables(models=(...), migrations=PATH))`` with the SQLModel table classes
+    this plugin owns and the folder of its alembic versions.
+
+    The plugin's migrations are its own alembic branch (``branch_labels``), starting from the
+    core's head; ``socbot db upgrade`` runs every installed plugin's branch.
+    """
+
+
+@hookspec
+def register_settings(register: Register) -> None:
+    """Call ``register(PluginSettings(name, model))`` with a pydantic-settings model for this
+    plugin's settings, read from ``SOCBOT_PLUGIN__<NAME>__<KEY>`` and validated at start (a bad
+    value stops the bot with the plugin's name). Read them with ``ctx.plugin_settings(name)``.
+    """
+
+
+@hookspec
+def add_hookspecs(pm: pluggy.PluginManager) -> None:
+    """Add this plugin's own hookspecs with ``pm.add_hookspecs(module)``, so other plugins can
+    extend it (as the tactics plugin lets a force add local tactics). Called before any other
+    hook; an implementation of a hook nobody specified stops the bot at start.
+    """
+
+
+@hookspec
+def load_demo(demo: Demo) -> None:
+    """Add this plugin's part of the fictional demo force (``socbot demo``).
+
+    Called in plugin order (help, admin, ocg, actions, disruptions, tactics, then third-party
+    plugins) inside one transaction; ``demo`` gives the session, the clock and the people and
+    OCGs already added. Must be idempotent: ``socbot demo`` twice changes nothing.
     """
 
 
@@ -78,8 +118,9 @@ def deliver_message(message: Outgoing) -> Delivery | None:
 
 
 @hookspec
-def on_recorded(ctx: Context, kind: str, record: Any) -> None:
-    """Called inside the command's transaction after an action, disruption, review (``kind``)
-    or other record is written, so plugins can react (e.g. link a disruption to an action).
-    Raising ``CommandError`` here rolls the whole command back.
+def on_event(ctx: Context, event: Event) -> None:
+    """Called inside the command's transaction after something is recorded: ``event`` is one of
+    the dataclasses in ``socbot.events`` (``ActionDone``, ``DisruptionRecorded``...), so plugins
+    can react (e.g. log the disruption asked for when an action is closed). Raising
+    ``CommandError`` here rolls the whole command back.
     """

@@ -44,4 +44,5 @@ def get_plugin_manager(
         for ep in entry_points(group="socbot"):
             if _allowed(ep.name, allowed) and not pm.has_plugin(ep.name):
                 pm.register(ep.load(), name=ep.name)
+    pm.hook.add_hookspecs(pm=pm)
     return pm

@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import ArgumentParser, Namespace
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socbot.model import Command, Form, Reply
@@ -63,6 +64,34 @@ class CliCommand:
     configure: Callable[[ArgumentParser], None]
     run: Callable[[Bot, Namespace], int]
     subcommands: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``)."""
+
+    name: str
+    description: str
+    grants: dict[str, str] = field(default_factory=dict)
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The tables a plugin owns and the folder of its alembic versions (its own branch)."""
+
+    models: tuple[type, ...] = ()
+    migrations: Path | None = None
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class PluginSettings:
+    """A plugin's settings: a pydantic-settings model read from SOCBOT_PLUGIN__<NAME>__<KEY>."""
+
+    name: str
+    model: type
+    plugin: str = ""
 
 
 class PluginError(RuntimeError):

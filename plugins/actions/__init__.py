@@ -27,6 +27,7 @@ from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_
 
 from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
 from socbot.context import Context
+from socbot.events import ActionRecorded
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
 from socbot.registry import Register
@@ -206,7 +207,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     ctx.session.add(action)
     ctx.session.flush()
     store.log_change(ctx, action, "created", new_due=due, new_owner=owner.key)
-    ctx.emit("action", action)
+    ctx.emit(ActionRecorded(action))
     said = echo_due(due, ctx.now(), ctx.settings.work_end)
     note = ""
     if match := _NEXT_DAY.search(when):

@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from socbot import CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.context import Context
+from socbot.events import ActionDone, ActionRecorded
 from socbot.model import Command
 from socbot.parser import normalise
 from socbot.store.models import Action, Disruption, Ocg
@@ -59,8 +60,8 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
         completed_at=ctx.utcnow(),
     )
     store.log_change(ctx, action, "done", reason=result)
-    ctx.emit("action", action)
-    ctx.emit("action-done", {"action": action, "disrupt": grade or None, "options": cmd.options})
+    ctx.emit(ActionRecorded(action))
+    ctx.emit(ActionDone(action, grade or None, dict(cmd.options)))
     facts = [Fact("Result", result), *shown]
     if grade:
         linked = ctx.session.exec(
@@ -160,7 +161,7 @@ def cancel_action(ctx: Context, cmd: Command) -> Reply:
         ctx, action, status="cancelled", completed_by_id=ctx.actor.id, completed_at=ctx.utcnow()
     )
     store.log_change(ctx, action, "cancel", reason=reason)
-    ctx.emit("action", action)
+    ctx.emit(ActionRecorded(action))
     return Reply(
         title=f"Action #{action.id} cancelled",
         text=description(ctx.session, action, ctx.sanitised),

@@ -8,7 +8,6 @@ Form: ``disruption.log``. CLI: ``socbot export disruptions``. Closing an action 
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 from socbot_plugins.disruptions import chart, export, listing, moderation, parse
 from socbot_plugins.disruptions.record import record as record_disruption
@@ -17,6 +16,7 @@ from socbot_plugins.disruptions.record import record_for_action, recorded_reply
 from socbot import CommandError, CommandSpec, FormSpec, Reply, hookimpl
 from socbot.context import Context
 from socbot.dates import parse_past
+from socbot.events import ActionDone, Event
 from socbot.model import Command, Form, Input
 from socbot.store.models import GRADES
 
@@ -89,10 +89,10 @@ def register_cli(register):  # type: ignore[no-untyped-def]
 
 
 @hookimpl
-def on_recorded(ctx: Context, kind: str, record: Any) -> None:
-    """``ocg done <id> "result" disrupt=GRADE`` records a disruption linked to the action."""
-    if kind == "action-done" and isinstance(record, dict) and record.get("disrupt"):
-        record_for_action(ctx, record["action"], str(record["disrupt"]), record.get("options"))
+def on_event(ctx: Context, event: Event) -> None:
+    """``done <id> "result" disrupt=GRADE``: log the disruption in the same transaction."""
+    if isinstance(event, ActionDone) and event.disrupt:
+        record_for_action(ctx, event.action, event.disrupt, event.options)
 
 
 # -- ocg disrupt ------------------------------------------------------------------------------

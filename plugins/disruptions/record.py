@@ -1,7 +1,7 @@
 """Writing a disruption: resolve its links (nominal, tactic, action) and store it.
 
 Shared by ``ocg disrupt`` and by closing an action with ``disrupt=GRADE``, so both paths apply
-the same rules and both tell other plugins through ``ctx.emit("disruption", ...)``.
+the same rules and both tell other plugins through ``ctx.emit(DisruptionRecorded(...))``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlmodel import select
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
+from socbot.events import DisruptionRecorded
 from socbot.model import Button, CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.parser import record_number
 from socbot.store.models import Action, Disruption, Nominal, Ocg
@@ -61,7 +62,7 @@ def record(
     )
     ctx.session.add(disruption)
     ctx.session.flush()
-    ctx.emit("disruption", disruption)
+    ctx.emit(DisruptionRecorded(disruption))
     return disruption
 
 

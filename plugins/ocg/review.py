@@ -16,6 +16,7 @@ from sqlmodel import select
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
+from socbot.events import ReviewRecorded
 from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Severity
 from socbot.store.models import REVIEW_MONTHS, Ocg, Outbox, Person, Review
 
@@ -94,7 +95,7 @@ def record_review(ctx: Context, cmd: Command) -> Reply:
     ctx.session.add_all([ocg, review])
     ctx.session.flush()
     _drop_pending_alerts(ctx, ocg.id or 0)
-    ctx.emit("review", review)
+    ctx.emit(ReviewRecorded(review))
     return _recorded_reply(ctx, ocg, review, new)
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+import pluggy
+
 from socbot import CommandError, CommandSpec, Fact, Item, Reply, hookimpl
 from socbot.context import Context
 from socbot.model import Command, Severity
 
+from . import hookspecs
 from .catalogue import (
     BUILTIN_PATH,
     CATEGORIES,
@@ -45,6 +48,11 @@ _CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "tertiary": ("prevent-tertiary",),
 }
 SEARCH_LIMIT = 10
+
+
+@hookimpl
+def add_hookspecs(pm: pluggy.PluginManager) -> None:
+    pm.add_hookspecs(hookspecs)
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from socbot.clock import local, say_date
 from socbot.context import Context
+from socbot.events import ProfileFactAdded
 from socbot.model import Command, CommandError, Item, Reply, Section, Severity
 from socbot.store.models import Ocg, Person, ProfileFact
 
@@ -104,7 +105,7 @@ def add_fact(ctx: Context, query: str, rest: list[str]) -> Reply:
     )
     ctx.session.add(record)
     ctx.session.flush()
-    ctx.emit("profile", record)
+    ctx.emit(ProfileFactAdded(record))
     return Reply(
         title=f"Added to the {category} profile of {ctx.ocg_name(ocg)} ({ocg.ref})",
         text=f"“{fact}”",

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 
 from socbot import CommandSpec, Reply, hookimpl
 from socbot.bot import Who
+from socbot.events import ActionDone, DisruptionRecorded
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import Action, AuditEvent, Disruption, Nominal, Ocg
@@ -201,8 +202,9 @@ def test_other_plugins_hear_about_the_disruption(make_bot, engine):
 
     class Listener:
         @hookimpl
-        def on_recorded(self, ctx, kind, record):
-            heard.append((kind, record.id, record.grade))
+        def on_event(self, ctx, event):
+            if isinstance(event, DisruptionRecorded):
+                heard.append(("disruption", event.disruption.id, event.disruption.grade))
 
     pm = disruption_pm()
     pm.register(Listener(), name="listener")
@@ -450,10 +452,7 @@ class FakeActions:
         action.status, action.result = "done", " ".join(cmd.args[1:])
         action.completed_by_id, action.completed_at = ctx.actor.id, ctx.utcnow()
         ctx.session.add(action)
-        ctx.emit(
-            "action-done",
-            {"action": action, "disrupt": cmd.options.get("disrupt"), "options": cmd.options},
-        )
+        ctx.emit(ActionDone(action, cmd.options.get("disrupt"), cmd.options))
         return Reply(text=f"Action #{action.id} done")
 
 

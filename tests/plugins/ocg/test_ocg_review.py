@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 
 from socbot import hookimpl
 from socbot.bot import Who
+from socbot.events import ReviewRecorded
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Ocg, Outbox, Review
 
@@ -16,8 +17,9 @@ class Listener:
         self.seen = []
 
     @hookimpl
-    def on_recorded(self, ctx, kind, record):
-        self.seen.append((kind, record.ocg_id, record.next_due))
+    def on_event(self, ctx, event):
+        if isinstance(event, ReviewRecorded):
+            self.seen.append(("review", event.review.ocg_id, event.review.next_due))
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""What plugins tell each other happened, as typed events (``on_event`` hook).
+
+Each is a small frozen dataclass naming the record it is about; a plugin reacts to the types it
+knows and ignores the rest. Emitted with ``ctx.emit(event)`` inside the command's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every event."""
+
+
+@dataclass(frozen=True)
+class ActionRecorded(Event):
+    """An action was created or changed (snoozed, reassigned, cancelled...)."""
+
+    action: Any  # socbot_plugins.actions.models.Action
+
+
+@dataclass(frozen=True)
+class ActionDone(Event):
+    """An action was closed with a result; ``disrupt`` is the grade asked for with it, if any."""
+
+    action: Any
+    disrupt: str | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DisruptionRecorded(Event):
+    """A disruption was logged."""
+
+    disruption: Any  # socbot_plugins.disruptions.models.Disruption
+
+
+@dataclass(frozen=True)
+class ReviewRecorded(Event):
+    """An OCG's review was recorded (scores may have changed)."""
+
+    review: Any
+
+
+@dataclass(frozen=True)
+class ProfileFactAdded(Event):
+    """A fact was added to an OCG's profile."""
+
+    fact: Any
