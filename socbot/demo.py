@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from socbot_plugins.actions.models import Action, ActionChange
+from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.ocg.models import Review
+from socbot_plugins.tactics.models import ProfileFact
 from sqlalchemy import and_, not_
 from sqlmodel import Session, col, select
 
@@ -17,19 +21,7 @@ from socbot import audit, people, wipe
 from socbot.bot import Bot
 from socbot.clock import LONDON, Clock, add_months
 from socbot.model import CommandError
-from socbot.store.models import (
-    REVIEW_MONTHS,
-    Action,
-    ActionChange,
-    AuditEvent,
-    Disruption,
-    Nominal,
-    Ocg,
-    OcgAlias,
-    Person,
-    ProfileFact,
-    Review,
-)
+from socbot.store.models import REVIEW_MONTHS, AuditEvent, Nominal, Ocg, OcgAlias, Person
 
 WELCOME = """Demo force loaded (all names invented). You are @okafor, an LRO. Try:
   ocg status smith        ocg list overdue       ocg actions mine

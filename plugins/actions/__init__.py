@@ -16,6 +16,7 @@ import re
 
 from socbot_plugins.actions import chase, forms, rules, store
 from socbot_plugins.actions import listing as actions_list
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.update import (
     cancel_action,
     close_action,
@@ -31,7 +32,6 @@ from socbot.events import ActionRecorded
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
 from socbot.registry import Register
-from socbot.store.models import Action
 
 ACTION_USAGE = 'action <OCG> <pillar> @owner "what" by <when>'
 _NEXT_DAY = re.compile(r"\bnext\s+((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)", re.I)

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from socbot_plugins.actions import overdue, store
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlmodel import Session, col, select
 
-from socbot import Reply, Section, Severity
+from socbot import Assignment, Person, Reply, Section, Severity
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
-from socbot.store.models import Action, Assignment, Person
 
 
 def run_digest(ctx: Context, dry_run: bool) -> list[str]:

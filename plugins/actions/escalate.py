@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from socbot_plugins.actions import overdue, store
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import overdue_days, redactor
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from socbot import Reply, Severity
+from socbot import Assignment, Ocg, Outbox, Person, Reply, Severity
 from socbot.access import sanitised
 from socbot.clock import LONDON, local
 from socbot.context import Context
-from socbot.store.models import Action, Assignment, Ocg, Outbox, Person
 
 
 def escalation_start(due: datetime, today: date, after_days: int) -> date | None:

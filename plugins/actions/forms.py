@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from socbot_plugins.actions import rules, store
 from socbot_plugins.actions.view import description
+from socbot_plugins.disruptions.models import GRADES
 
-from socbot import Command, CommandError, Form, FormSpec, Input
+from socbot import PILLARS, Command, CommandError, Form, FormSpec, Input
 from socbot.context import Context
-from socbot.store.models import GRADES, PILLARS
 
 
 def specs() -> tuple[FormSpec, ...]:

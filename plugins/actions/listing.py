@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socbot_plugins.actions import rules, store
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import action_item, ocg_label, owner_label, redactor
 from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import col, select
 
-from socbot import Button, CommandError, CommandSpec, Reply, Section, access
+from socbot import Button, CommandError, CommandSpec, Ocg, Person, Reply, Section, access
 from socbot.access import visible_ocg_ids
 from socbot.context import Context
 from socbot.model import Command
-from socbot.store.models import Action, Ocg, Person
 
 PAGE = 25
 MAX_PAGE = 100_000

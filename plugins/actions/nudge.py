@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from socbot_plugins.actions import overdue
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlalchemy import update
 from sqlmodel import Session
 
-from socbot import Reply, Section, Severity
+from socbot import Person, Reply, Section, Severity
 from socbot.access import Actor, sanitised
 from socbot.context import Context
-from socbot.store.models import Action, Person
 
 
 @dataclass

@@ -14,13 +14,13 @@ from datetime import date, datetime
 from typing import Any
 
 from socbot_plugins.actions import rules, store
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_days, owner_label
 from sqlmodel import Session, select
 
-from socbot import Item, outbox
+from socbot import Assignment, Item, Ocg, Outbox, Person, outbox
 from socbot.access import Actor, sanitised
 from socbot.context import Context
-from socbot.store.models import Action, Assignment, Ocg, Outbox, Person
 
 MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
 CHUNK = 5000

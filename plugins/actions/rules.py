@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.store import (
     Owner,
     action_id,
@@ -22,11 +23,10 @@ from socbot_plugins.actions.store import (
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from socbot import CommandError, Fact, NotAllowed, Severity
+from socbot import CommandError, Fact, NotAllowed, Ocg, Person, Severity
 from socbot.access import Actor, can, load_actor, sees_sensitive
 from socbot.clock import local, say_date
 from socbot.context import Context
-from socbot.store.models import Action, Ocg, Person
 
 
 def find(ctx: Context, text: str | None) -> tuple[Action, Ocg, Owner]:

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from socbot_plugins.actions.models import Action, ActionChange
 from socbot_plugins.actions.view import say_due
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
-from socbot import CommandError
+from socbot import PILLARS, Assignment, CommandError, Identity, Person
 from socbot.context import Context
 from socbot.dates import parse_due
 from socbot.parser import record_number
-from socbot.store.models import PILLARS, Action, ActionChange, Assignment, Identity, Person
 
 if TYPE_CHECKING:
     from socbot_plugins.tactics.catalogue import Tactic

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from socbot_plugins.actions import rules, store
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.store import Owner
 from socbot_plugins.actions.view import (
     description,
@@ -16,14 +17,14 @@ from socbot_plugins.actions.view import (
     quick_replies,
     say_due,
 )
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import select
 
-from socbot import CommandError, Fact, NotAllowed, Reply, Severity
+from socbot import CommandError, Fact, NotAllowed, Ocg, Reply, Severity
 from socbot.context import Context
 from socbot.events import ActionDone, ActionRecorded
 from socbot.model import Command
 from socbot.parser import normalise
-from socbot.store.models import Action, Disruption, Ocg
 
 _TRAILING_QUOTE = re.compile(r'"([^"]*)"\s*$')
 _EMPTY_RESULTS = {"done", "ok", "okay", "complete", "completed", "finished", "yes", "closed", "y"}

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session
 
-from socbot import Button, Item, Severity
+from socbot import Button, Item, Ocg, Person, Severity
 from socbot.clock import local, say_date
 from socbot.model import SENSITIVE_MARK
-from socbot.store.models import Action, Ocg, Person
 from socbot.withhold import Redact, redactor
 
 

@@ -16,13 +16,26 @@ from datetime import datetime, time
 from socbot_plugins.admin import records as admin_records
 from sqlmodel import func, select
 
-from socbot import CommandError, CommandSpec, Item, Reply, Severity, audit, hookimpl, people
+from socbot import (
+    Assignment,
+    AuditEvent,
+    Channel,
+    CommandError,
+    CommandSpec,
+    Item,
+    Ocg,
+    Person,
+    Reply,
+    Severity,
+    audit,
+    hookimpl,
+    people,
+)
 from socbot.clock import LONDON, say_date, say_when
 from socbot.context import Context
 from socbot.dates import parse_due
 from socbot.model import Command, Fact
 from socbot.registry import Register
-from socbot.store.models import Assignment, AuditEvent, Channel, Ocg, Person
 
 OCG_ONLY = frozenset({"lro", "sio", "plead"})  # held on one OCG
 FORCE_ONLY = frozenset({"admin"})  # held force-wide

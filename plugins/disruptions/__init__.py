@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from socbot_plugins.disruptions import chart, export, listing, moderation, parse
+from socbot_plugins.disruptions.models import GRADES
 from socbot_plugins.disruptions.record import record as record_disruption
 from socbot_plugins.disruptions.record import record_for_action, recorded_reply
 
@@ -18,7 +19,6 @@ from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.events import ActionDone, Event
 from socbot.model import Command, Form, Input
-from socbot.store.models import GRADES
 
 DISRUPT_USAGE = (
     'disrupt <OCG> <major|moderate|minor> <pillar> "what happened" [on <date>] [arrests=N] '

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from socbot_plugins.disruptions.models import GRADES, Disruption
+from socbot_plugins.ocg.models import Review
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from socbot import access
+from socbot import Ocg, access
 from socbot.clock import add_months, say_date
 from socbot.context import Context
 from socbot.model import Command, CommandError, Fact, Reply
 from socbot.registry import CommandSpec
-from socbot.store.models import GRADES, Disruption, Ocg, Review
 from socbot.withhold import names_hider
 
 # Darkest for the heaviest impact; distinct in greyscale and for red-green colour blindness.

@@ -16,15 +16,15 @@ from contextlib import ExitStack
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from socbot import audit
+from socbot import Nominal, Ocg, Person, audit
 from socbot.clock import local
 from socbot.dates import parse_day
 from socbot.model import CommandError
 from socbot.registry import CliCommand
-from socbot.store.models import Disruption, Nominal, Ocg, Person
 
 if TYPE_CHECKING:
     from socbot.bot import Bot

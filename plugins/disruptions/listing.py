@@ -5,14 +5,14 @@ outcome. Partners see the totals and their own agency's entries; other entries a
 from __future__ import annotations
 
 from socbot_plugins.disruptions import parse, query
+from socbot_plugins.disruptions.models import GRADES, Disruption
 from sqlmodel import col
 
-from socbot import access
+from socbot import Nominal, Person, access
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.model import SENSITIVE_MARK, Command, CommandError, Fact, Item, Reply
-from socbot.store.models import GRADES, Disruption, Nominal, Person
 
 FILTER_WORDS = ("since", "grade", "pillar", "status")
 STATUSES = ("pending", "accepted", "rejected", "all")

@@ -7,11 +7,12 @@ Every decision is written with who made it and when, and the recorder is told th
 from __future__ import annotations
 
 from socbot_plugins.disruptions import parse
+from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy import and_, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
-from socbot import access
+from socbot import Ocg, Person, access
 from socbot.clock import say_date, say_when
 from socbot.context import Context
 from socbot.lookup import display_name
@@ -29,7 +30,6 @@ from socbot.model import (
 )
 from socbot.parser import record_number
 from socbot.registry import CommandSpec, FormSpec
-from socbot.store.models import Disruption, Ocg, Person
 
 QUEUES = ("pending", "accepted", "rejected")
 MIN_REASON = 10

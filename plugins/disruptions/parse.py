@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from socbot_plugins.disruptions.models import GRADES
+
 from socbot.model import CommandError
-from socbot.store.models import GRADES
 
 # Disruptions are recorded against the four Ps; intelligence work is not a disruption pillar.
 PILLARS: tuple[str, ...] = ("pursue", "prevent", "protect", "prepare")

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.disruptions.parse import COUNTS, MONEY
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from socbot.store.models import Disruption, Nominal, Person
+from socbot import Nominal, Person
 
 SUMMED = (*COUNTS, *MONEY.values())
 

@@ -12,16 +12,18 @@ from collections.abc import Mapping
 from datetime import date
 from functools import cache
 
+from socbot_plugins.actions.models import Action
 from socbot_plugins.disruptions import parse
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import select
 
+from socbot import Nominal, Ocg
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.events import DisruptionRecorded
 from socbot.model import Button, CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.parser import record_number
-from socbot.store.models import Action, Disruption, Nominal, Ocg
 
 _TACTIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

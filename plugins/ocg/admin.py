@@ -13,11 +13,11 @@ from typing import Any
 
 from socbot_plugins.ocg import rules, store
 
+from socbot import Ocg, Person
 from socbot.clock import say_date, say_when
 from socbot.context import Context
 from socbot.dates import parse_due
 from socbot.model import Command, CommandError, Fact, Reply, Severity
-from socbot.store.models import Ocg, Person
 
 NEW_OPTIONS = {"band", "tier", "pmech", "morile", "area", "partner", "alias", "phase", "lro",
                "sro", "sio"}  # fmt: skip

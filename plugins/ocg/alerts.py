@@ -18,10 +18,9 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import or_
 from sqlmodel import select
 
-from socbot import outbox
+from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person, outbox
 from socbot.context import Context
 from socbot.model import Button, Reply, Severity
-from socbot.store.models import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person
 
 if TYPE_CHECKING:
     from socbot.bot import Bot

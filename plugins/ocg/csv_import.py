@@ -22,10 +22,9 @@ from socbot_plugins.ocg import import_memory as memory
 from socbot_plugins.ocg import rules, store
 from sqlmodel import Session, select
 
-from socbot import audit, lookup, people
+from socbot import Ocg, Person, audit, lookup, people
 from socbot.dates import parse_day
 from socbot.model import CommandError
-from socbot.store.models import Ocg, Person
 
 if TYPE_CHECKING:
     from socbot.bot import Bot

@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from socbot_plugins.ocg import store
+from socbot_plugins.ocg.models import ImportedValue
 from sqlmodel import Session, select
 
-from socbot.store.models import ImportedValue, Ocg, Person
+from socbot import Ocg, Person
 
 TRACKED = ("name", "band", "tier", "pmech", "morile", "area", "partner_name", "phase", "lro", "sro")
 ROLES = ("lro", "sro")

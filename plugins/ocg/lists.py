@@ -14,11 +14,10 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import case, func, or_
 from sqlmodel import select
 
-from socbot import access
+from socbot import Assignment, Ocg, Person, access
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.model import Button, Command, CommandError, Item, Reply, Section, Severity
-from socbot.store.models import Assignment, Ocg, Person
 
 PAGE = 15
 SOON = 14

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from socbot_plugins.ocg import rules
+from socbot_plugins.ocg.models import Review
 from sqlalchemy import update
 from sqlmodel import select
 
+from socbot import REVIEW_MONTHS, Ocg, Outbox, Person
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.events import ReviewRecorded
 from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Severity
-from socbot.store.models import REVIEW_MONTHS, Ocg, Outbox, Person, Review
 
 KINDS = ("scheduled", "trigger")
 OPTIONS = ("band", "tier", "morile", "pmech", "on")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from socbot import BANDS, PHASES, REVIEW_MONTHS
 from socbot.clock import add_months, say_date
 from socbot.model import CommandError
-from socbot.store.models import BANDS, PHASES, REVIEW_MONTHS
 
 HARM = {
     "1": "extreme harm",

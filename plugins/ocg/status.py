@@ -10,16 +10,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
+from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.ocg import rules
 from sqlalchemy import and_, literal_column, or_, union_all
 from sqlmodel import col, func, select
 
-from socbot import access
+from socbot import Assignment, Nominal, Ocg, Person, access
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.model import Button, Command, CommandError, Fact, Item, Reply, Section, Severity
-from socbot.store.models import Action, Assignment, Disruption, Nominal, Ocg, Person
 
 DUE_SOON_DAYS = 14
 DISRUPTION_DAYS = 90

@@ -11,9 +11,8 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from socbot import access, lookup, people
+from socbot import Assignment, Ocg, OcgAlias, Person, access, lookup, people
 from socbot.model import CommandError
-from socbot.store.models import Assignment, Ocg, OcgAlias, Person
 
 OCG_ROLES = ("lro", "sro", "sio")
 LEAD_PILLARS = ("pursue", "prevent", "protect", "prepare", "intel")

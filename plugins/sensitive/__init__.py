@@ -8,15 +8,16 @@ Command: ``sensitive action|disruption <id> [off] "reason"``.
 
 from __future__ import annotations
 
+from socbot_plugins.actions.models import Action, ActionChange
+from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy import update
 
-from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
+from socbot import CommandError, CommandSpec, Fact, Ocg, Person, Reply, Severity, hookimpl
 from socbot.context import Context
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
 from socbot.parser import record_number
 from socbot.registry import Register
-from socbot.store.models import Action, ActionChange, Disruption, Ocg, Person
 
 USAGE = 'sensitive action|disruption <id> [off] "reason"'
 

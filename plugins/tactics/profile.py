@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import difflib
 
+from socbot_plugins.tactics.models import ProfileFact
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from socbot import Ocg, Person
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.events import ProfileFactAdded
 from socbot.model import Command, CommandError, Item, Reply, Section, Severity
-from socbot.store.models import Ocg, Person, ProfileFact
 
 PROFILE_CATEGORIES = ("business", "crime", "travel", "vehicles", "behaviour", "lifestyle",
                       "enablers")  # fmt: skip

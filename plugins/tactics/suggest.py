@@ -12,12 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.tactics.models import ProfileFact
 from sqlalchemy import CompoundSelect, func, union
 from sqlmodel import Session, col, select
 
+from socbot import Ocg
 from socbot.context import Context
 from socbot.model import Button, Fact, Item, Reply
-from socbot.store.models import Action, Disruption, Ocg, ProfileFact
 
 from .catalogue import PILLARS, Tactic
 from .profile import PROFILE_CATEGORIES

@@ -13,7 +13,6 @@ from sqlmodel import Field, SQLModel
 
 ROLES = ("admin", "sro", "lro", "sio", "plead", "coordinator", "analyst", "moderator", "partner")
 PILLARS = ("pursue", "prevent", "protect", "prepare", "intel")
-GRADES = ("major", "moderate", "minor")
 PHASES = ("clear", "hold", "build")
 NOMINAL_ROLES = ("principal", "significant", "peripheral")
 REVIEW_MONTHS = {1: 1, 2: 3, 3: 3, 4: 6}
@@ -103,114 +102,6 @@ class Nominal(SQLModel, table=True):
     address: str | None = None
 
 
-class Action(SQLModel, table=True):
-    __table_args__ = (
-        # due_at last: "mine" and "this OCG's" lists come out in due order, and their overdue
-        # counts stay inside one owner's or OCG's rows (without it SQLite walked every open
-        # action through ix_action_open_due: 50-190 ms at national scale, see docs/performance.md)
-        Index("ix_action_open_due", "status", "due_at"),
-        Index("ix_action_owner_status_due", "owner_id", "status", "due_at"),
-        Index("ix_action_ocg_status_due", "ocg_id", "status", "due_at"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    ocg_id: int = Field(foreign_key="ocg.id")
-    pillar: str
-    description: str
-    owner_id: int | None = Field(default=None, foreign_key="person.id")
-    owner_agency: str | None = None  # set while an agency (its coordinator) owns it
-    tactic_id: str | None = None
-    created_by_id: int = Field(foreign_key="person.id")
-    created_at: datetime
-    due_at: datetime
-    status: str = "open"  # open | done | cancelled
-    result: str | None = None
-    completed_by_id: int | None = Field(default=None, foreign_key="person.id")
-    completed_at: datetime | None = None
-    last_nudged_at: datetime | None = None
-    nudge_count: int = 0
-    sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
-
-
-class ActionChange(SQLModel, table=True):
-    """Every change to an action's due date, owner or state, with the reason given."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    action_id: int = Field(foreign_key="action.id", index=True)
-    at: datetime
-    by_id: int = Field(foreign_key="person.id")
-    kind: str  # created | snooze | reassign | take | done | cancel
-    old_due: datetime | None = None
-    new_due: datetime | None = None
-    old_owner: str | None = None
-    new_owner: str | None = None
-    reason: str | None = None
-
-
-class Disruption(SQLModel, table=True):
-    __table_args__ = (
-        Index("ix_disruption_ocg_date", "ocg_id", "occurred_on"),
-        Index("ix_disruption_status", "status"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    ocg_id: int = Field(foreign_key="ocg.id")
-    occurred_on: date
-    grade: str
-    pillar: str
-    description: str
-    arrests: int = 0
-    charged: int = 0
-    warrants: int = 0
-    cash_pence: int = 0
-    assets_pence: int = 0
-    drugs: str | None = None
-    vehicles: int = 0
-    orders: int = 0
-    safeguarded: int = 0
-    nominal_id: int | None = Field(default=None, foreign_key="nominal.id")
-    tactic_id: str | None = None
-    action_id: int | None = Field(default=None, foreign_key="action.id")
-    recorded_by_id: int = Field(foreign_key="person.id")
-    recorded_at: datetime
-    status: str = "pending"  # pending | accepted | rejected
-    moderated_by_id: int | None = Field(default=None, foreign_key="person.id")
-    moderated_at: datetime | None = None
-    moderation_note: str | None = None
-    sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
-
-
-class Review(SQLModel, table=True):
-    """A scheduled or trigger review, with every score change and the rationale."""
-
-    __table_args__ = (Index("ix_review_ocg_date", "ocg_id", "reviewed_on"),)
-    id: int | None = Field(default=None, primary_key=True)
-    ocg_id: int = Field(foreign_key="ocg.id")
-    reviewed_on: date
-    recorded_at: datetime
-    by_id: int = Field(foreign_key="person.id")
-    kind: str = "scheduled"  # scheduled | trigger
-    notes: str = ""
-    band_before: str | None = None
-    band_after: str | None = None
-    tier_before: int | None = None
-    tier_after: int | None = None
-    morile_before: float | None = None
-    morile_after: float | None = None
-    pmech_before: str | None = None
-    pmech_after: str | None = None
-    next_due: date
-
-
-class ProfileFact(SQLModel, table=True):
-    """What is known of an OCG's business, vehicles, lifestyle...: feeds tactic suggestions."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    ocg_id: int = Field(foreign_key="ocg.id", index=True)
-    category: str
-    fact: str
-    added_by_id: int = Field(foreign_key="person.id")
-    added_at: datetime
-
-
 class Channel(SQLModel, table=True):
     """A chat channel an admin has marked secure (``share`` is allowed there)."""
 
@@ -276,15 +167,3 @@ class RateWindow(SQLModel, table=True):
     key: str = Field(primary_key=True)  # platform:id
     window_start: datetime
     hits: int = 0
-
-
-class ImportedValue(SQLModel, table=True):
-    """The value a CSV import last wrote to one field of an OCG. A re-import finding the field
-    different knows it was changed in chat since, and will not silently undo that change."""
-
-    __table_args__ = (UniqueConstraint("ocg_id", "field"),)
-    id: int | None = Field(default=None, primary_key=True)
-    ocg_id: int = Field(foreign_key="ocg.id", index=True)
-    field: str
-    value: str | None = None
-    imported_at: datetime

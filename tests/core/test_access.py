@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
 from socbot import access, people
@@ -10,7 +11,7 @@ from socbot.access import ANY, OWN
 from socbot.bot import Who
 from socbot.lookup import find_ocg
 from socbot.model import CommandError
-from socbot.store.models import Action, Ocg, OcgAlias, Person
+from socbot.store.models import Ocg, OcgAlias, Person
 
 DEMO_PEOPLE = (
     "admin",

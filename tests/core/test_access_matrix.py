@@ -15,13 +15,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot.access import ANY, MATRIX, OWN
 from socbot.bot import _collect
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CommandSpec
-from socbot.store.models import Action, AuditEvent, Disruption, Ocg
+from socbot.store.models import AuditEvent, Ocg
 
 # role -> (demo person holding it, do they own OCG-0001 for that role, OCG-0003?)
 ACTORS = {

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
 from socbot import access
 from socbot.faces.slack import blockkit
 from socbot.faces.teams import adaptive
 from socbot.render_text import render
-from socbot.store.models import Action, Nominal, Ocg, OcgAlias, Person
+from socbot.store.models import Nominal, Ocg, OcgAlias, Person
 
 PARTNERS = ("evans", "price", "ford", "idris", "lowe")
 

@@ -7,22 +7,16 @@ import itertools
 import json
 
 import pytest
+from socbot_plugins.actions.models import Action, ActionChange
+from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.ocg.models import Review
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, func, select
 
 from socbot import audit
 from socbot.cli import main
 from socbot.store.engine import make_engine
-from socbot.store.models import (
-    Action,
-    ActionChange,
-    AuditEvent,
-    Disruption,
-    Nominal,
-    Ocg,
-    Outbox,
-    Review,
-)
+from socbot.store.models import AuditEvent, Nominal, Ocg, Outbox
 
 
 @pytest.fixture

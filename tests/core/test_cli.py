@@ -1,8 +1,9 @@
 import pytest
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session, func, select
 
 from socbot.cli import main
-from socbot.store.models import Action, Ocg, Person
+from socbot.store.models import Ocg, Person
 
 
 @pytest.fixture

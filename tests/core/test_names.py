@@ -7,10 +7,13 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.tactics.models import ProfileFact
 from sqlmodel import Session, select
 
 from socbot.names import suspected_names
-from socbot.store.models import Action, Disruption, Nominal, Person, ProfileFact
+from socbot.store.models import Nominal, Person
 
 SAMPLE = Path(__file__).parent / "data" / "names_sample.tsv"
 CATALOGUE = Path(__file__).parents[2] / "plugins" / "tactics" / "tactics.toml"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from itertools import combinations
 
 import pytest
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, func, select
 from test_access_partner import PARTNERS, everything_shown, secrets_of
 
@@ -19,7 +21,7 @@ from socbot import access
 from socbot.bot import Who
 from socbot.model import Reply
 from socbot.render_text import render
-from socbot.store.models import ROLES, Action, Disruption, Nominal, Ocg, Outbox, Person
+from socbot.store.models import ROLES, Nominal, Ocg, Outbox, Person
 from socbot.withhold import WITHHELD
 
 OTHERS = [r for r in ROLES if r != "partner"]

@@ -1,5 +1,9 @@
 """Alembic environment: the engine comes from socbot (``socbot db upgrade``), not an ini file."""
 
+import socbot_plugins.actions.models
+import socbot_plugins.disruptions.models
+import socbot_plugins.ocg.models
+import socbot_plugins.tactics.models  # noqa: F401
 from alembic import context
 from sqlmodel import SQLModel
 

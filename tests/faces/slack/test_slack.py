@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 from slack_standin import SECRET, TOKEN, SlackHarness, block_text, buttons
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import CommandSpec, Item, Reply, hookimpl
 from socbot.faces.slack.blockkit import decode, encode
 from socbot.model import Button
 from socbot.outbox import deliver_due, enqueue
-from socbot.store.models import Action, AuditEvent, Channel, Disruption, Identity, Outbox, Person
+from socbot.store.models import AuditEvent, Channel, Identity, Outbox, Person
 
 LINKED = {"okafor": "U0OKAFOR", "nguyen": "U0NGUYEN", "price": "U0PRICE"}
 

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pytest
 import test_slack
 from slack_standin import SECRET, SlackHarness
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session, func, select
 
 from socbot.bot import Bot
@@ -25,7 +26,7 @@ from socbot.faces.slack.blockkit import encode
 from socbot.guards import first_time
 from socbot.logs import install
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import Action, SeenRequest
+from socbot.store.models import SeenRequest
 
 WRITE = 'action smith pursue @nguyen "Check the van" by friday'
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+from socbot_plugins.actions.models import Action, ActionChange
 from sqlmodel import Session, func, select
 from teams_standin import BOT_ID, TENANT, StandIn, activity, member, mention, start
 
@@ -22,7 +23,7 @@ from socbot import CommandSpec, Reply, hookimpl, outbox, people
 from socbot.bot import Bot, Who
 from socbot.faces.teams.app import FACE_KEY, TeamsFace, build_app
 from socbot.outbox import deliver_due
-from socbot.store.models import Action, ActionChange, AuditEvent, Identity, Outbox, Person
+from socbot.store.models import AuditEvent, Identity, Outbox, Person
 
 ANONYMOUS = {  # a laptop's settings, with the tenant the activities come from
     "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__ANONYMOUS_ALLOWED": "true",

@@ -13,6 +13,8 @@ import sys
 from datetime import datetime
 
 import pytest
+from socbot_plugins.actions.models import Action, ActionChange
+from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
@@ -21,7 +23,7 @@ from socbot.bot import Who
 from socbot.clock import LONDON
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import Action, ActionChange, AuditEvent, Disruption, Person
+from socbot.store.models import AuditEvent, Person
 
 
 @pytest.fixture

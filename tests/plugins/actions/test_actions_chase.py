@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from socbot_plugins.actions import chase, overdue
+from socbot_plugins.actions.models import Action
 from sqlalchemy import event, text
 from sqlmodel import Session, select
 
@@ -24,7 +25,7 @@ from socbot.model import Reply
 from socbot.outbox import Delivery, deliver_due
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import Action, AuditEvent, Outbox, Person
+from socbot.store.models import AuditEvent, Outbox, Person
 
 FIRST_SWEEP = [
     "to @nguyen: nudge: 1 overdue action (oldest 9 days overdue)",

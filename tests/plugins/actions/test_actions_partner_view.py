@@ -8,11 +8,12 @@ not numbers are answered politely. Demo force at Wed 3 Mar 2027 09:00 (ids as in
 from __future__ import annotations
 
 import pytest
+from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
 from socbot.bot import Who
 from socbot.render_text import render
-from socbot.store.models import Action, Person
+from socbot.store.models import Person
 
 NAMES = ("Danny", "DANNY", "Smith", "SMITH", "smith", "Lee")
 

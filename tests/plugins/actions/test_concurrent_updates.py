@@ -8,11 +8,13 @@ from __future__ import annotations
 import threading
 
 import pytest
+from socbot_plugins.actions.models import Action, ActionChange
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, func, select
 
 from socbot import people
 from socbot.bot import Who
-from socbot.store.models import Action, ActionChange, Disruption, Person
+from socbot.store.models import Person
 
 PENDING_SMITH = 3  # a pending disruption in the demo data
 

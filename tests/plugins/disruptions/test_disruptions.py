@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
+from socbot_plugins.actions.models import Action
 from socbot_plugins.disruptions import record as disruptions_record
+from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
@@ -12,7 +14,7 @@ from socbot.bot import Who
 from socbot.events import ActionDone, DisruptionRecorded
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import Action, AuditEvent, Disruption, Nominal, Ocg
+from socbot.store.models import AuditEvent, Nominal, Ocg
 
 SMITH = 'disrupt smith {grade} pursue "Warrant at the lock-up: cocaine and cash seized"'
 

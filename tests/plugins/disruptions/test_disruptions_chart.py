@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 from socbot_plugins.disruptions import chart
+from socbot_plugins.ocg.models import Review
 from sqlmodel import Session, select
 
 from socbot.bot import Who
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import Ocg, Person, Review
+from socbot.store.models import Ocg, Person
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

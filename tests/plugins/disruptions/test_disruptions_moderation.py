@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import people
@@ -10,7 +11,7 @@ from socbot.bot import Who
 from socbot.model import Reply
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import Disruption, Ocg, Outbox, Person
+from socbot.store.models import Ocg, Outbox, Person
 
 PENDING_SMITH, PENDING_KESTREL, ACCEPTED = 3, 5, 1  # ids in the demo data
 

@@ -5,11 +5,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from socbot_plugins.ocg.models import ImportedValue
 from sqlmodel import Session, delete, func, select
 
 from socbot.cli import main
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import Assignment, AuditEvent, ImportedValue, Ocg, OcgAlias, Person
+from socbot.store.models import Assignment, AuditEvent, Ocg, OcgAlias, Person
 
 SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 

@@ -3,13 +3,14 @@
 from datetime import date
 
 import pytest
+from socbot_plugins.ocg.models import Review
 from sqlmodel import Session, func, select
 
 from socbot import hookimpl
 from socbot.bot import Who
 from socbot.events import ReviewRecorded
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import AuditEvent, Ocg, Outbox, Review
+from socbot.store.models import AuditEvent, Ocg, Outbox
 
 
 class Listener:

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy import event
 from sqlmodel import Session, select
 
@@ -10,7 +12,7 @@ from socbot.bot import Who
 from socbot.model import Severity
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import Action, Disruption, Nominal, Ocg, Person
+from socbot.store.models import Nominal, Ocg, Person
 
 
 @pytest.fixture

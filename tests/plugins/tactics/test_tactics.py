@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from socbot_plugins.actions.models import Action
+from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.tactics import menu_for
 from socbot_plugins.tactics.catalogue import CATEGORIES, Tactic, load_catalogue
+from socbot_plugins.tactics.models import ProfileFact
 from socbot_plugins.tactics.suggest import Picture, rank
 from sqlmodel import Session, select
 
@@ -16,7 +19,7 @@ from socbot.bot import Who
 from socbot.model import Reply
 from socbot.registry import PluginError
 from socbot.render_text import render
-from socbot.store.models import Action, AuditEvent, Disruption, Ocg, ProfileFact
+from socbot.store.models import AuditEvent, Ocg
 
 BUILTIN = load_catalogue()
 
