@@ -32,7 +32,7 @@ from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, Permission, PluginError
 from socbot.store.models import Channel, Identity, Person
 
 log = logging.getLogger("socbot")
@@ -99,15 +99,15 @@ class Bot:
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
         self.pm = pm or get_plugin_manager()
+        self.access = access.Access(
+            access.registered(_collect(self.pm, "register_permissions", Permission)),
+            reach=self.pm.hook.ocg_reach,
+        )
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
         for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
-            if spec.permission not in access.MATRIX:
-                raise PluginError(
-                    f"command {spec.name!r} of plugin {plugin} needs permission "
-                    f"{spec.permission!r}, which socbot.access.MATRIX does not define"
-                )
+            self._check_permission(f"command {spec.name!r}", plugin, spec.permission)
             for verb in (spec.name, *spec.aliases):
                 if verb in self._verbs:
                     raise PluginError(
@@ -116,18 +116,24 @@ class Bot:
                     )
                 self._verbs[verb] = spec
             self.commands[spec.name] = spec
-        self.forms: dict[str, FormSpec] = {
-            f.name: f for _, f in _collect(self.pm, "register_forms", FormSpec)
-        }
-        for form in self.forms.values():
-            if form.permission not in access.MATRIX:
-                raise PluginError(f"form {form.name!r}: unknown permission {form.permission!r}")
+        self.forms: dict[str, FormSpec] = {}
+        for plugin, form in _collect(self.pm, "register_forms", FormSpec):
+            self._check_permission(f"form {form.name!r}", plugin, form.permission)
+            self.forms[form.name] = form
         self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
+
+    def _check_permission(self, what: str, plugin: str, permission: str) -> None:
+        """A command or form naming a permission no plugin registered stops the bot at start."""
+        if permission not in self.access.permissions:
+            raise PluginError(
+                f"{what} of plugin {plugin} needs permission {permission!r}, which no plugin "
+                "registers (register_permissions)"
+            )
 
     # -- entry points for faces ---------------------------------------------------------------
 
@@ -246,7 +252,7 @@ class Bot:
         def guarded(ctx: Context, cmd: Command) -> Reply:
             ctx.permission = spec.permission  # ctx.ocg() checks it on every OCG resolved
             ctx.command = cmd
-            if not access.may_run(ctx.actor, spec.permission):
+            if not self.access.may_run(ctx.actor, spec.permission):
                 raise NotAllowed(
                     f"`{spec.name}` isn't available to you. `help` lists what you can do; ask "
                     "your SOC coordinator if you need more."
@@ -290,7 +296,9 @@ class Bot:
     # -- internals ----------------------------------------------------------------------------
 
     def _unknown_verb(self, ctx: Context, cmd: Command) -> Reply:
-        visible = [n for n, s in self._verbs.items() if access.may_run(ctx.actor, s.permission)]
+        visible = [
+            n for n, s in self._verbs.items() if self.access.may_run(ctx.actor, s.permission)
+        ]
         close = difflib.get_close_matches(cmd.verb, visible, n=1, cutoff=0.6)
         hint = f" Did you mean `{close[0]}`?" if close else ""
         raise CommandError(f"I don't know the command `{cmd.verb[:40]}`.{hint} Try `help`.")
@@ -352,6 +360,7 @@ class Bot:
             ),
             now=now,
             person_id=person.id,
+            acl=self.access,
         )
         session.commit()
         return person
@@ -414,7 +423,7 @@ class Bot:
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, self.access)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -430,7 +439,7 @@ class Bot:
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, self.access)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

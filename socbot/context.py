@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from socbot import access, hold, lookup, outbox
-from socbot.access import Actor
+from socbot.access import Access, Actor
 from socbot.clock import Clock
 from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
 from socbot.store.models import Identity, Ocg, Person
@@ -50,6 +50,11 @@ class Context:
         return self.clock.utcnow()
 
     @property
+    def access(self) -> Access:
+        """This bot's permissions, as registered by its plugins: ``ctx.access.can(...)``."""
+        return self.bot.access
+
+    @property
     def sanitised(self) -> bool:
         """True for partners: replies must carry no nominal, intelligence or other agency detail."""
         return access.sanitised(self.actor)
@@ -61,20 +66,20 @@ class Context:
         declared ``action.create`` cannot reach an OCG its actor may only read.
         """
         permission = permission or self.permission or "ocg.read"
-        found = lookup.find_ocg(self.session, self.actor, query, permission)
+        found = lookup.find_ocg(self.session, self.actor, query, permission, self.access)
         self.ocg_ref = found.ref
         self.ocg_ids.add(found.id or 0)
         return found
 
     def can(self, permission: str, ocg: Ocg | None = None) -> bool:
         if ocg is None:
-            return access.may_run(self.actor, permission)
-        return access.can(self.session, self.actor, permission, ocg)
+            return self.access.may_run(self.actor, permission)
+        return self.access.can(self.session, self.actor, permission, ocg)
 
     def require(self, permission: str, ocg: Ocg | None = None) -> None:
         if not self.can(permission, ocg):
             if ocg is not None:
-                raise lookup.access_refused(permission, ocg)
+                raise lookup.access_refused(permission, ocg, self.access)
             raise NotAllowed("You don't have permission to do that. Ask your SOC coordinator.")
 
     def ocg_name(self, ocg: Ocg) -> str:
@@ -141,6 +146,7 @@ class Context:
             kind=kind,
             reply=reply,
             now=self.utcnow(),
+            acl=self.access,
             person_id=person_id,
             channel=channel,
             ocg_id=ocg_id,

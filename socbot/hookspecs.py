@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlmodel import Session
+
+    from socbot.access import Actor
     from socbot.bot import Bot
     from socbot.context import Context
     from socbot.demo import Demo
@@ -26,8 +31,9 @@ hookimpl = pluggy.HookimplMarker("socbot")
 def register_commands(register: Register) -> None:
     """Call ``register(CommandSpec(...))`` for each chat command this plugin adds.
 
-    A spec names the verb, its usage and examples, and the permission it needs (see
-    ``socbot.access.MATRIX``). Two plugins registering one verb stop the bot at start.
+    A spec names the verb, its usage and examples, and the permission it needs (one some plugin
+    registers with ``register_permissions``). Two plugins registering one verb stop the bot at
+    start.
     """
 
 
@@ -124,3 +130,16 @@ def on_event(ctx: Context, event: Event) -> None:
     can react (e.g. log the disruption asked for when an action is closed). Raising
     ``CommandError`` here rolls the whole command back.
     """
+
+
+@hookspec
+def ocg_reach(session: Session, actor: Actor) -> Iterable[int]:
+    """Return the ids of the OCGs this actor reaches through this plugin's records, such as an
+    action they or their agency hold.
+
+    Asked only for partners and coordinators, whose ``own`` scope also covers the OCGs they work
+    on without holding a role there (``socbot.access``); every plugin's answers are joined.
+    Called on every OCG check of such a person, so keep it to one query. Grants nothing by
+    itself: the permission must still give the role ``own``, and the partner cap still applies.
+    """
+    return ()

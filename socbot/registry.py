@@ -20,7 +20,7 @@ Handler = Callable[["Context", Command], Reply]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A chat command. ``permission`` is a key of ``socbot.access.MATRIX``."""
+    """A chat command. ``permission`` names one a plugin registers (``register_permissions``)."""
 
     name: str
     handler: Handler
@@ -68,7 +68,11 @@ class CliCommand:
 
 @dataclass(frozen=True)
 class Permission:
-    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``)."""
+    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``).
+
+    ``grants`` maps a role (``socbot.ROLES``) to ``"any"`` or ``"own"``; a role left out may not
+    use the permission. ``plugin`` is filled in by the core with the registering plugin's name.
+    """
 
     name: str
     description: str

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
-from socbot.access import Actor, visible_ocg_ids
+from socbot.access import Access, Actor
 from socbot.model import Button, Fact, Input, Item, Reply, Section
 from socbot.store.models import Nominal, Ocg, OcgAlias
 
@@ -172,10 +172,16 @@ def withhold_reply(reply: Reply, hide: Callable[[str], str]) -> Reply:
     )
 
 
-def for_partner(session: Session, actor: Actor, reply: Reply, ocg_ids: Iterable[int] = ()) -> Reply:
+def for_partner(
+    session: Session, actor: Actor, reply: Reply, ocg_ids: Iterable[int], acl: Access | None
+) -> Reply:
     """The reply as a partner may read it: every known name and alias of the OCGs they can see
     (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied."""
-    visible = visible_ocg_ids(session, actor) or set()
+    visible: set[int]
+    if acl is None:  # not told which OCGs they see: withhold every OCG's names
+        visible = {i for i in session.exec(select(Ocg.id)).all() if i is not None}
+    else:
+        visible = acl.visible_ocg_ids(session, actor) or set()
     hidden = withhold_reply(reply, names_hider(session, visible | set(ocg_ids)))
     hidden.sanitised = True
     return hidden

@@ -25,8 +25,10 @@ from socbot_plugins.actions.update import (
     take_action,
 )
 from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_label
+from sqlmodel import Session
 
-from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
+from socbot import CommandError, CommandSpec, Fact, Permission, Reply, Severity, hookimpl
+from socbot.access import Actor
 from socbot.context import Context
 from socbot.events import ActionRecorded
 from socbot.hold import is_partner
@@ -115,6 +117,34 @@ def register_commands(register: Register) -> None:
     ]
     for spec in specs:
         register(spec)
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "action.create",
+            "task an action to a person or an agency",
+            {"sro": "any", "lro": "own", "sio": "own", "plead": "own", "coordinator": "own"},
+        )
+    )
+    register(
+        Permission(
+            "action.update",
+            "close, snooze or re-assign an action (partners: only their own)",
+            {
+                "admin": "any",
+                "sro": "any",
+                **dict.fromkeys(("lro", "sio", "plead", "coordinator", "partner"), "own"),
+            },
+        )
+    )
+
+
+@hookimpl
+def ocg_reach(session: Session, actor: Actor) -> list[int]:
+    """Partners and coordinators reach the OCGs where they or their agency hold an action."""
+    return rules.reached_ocgs(session, actor)
 
 
 @hookimpl

@@ -184,5 +184,7 @@ def items(
 def send(ctx: Context, outgoing: list[tuple[dict[str, Any], str]]) -> tuple[list[str], set[str]]:
     """Queue a sweep's messages in a few statements; the report lines and keys of those this
     sweep queued (a concurrent sweep may have queued the others first)."""
-    queued = outbox.enqueue_many(ctx.session, [m for m, _ in outgoing], now=ctx.utcnow())
+    queued = outbox.enqueue_many(
+        ctx.session, [m for m, _ in outgoing], now=ctx.utcnow(), acl=ctx.access
+    )
     return [line for m, line in outgoing if m["key"] in queued], queued

@@ -19,10 +19,28 @@ from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
 from socbot_plugins.ocg import status as ocg_status
 
-from socbot import CliCommand, CommandSpec, Job, hookimpl
+from socbot import CliCommand, CommandSpec, Job, Permission, hookimpl
 from socbot.context import Context
 from socbot.model import Command, Reply
 from socbot.registry import Register
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "ocg.review",
+            "record a scheduled or trigger review; change band, tier, MoRiLE, P-mech",
+            {"sro": "any", "lro": "own"},
+        )
+    )
+    register(
+        Permission(
+            "ocg.admin",
+            "create, rename, close or re-assign OCGs; hand over the LRO role",
+            {"admin": "any", "sro": "any"},
+        )
+    )
 
 
 @hookimpl

@@ -101,7 +101,7 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
     ]
     # One statement for all: ON CONFLICT DO NOTHING still queues each key once, however many
     # sweeps run at once, and only the keys this one queued are reported.
-    queued = outbox.enqueue_many(ctx.session, messages, now=ctx.utcnow())
+    queued = outbox.enqueue_many(ctx.session, messages, now=ctx.utcnow(), acl=ctx.access)
     lines += [
         f"to @{a.person.handle}: {_one_line(a, today)}" for k, a in todo.items() if k in queued
     ]

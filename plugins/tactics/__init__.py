@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from socbot import CommandError, CommandSpec, Fact, Item, Reply, hookimpl
+from socbot import ROLES, CommandError, CommandSpec, Fact, Item, Permission, Reply, hookimpl
 from socbot.context import Context
 from socbot.model import Command, Severity
 
@@ -53,6 +53,29 @@ SEARCH_LIMIT = 10
 @hookimpl
 def add_hookspecs(pm: pluggy.PluginManager) -> None:
     pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    everyone = dict.fromkeys(ROLES, "any")
+    register(Permission("tactics.read", "browse and search the menu of tactics", everyone))
+    # everyone who reads the OCG (``ocg.read``), except partners
+    readers = {**dict.fromkeys(("admin", "sro", "analyst", "moderator"), "any")}
+    readers |= dict.fromkeys(("lro", "sio", "plead", "coordinator"), "own")
+    register(
+        Permission(
+            "profile.read",
+            "read what is known of an OCG's business, vehicles, lifestyle (police only)",
+            readers,
+        )
+    )
+    register(
+        Permission(
+            "profile.write",
+            "add what is known of the OCG's business, vehicles, lifestyle...",
+            {"sro": "any", "analyst": "any", "lro": "own", "sio": "own", "plead": "own"},
+        )
+    )
 
 
 @hookimpl

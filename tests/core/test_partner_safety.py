@@ -42,11 +42,11 @@ def test_being_a_partner_caps_every_role_for_every_command(bot) -> None:
     for roles in _combinations():  # 256 combinations x every command and form
         actor = access.Actor(1, "p", "P", "Trading Standards", "Portsmouth", roles=roles)
         for spec in specs:
-            assert access.scope(actor, spec.permission) == access.scope(partner, spec.permission), (
-                f"{sorted(roles)} gets more than a partner from {spec.name}"
-            )
+            assert bot.access.scope(actor, spec.permission) == bot.access.scope(
+                partner, spec.permission
+            ), f"{sorted(roles)} gets more than a partner from {spec.name}"
         for permission in POLICE_ONLY:
-            assert access.scope(actor, permission) is None, (sorted(roles), permission)
+            assert bot.access.scope(actor, permission) is None, (sorted(roles), permission)
         on_one = access.Actor(1, "p", "P", roles=roles, ocg_roles={1: set(roles)})
         assert not access.sees_sensitive(on_one, 1)
 
