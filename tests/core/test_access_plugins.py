@@ -186,3 +186,22 @@ def _imports_plugins(path: Path) -> bool:
 def test_the_core_never_imports_the_built_in_plugins():
     found = {str(p.relative_to(CORE)) for p in CORE.rglob("*.py") if _imports_plugins(p)}
     assert found == set(PENDING)
+
+
+def test_partners_reach_ocgs_through_actions_only_while_the_actions_plugin_is_loaded(
+    make_bot, engine
+):
+    from sqlmodel import Session, select
+
+    from socbot.access import load_actor
+    from socbot.store.models import Ocg, Person
+
+    full = make_bot(engine, demo=True)
+    bare = make_bot(engine, plugins=get_plugin_manager(load_entrypoints=False, allow="ocg"))
+    with Session(engine) as s:
+        evans = s.exec(select(Person).where(Person.handle == "evans")).one()
+        me = load_actor(s, evans, full.clock.utcnow())
+        refs = {o.id: o.ref for o in s.exec(select(Ocg)).all()}
+        seen = full.access.visible_ocg_ids(s, me) or set()
+        assert {refs[i] for i in seen} == {"OCG-0001", "OCG-0009"}  # actions evans's agency holds
+        assert bare.access.visible_ocg_ids(s, me) == set()  # no plugin says they reach any
