@@ -414,7 +414,7 @@ class Bot:
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -424,13 +424,15 @@ class Bot:
             except Held as exc:  # shown to the writer to confirm: nothing written
                 session.rollback()
                 outcome, detail, reply = "held", exc.message, exc.reply
+                if ctx.sanitised:
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)
