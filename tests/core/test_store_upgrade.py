@@ -9,7 +9,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import PG_URL, reset_postgres
 from socbot_plugins.actions.models import Action
 from sqlalchemy import Engine, MetaData, func, inspect, select, table
 from sqlmodel import Field, SQLModel
@@ -22,7 +21,6 @@ from socbot.registry import PluginError
 from socbot.store.engine import (
     alembic_config,
     heads,
-    make_engine,
     store_versions,
     tables_for,
     upgrade,
@@ -30,19 +28,6 @@ from socbot.store.engine import (
 from socbot.store.tables import CORE
 
 PLUGIN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "tactics_0001"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request, tmp_path):  # type: ignore[no-untyped-def]
-    """A store with no tables yet, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    elif not PG_URL:
-        pytest.skip("PostgreSQL tests need SOCBOT_TEST_DATABASE_URL (CI sets it)")
-    else:
-        eng = reset_postgres(PG_URL)
-    yield eng
-    eng.dispose()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -90,31 +75,6 @@ class Seizure(ShopBase, table=True):
     value_pence: int
 
 
-BRANCH_BASE = """
-import sqlalchemy as sa
-from alembic import op
-
-revision = "scpo_0001"
-down_revision = "0002"
-branch_labels = ("scpo",)
-depends_on = None
-
-
-def upgrade():
-    op.create_table(
-        "seizure",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("ocg_ref", sa.String(), nullable=False),
-        sa.Column("value_pence", sa.Integer(), nullable=False),
-    )
-    op.create_index("ix_seizure_ocg_ref", "seizure", ["ocg_ref"])
-
-
-def downgrade():
-    op.drop_table("seizure")
-"""
-
-
 class Scpo:
     def __init__(self, migrations: Path, models: tuple[type, ...] = (Seizure,)):
         self.migrations = migrations
@@ -129,14 +89,6 @@ def with_plugin(plugin: object, name: str = "scpo"):  # type: ignore[no-untyped-
     pm = get_plugin_manager(load_entrypoints=False)
     pm.register(plugin, name=name)
     return pm
-
-
-@pytest.fixture
-def scpo_migrations(tmp_path) -> Path:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "scpo_migrations"
-    folder.mkdir()
-    (folder / "scpo_0001_seizures.py").write_text(BRANCH_BASE)
-    return folder
 
 
 def test_a_third_party_plugin_adds_its_table_to_an_existing_store(any_engine, scpo_migrations):
