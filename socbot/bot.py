@@ -33,7 +33,9 @@ from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Repl
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+from socbot.registry import collect as _collect
 from socbot.store.models import Channel, Identity, Person
+from socbot.store.tables import store_tables
 
 log = logging.getLogger("socbot")
 RATE_LIMITED = (
@@ -71,19 +73,6 @@ class Who:
     platform: str  # console | slack | teams
     id: str  # handle on the console, U0123 on Slack, AAD object id on Teams
     email: str | None = None
-
-
-def _collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
-    found: list = []  # type: ignore[type-arg]
-    for impl in getattr(pm.hook, hook).get_hookimpls():
-
-        def register(item: object, plugin: str = impl.plugin_name) -> None:
-            if not isinstance(item, kind):
-                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
-            found.append((plugin, item))
-
-        impl.function(register)
-    return found
 
 
 class Bot:
@@ -126,6 +115,7 @@ class Bot:
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
+        self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
 
