@@ -33,7 +33,9 @@ from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Repl
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, Permission, PluginError
+from socbot.registry import collect as _collect
 from socbot.store.models import Channel, Identity, Person
+from socbot.store.tables import store_tables
 
 log = logging.getLogger("socbot")
 RATE_LIMITED = (
@@ -71,19 +73,6 @@ class Who:
     platform: str  # console | slack | teams
     id: str  # handle on the console, U0123 on Slack, AAD object id on Teams
     email: str | None = None
-
-
-def _collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
-    found: list = []  # type: ignore[type-arg]
-    for impl in getattr(pm.hook, hook).get_hookimpls():
-
-        def register(item: object, plugin: str = impl.plugin_name) -> None:
-            if not isinstance(item, kind):
-                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
-            found.append((plugin, item))
-
-        impl.function(register)
-    return found
 
 
 class Bot:
@@ -124,8 +113,14 @@ class Bot:
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
+        self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
+
+    def _partner_view(self, ctx: Context, command: Command, reply: Reply) -> Reply:
+        """The one withholding path for every text a partner reads."""
+        ids, typed = ctx.ocg_ids, command.args
+        return withhold.for_partner(ctx.session, ctx.actor, reply, ids, typed, acl=self.access)
 
     def _check_permission(self, what: str, plugin: str, permission: str) -> None:
         """A command or form naming a permission no plugin registered stops the bot at start."""
@@ -423,7 +418,7 @@ class Bot:
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, self.access)
+                    reply = self._partner_view(ctx, command, reply)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -433,13 +428,15 @@ class Bot:
             except Held as exc:  # shown to the writer to confirm: nothing written
                 session.rollback()
                 outcome, detail, reply = "held", exc.message, exc.reply
+                if ctx.sanitised:
+                    reply = self._partner_view(ctx, command, reply)
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, self.access)
+                    reply = self._partner_view(ctx, command, reply)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

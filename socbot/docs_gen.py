@@ -30,13 +30,12 @@ ROLE_NOTES = {
 
 def built_in() -> tuple[access.Access, list[tuple[str, str, str]]]:
     """The built-in permissions, and (name, permission, summary) for every built-in command."""
-    from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CommandSpec, Permission
+    from socbot.registry import CommandSpec, Permission, collect
 
     pm = get_plugin_manager(load_entrypoints=False, allow="")
-    acl = access.Access(access.registered(_collect(pm, "register_permissions", Permission)))
-    specs = [spec for _, spec in _collect(pm, "register_commands", CommandSpec)]
+    acl = access.Access(access.registered(collect(pm, "register_permissions", Permission)))
+    specs = [spec for _, spec in collect(pm, "register_commands", CommandSpec)]
     return acl, sorted((s.name, s.permission, s.summary) for s in specs)
 
 

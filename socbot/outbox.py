@@ -146,7 +146,7 @@ def _for_partners(
             actor = load_actor(session, person, now) if person else None
             if actor is not None:
                 extra = [m["ocg_id"]] if m.get("ocg_id") else []
-                m = {**m, "reply": for_partner(session, actor, m["reply"], extra, acl)}
+                m = {**m, "reply": for_partner(session, actor, m["reply"], extra, acl=acl)}
         out.append(m)
     return out
 

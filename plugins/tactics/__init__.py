@@ -273,3 +273,14 @@ def unknown_tactic(tactics: Catalogue, typed: str) -> CommandError:
         "`ocg tactics search <words>` finds tactics by subject.",
         field="tactic",
     )
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.tactics.models import ProfileFact
+
+    from socbot import Tables
+
+    register(Tables(models=(ProfileFact,), migrations=Path(__file__).parent / "migrations"))

@@ -167,7 +167,6 @@ def test_permission_mistakes_stop_the_bot_at_start_naming_plugin_and_permission(
 # fails when one is removed without being struck off here, and when any other file gains one.
 PENDING = {
     "demo.py": "load_demo: each plugin adds its own demo data",
-    "store/migrations/env.py": "register_tables: each plugin brings its own models",
 }
 
 
