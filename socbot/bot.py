@@ -31,9 +31,8 @@ from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
-from socbot.plugins import get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, Permission, PluginError
-from socbot.registry import collect as _collect
+from socbot.plugins import check_pending, get_plugin_manager
+from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, Permission, PluginError, collect
 from socbot.store.models import Channel, Identity, Person
 from socbot.store.tables import store_tables
 
@@ -88,13 +87,14 @@ class Bot:
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
         self.pm = pm or get_plugin_manager()
+        check_pending(self.pm)  # a misspelt hook stops the bot, not silently does nothing
         self.access = access.Access(
-            access.registered(_collect(self.pm, "register_permissions", Permission)),
+            access.registered(collect(self.pm, "register_permissions", Permission)),
             reach=self.pm.hook.ocg_reach,
         )
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
-        for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
+        for plugin, spec in collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
             self._check_permission(f"command {spec.name!r}", plugin, spec.permission)
             for verb in (spec.name, *spec.aliases):
@@ -106,12 +106,12 @@ class Bot:
                 self._verbs[verb] = spec
             self.commands[spec.name] = spec
         self.forms: dict[str, FormSpec] = {}
-        for plugin, form in _collect(self.pm, "register_forms", FormSpec):
+        for plugin, form in collect(self.pm, "register_forms", FormSpec):
             self._check_permission(f"form {form.name!r}", plugin, form.permission)
             self.forms[form.name] = form
-        self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
+        self.jobs: dict[str, Job] = {j.name: j for _, j in collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
-            c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
+            c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
         }
         self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self.rates = Rates(engine)
@@ -256,6 +256,22 @@ class Bot:
 
         return self._execute(command, who, face, channel, guarded)
 
+    def context(
+        self, session: Session, actor: access.Actor, face: str, channel: str | None = None
+    ) -> Context:
+        """The context a command or job runs in, on ``session`` (the caller's transaction)."""
+        return Context(
+            session,
+            actor,
+            face,
+            self.clock,
+            self.settings,
+            self.pm.hook,
+            self.commands,
+            access=self.access,
+            channel=channel,
+        )
+
     # -- jobs ---------------------------------------------------------------------------------
 
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
@@ -263,7 +279,7 @@ class Bot:
         job = self.jobs[name]
         with _collector_paused(), Session(self.engine) as session:
             session.begin()
-            ctx = Context(self, session, SYSTEM, "scheduler", self.clock)
+            ctx = self.context(session, SYSTEM, "scheduler")
             try:
                 lines = job.run(ctx, dry_run)
             except Exception:
@@ -414,7 +430,7 @@ class Bot:
                         who, face, channel, command.verb, command.text, "refused", "unknown user"
                     )
                 return Reply.fail(UNKNOWN_USER)
-            ctx = Context(self, session, actor, face, self.clock, channel)
+            ctx = self.context(session, actor, face, channel)
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads

@@ -21,9 +21,8 @@ from sqlmodel import Session, select
 
 from socbot import docs_gen
 from socbot.access import ANY, OWN
-from socbot.bot import _collect
 from socbot.plugins import get_plugin_manager
-from socbot.registry import CommandSpec
+from socbot.registry import CommandSpec, collect
 from socbot.store.models import AuditEvent, Ocg
 
 # role -> (demo person holding it, do they own OCG-0001 for that role, OCG-0003?)
@@ -43,7 +42,7 @@ MATRIX = {name: p.grants for name, p in docs_gen.built_in()[0].permissions.items
 NO_ID = 99999
 SPECS = {
     s.name: s
-    for _, s in _collect(
+    for _, s in collect(
         get_plugin_manager(load_entrypoints=False), "register_commands", CommandSpec
     )
 }
