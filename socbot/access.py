@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, and_, bindparam, or_, true
 from sqlmodel import Session, select
 
-from socbot.registry import Permission, PluginError
 from socbot.store.models import ROLES, Assignment, Identity, Ocg, Person
 
 ANY, OWN = "any", "own"
@@ -34,6 +33,20 @@ ANY, OWN = "any", "own"
 THROUGH_RECORDS = frozenset({"partner", "coordinator"})
 
 POLICE_ROLES = frozenset(ROLES) - {"partner"}
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``).
+
+    ``grants`` maps a role (``socbot.ROLES``) to ``"any"`` or ``"own"``; a role left out may not
+    use the permission. ``plugin`` is filled in by the core with the registering plugin's name.
+    """
+
+    name: str
+    description: str
+    grants: dict[str, str] = field(default_factory=dict)
+    plugin: str = ""
 
 
 @dataclass
@@ -203,26 +216,6 @@ def sensitive_visible(
         return true()
     mine = [] if actor.partner else [o for o, r in actor.ocg_roles.items() if r & POLICE_ROLES]
     return or_(sensitive.is_(False), ocg_id.in_(mine)) if mine else sensitive.is_(False)
-
-
-def registered(found: Iterable[tuple[str, Permission]]) -> dict[str, Permission]:
-    """The permissions plugins registered, by name; a permission registered twice, or granting
-    a role or scope socbot does not know, stops the bot at start naming the plugin."""
-    out: dict[str, Permission] = {}
-    for plugin, perm in found:
-        if perm.name in out:
-            raise PluginError(
-                f"permission {perm.name!r} is registered by both {out[perm.name].plugin} "
-                f"and {plugin}"
-            )
-        bad = {r: s for r, s in perm.grants.items() if r not in ROLES or s not in (ANY, OWN)}
-        if bad:
-            raise PluginError(
-                f"permission {perm.name!r} of plugin {plugin} grants {bad}: roles must be "
-                f"among {', '.join(ROLES)} and scopes {ANY!r} or {OWN!r}"
-            )
-        out[perm.name] = Permission(perm.name, perm.description, dict(perm.grants), plugin)
-    return out
 
 
 def _no_reach(**_: Any) -> list[Iterable[int]]:

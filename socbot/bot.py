@@ -22,7 +22,7 @@ import pluggy
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot import access, audit, outbox, redact, withhold
+from socbot import access, audit, outbox, permissions, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
 from socbot.config import Settings
@@ -89,7 +89,7 @@ class Bot:
         self.pm = pm or get_plugin_manager()
         check_pending(self.pm)  # a misspelt hook stops the bot, not silently does nothing
         self.access = access.Access(
-            access.registered(collect(self.pm, "register_permissions", Permission)),
+            permissions.registered(collect(self.pm, "register_permissions", Permission)),
             reach=self.pm.hook.ocg_reach,
         )
         self.commands: dict[str, CommandSpec] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from socbot import access
+from socbot import access, permissions
 from socbot.store.models import ROLES
 
 DOC = Path(__file__).parents[1] / "docs" / "permissions.md"
@@ -34,7 +34,7 @@ def built_in() -> tuple[access.Access, list[tuple[str, str, str]]]:
     from socbot.registry import CommandSpec, Permission, collect
 
     pm = get_plugin_manager(load_entrypoints=False, allow="")
-    acl = access.Access(access.registered(collect(pm, "register_permissions", Permission)))
+    acl = access.Access(permissions.registered(collect(pm, "register_permissions", Permission)))
     specs = [spec for _, spec in collect(pm, "register_commands", CommandSpec)]
     return acl, sorted((s.name, s.permission, s.summary) for s in specs)
 

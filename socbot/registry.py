@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import pluggy
 
+from socbot.access import Permission as Permission  # defined beside the rules that read it
 from socbot.model import Command, Form, Reply
 
 if TYPE_CHECKING:
@@ -72,20 +73,6 @@ class CliCommand:
     configure: Callable[[ArgumentParser], None]
     run: Callable[[BotApi, Namespace], int]
     subcommands: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Permission:
-    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``).
-
-    ``grants`` maps a role (``socbot.ROLES``) to ``"any"`` or ``"own"``; a role left out may not
-    use the permission. ``plugin`` is filled in by the core with the registering plugin's name.
-    """
-
-    name: str
-    description: str
-    grants: dict[str, str] = field(default_factory=dict)
-    plugin: str = ""
 
 
 @dataclass(frozen=True)
