@@ -13,26 +13,28 @@ import gc
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, overload
 
 import pluggy
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from socbot import access, audit, outbox, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
-from socbot.config import Settings
+from socbot.config import S, Settings, load_plugin_settings
 from socbot.context import Context
 from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError, PluginSettings
 from socbot.store.models import Channel, Identity, Person
 
 log = logging.getLogger("socbot")
@@ -94,7 +96,10 @@ class Bot:
         pm: pluggy.PluginManager | None = None,
         settings: Settings | None = None,
         clock: Clock | None = None,
+        plugin_settings: Mapping[str, Mapping[str, Any]] | None = None,
     ):
+        """``plugin_settings`` (``{"ocg": {"review_alert_days": 3}}``) override the environment's
+        ``SOCBOT_PLUGIN__<NAME>__<KEY>``; either way they are validated here, before startup."""
         self.engine = engine
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
@@ -126,8 +131,24 @@ class Bot:
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
+        self._plugin_settings = load_plugin_settings(
+            _collect(self.pm, "register_settings", PluginSettings), plugin_settings
+        )
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's validated settings; pass its model class to get them typed."""
+        found = self._plugin_settings.get(name.lower())
+        if found is None:
+            raise PluginError(f"no plugin registered settings named {name!r}")
+        if not isinstance(found, model):
+            raise PluginError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
+        return found
 
     # -- entry points for faces ---------------------------------------------------------------
 

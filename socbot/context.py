@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
+from pydantic_settings import BaseSettings
 from sqlmodel import Session, select
 
 from socbot import access, hold, lookup, outbox
@@ -17,7 +18,7 @@ from socbot.store.models import Identity, Ocg, Person
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
-    from socbot.config import Settings
+    from socbot.config import S, Settings
     from socbot.events import Event
 
 
@@ -37,6 +38,15 @@ class Context:
     @property
     def settings(self) -> Settings:
         return self.bot.settings
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's settings (``SOCBOT_PLUGIN__<NAME>__<KEY>``), validated at start; pass the
+        model class to get them typed: ``ctx.plugin_settings("ocg", OcgSettings)``."""
+        return self.bot.plugin_settings(name, model)
 
     def now(self) -> datetime:
         """Aware, Europe/London."""

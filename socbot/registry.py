@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,11 +87,16 @@ class Tables:
 
 @dataclass(frozen=True)
 class PluginSettings:
-    """A plugin's settings: a pydantic-settings model read from SOCBOT_PLUGIN__<NAME>__<KEY>."""
+    """A plugin's settings: a pydantic-settings model read from SOCBOT_PLUGIN__<NAME>__<KEY>.
+
+    ``renamed`` maps an old environment variable to the key it became: still read (when the new
+    one is unset) with a deprecation warning, so an upgrade never silently drops a setting.
+    """
 
     name: str
     model: type
     plugin: str = ""
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
 
 class PluginError(RuntimeError):

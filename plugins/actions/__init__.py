@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from socbot_plugins.actions import chase, forms, rules, store
+from socbot_plugins.actions import chase, forms, rules, settings, store
 from socbot_plugins.actions import listing as actions_list
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.update import (
@@ -252,3 +252,8 @@ def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str |
         if lowered[i] == "from" and lowered[i + 1] == "tactic":
             return words[:i] + words[i + 3 :], words[i + 2]
     return words, given
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(settings.SETTINGS)

@@ -17,6 +17,7 @@ from socbot_plugins.ocg import alerts as ocg_alerts
 from socbot_plugins.ocg import csv_import as ocg_import
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
+from socbot_plugins.ocg import settings as ocg_settings
 from socbot_plugins.ocg import status as ocg_status
 
 from socbot import CliCommand, CommandSpec, Job, hookimpl
@@ -160,3 +161,8 @@ def show_reviews(ctx: Context, cmd: Command) -> Reply:
     if f.rest:
         return ocg_review.review_history(ctx, " ".join(f.rest))
     return ocg_lists.review_calendar(ctx, f)
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(ocg_settings.SETTINGS)

@@ -27,6 +27,7 @@ from .catalogue import (
 )
 from .profile import profile_command
 from .registry import Catalogue, menu_for
+from .settings import SETTINGS, TacticsSettings
 from .suggest import suggestions
 
 if TYPE_CHECKING:
@@ -103,12 +104,12 @@ def register_commands(register: Register) -> None:
 @hookimpl
 def startup(bot: Bot) -> None:
     """Load and validate the menu now, so a bad local tactic stops the bot with its id."""
-    menu_for(bot.pm, bot.settings.tactics_files)
+    menu_for(bot.pm, bot.plugin_settings("tactics", TacticsSettings).files)
 
 
 def menu(ctx: Context) -> Catalogue:
     """The bot's validated menu (cached: loaded at start)."""
-    return menu_for(ctx.bot.pm, ctx.settings.tactics_files)
+    return menu_for(ctx.bot.pm, ctx.plugin_settings("tactics", TacticsSettings).files)
 
 
 def tactics_command(ctx: Context, cmd: Command) -> Reply:
@@ -250,3 +251,8 @@ def unknown_tactic(tactics: Catalogue, typed: str) -> CommandError:
         "`ocg tactics search <words>` finds tactics by subject.",
         field="tactic",
     )
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(SETTINGS)
