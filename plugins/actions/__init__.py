@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from socbot_plugins.actions import chase, forms, rules, settings, store
+from socbot_plugins.actions import demo as actions_demo
 from socbot_plugins.actions import listing as actions_list
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.update import (
@@ -28,6 +29,7 @@ from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_
 
 from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.events import ActionRecorded
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
@@ -257,3 +259,8 @@ def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str |
 @hookimpl
 def register_settings(register: Register) -> None:
     register(settings.SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    actions_demo.load(demo)

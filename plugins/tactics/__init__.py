@@ -15,8 +15,10 @@ import pluggy
 
 from socbot import CommandError, CommandSpec, Fact, Item, Reply, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.model import Command, Severity
 
+from . import demo as tactics_demo
 from . import hookspecs
 from .catalogue import (
     BUILTIN_PATH,
@@ -256,3 +258,8 @@ def unknown_tactic(tactics: Catalogue, typed: str) -> CommandError:
 @hookimpl
 def register_settings(register: Register) -> None:
     register(SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    tactics_demo.load(demo)
