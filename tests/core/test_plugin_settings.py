@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from pydantic import Field, SecretStr
@@ -113,3 +115,14 @@ def test_the_built_in_settings_keep_their_old_variables(bot, make_bot, engine, m
         make_bot(engine)
     monkeypatch.delenv("SOCBOT_PLUGIN__ACTIONS__ESCALATE_DAYS")
     assert make_bot(engine).plugin_settings("ocg", OcgSettings).review_alert_days == 3
+
+
+def test_the_documented_settings_example_works(make_bot, engine, pm, monkeypatch):  # type: ignore[no-untyped-def]
+    docs = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text()
+    code = docs.split("\n## Settings\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    example = ModuleType("socbot_pager")
+    exec(compile(code, "docs/plugins.md", "exec"), example.__dict__)
+    pm.register(example, name="pager")
+    monkeypatch.setenv("PAGER_HOURS", "4")
+    settings = make_bot(engine, plugins=pm).plugin_settings("pager")
+    assert isinstance(settings, example.PagerSettings) and settings.after_hours == 4
