@@ -1,23 +1,26 @@
 """A small fictional force for trying socbot: every name here is invented.
 
-The core adds the people (everyone's part points at them, and ``chat --demo`` signs in as one);
-each plugin adds its own part through the ``load_demo`` hook, in plugin order, in the same
-transaction. Dates are set relative to the bot's clock, so there is always something overdue and
-something healthy. Loading twice changes nothing the second time.
+The core adds its own records (``socbot.demo_force``: people, OCGs, aliases, nominals, leads),
+which every part points at; each plugin adds its own part through the ``load_demo`` hook, in
+plugin order, in the same transaction. Dates are set relative to the bot's clock, so there is
+always something overdue and something healthy. Loading twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, create_engine, not_
-from sqlmodel import Session, SQLModel, col, select
+import pluggy
+from sqlalchemy import and_, not_
+from sqlmodel import Session, col, select
 
-from socbot import audit, people, wipe
+from socbot import audit, demo_force, wipe
 from socbot.clock import Clock
 from socbot.model import CommandError
+from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Ocg, Person
 
 if TYPE_CHECKING:
@@ -28,67 +31,6 @@ WELCOME = """Demo force loaded (all names invented). You are @okafor, an LRO. Tr
   ocg tactics for smith   help                   quit
 Other demo people: @hart (SRO), @nguyen (SIO), @patel (P lead, Prevent),
 @evans (partner, Trading Standards), @walsh (SOC coordinator), @moss (moderator), @admin."""
-
-# handle, name, agency, email, area, roles
-PEOPLE = [
-    ("admin", "Sam Admin", "Police", "admin@demo.police.example", None, ("admin",)),
-    ("hart", "Det Supt Alex Hart", "Police", "alex.hart@demo.police.example", None, ("sro",)),
-    ("okafor", "DI Grace Okafor", "Police", "grace.okafor@demo.police.example", "Portsmouth", ()),
-    (
-        "brennan",
-        "DCI Sean Brennan",
-        "Police",
-        "sean.brennan@demo.police.example",
-        "Southampton",
-        (),
-    ),
-    ("nguyen", "DI Linh Nguyen", "Police", "linh.nguyen@demo.police.example", "Portsmouth", ()),
-    ("patel", "PS Ravi Patel", "Police", "ravi.patel@demo.police.example", "Portsmouth", ()),
-    ("cole", "PC Amy Cole", "Police", "amy.cole@demo.police.example", "Southampton", ()),
-    (
-        "walsh",
-        "Dana Walsh",
-        "Police",
-        "dana.walsh@demo.police.example",
-        "Portsmouth",
-        ("coordinator",),
-    ),
-    ("khan", "Imran Khan", "Police", "imran.khan@demo.police.example", None, ("analyst",)),
-    ("moss", "DS Helen Moss", "Police", "helen.moss@demo.police.example", None, ("moderator",)),
-    (
-        "evans",
-        "Rhys Evans",
-        "Trading Standards",
-        "rhys.evans@demo.council.example",
-        "Portsmouth",
-        ("partner",),
-    ),
-    (
-        "price",
-        "Jo Price",
-        "Trading Standards",
-        "jo.price@demo.council.example",
-        "Portsmouth",
-        ("partner", "coordinator"),
-    ),
-    (
-        "ford",
-        "Maya Ford",
-        "Council Housing",
-        "maya.ford@demo.council.example",
-        "Portsmouth",
-        ("partner",),
-    ),
-    ("idris", "Sara Idris", "HMRC", "sara.idris@demo.hmrc.example", None, ("partner",)),
-    (
-        "lowe",
-        "Tom Lowe",
-        "Fire and Rescue",
-        "tom.lowe@demo.fire.example",
-        "Southampton",
-        ("partner",),
-    ),
-]
 
 
 @dataclass
@@ -108,7 +50,7 @@ class Demo:
         return self.clock.utcnow() - timedelta(days=400)
 
     def describe(self) -> str:
-        return f"demo force loaded: {', '.join([f'{len(self.people)} people', *self.summary])}"
+        return f"demo force loaded: {', '.join(self.summary)}"
 
 
 def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
@@ -122,7 +64,7 @@ def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
             now=bot.clock.utcnow(),
             command="socbot chat --demo" if throwaway else "socbot demo --reset",
             action="demo",
-            check=wipe.refuse_if_anchored if throwaway else lambda s: only_demo(s, bot),
+            check=wipe.refuse_if_anchored if throwaway else only_demo,
             then=lambda session: loaded.append(_load(session, bot)),
         )
         return loaded[0].describe()
@@ -146,9 +88,9 @@ RESET_RULE = (
 )
 
 
-def only_demo(session: Session, bot: Bot) -> None:
+def only_demo(session: Session) -> None:
     """Raise unless everything in the store is the demo's (see ``RESET_RULE``)."""
-    reason = _not_demo(session, _rehearse(bot))
+    reason = _not_demo(session)
     if reason:
         raise CommandError(
             f"{RESET_RULE} This store is not: {reason}. Nothing was changed. To wipe a real "
@@ -157,27 +99,18 @@ def only_demo(session: Session, bot: Bot) -> None:
         )
 
 
-def _rehearse(bot: Bot) -> Demo:
-    """The demo as this bot's plugins would load it, in a throw-away in-memory store: what the
-    demo's people and OCGs are, whichever plugins are installed."""
-    engine = create_engine("sqlite://")
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        demo = _load(session, bot)
-    engine.dispose()
-    return demo
-
-
-def _not_demo(session: Session, demo: Demo) -> str | None:
+def _not_demo(session: Session) -> str | None:
     """The first thing in the store the demo did not write, said plainly; ``None`` if none."""
-    handles = list(demo.people)
+    handles = [p[0] for p in demo_force.PEOPLE]
     person = session.exec(
         select(Person.handle).where(col(Person.handle).not_in(handles)).order_by(Person.handle)
     ).first()
     if person:
         return f"@{person} is not one of the demo's people"
     ref = session.exec(
-        select(Ocg.ref).where(col(Ocg.ref).not_in(list(demo.ocgs))).order_by(Ocg.ref)
+        select(Ocg.ref)
+        .where(col(Ocg.ref).not_in([o[0] for o in demo_force.OCGS]))
+        .order_by(Ocg.ref)
     ).first()
     if ref:
         return f"{ref} is not one of the demo's OCGs"
@@ -195,22 +128,22 @@ def _not_demo(session: Session, demo: Demo) -> str | None:
     return None
 
 
+def _parts(pm: pluggy.PluginManager) -> list[Callable[..., object]]:
+    """Every built-in plugin's part, whatever the allow-list (the store has all their tables, and
+    a bot serving fewer plugins sees a subset of one force), then other plugins', in plugin order
+    (``get_hookimpls`` is registration order; calling the hook would run the last one first)."""
+    mine = {i.plugin_name: i for i in pm.hook.load_demo.get_hookimpls()}
+    built_in = get_plugin_manager(load_entrypoints=False, allow="").hook.load_demo.get_hookimpls()
+    return [mine.pop(i.plugin_name, i).function for i in built_in] + [
+        i.function for i in mine.values()
+    ]
+
+
 def _load(session: Session, bot: Bot) -> Demo:
-    """The people, then each plugin's part in plugin order (``get_hookimpls`` is registration
-    order; calling the hook would run the last plugin first), then the audit row."""
+    """The core's records, then each plugin's part, then the audit row."""
     demo = Demo(session, bot.clock)
-    for handle, name, agency, email, area, roles in PEOPLE:
-        demo.people[handle], _ = people.upsert_person(
-            session,
-            handle=handle,
-            name=name,
-            agency=agency,
-            email=email,
-            area=area,
-            roles=roles,
-            now=demo.start,
-        )
-    for impl in bot.pm.hook.load_demo.get_hookimpls():
-        impl.function(demo)
+    demo_force.add(demo)
+    for part in _parts(bot.pm):
+        part(demo)
     audit.append(session, at=bot.clock.utcnow(), action="demo", text_="socbot demo", detail=LOADED)
     return demo

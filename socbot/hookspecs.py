@@ -94,11 +94,10 @@ def load_demo(demo: Demo) -> None:
     """Add this plugin's part of the fictional demo force (``socbot demo``).
 
     Called in plugin order (help, admin, ocg, actions, disruptions, tactics, then third-party
-    plugins) inside one transaction, after the core has added the demo's people; ``demo`` gives
-    the session, the clock, ``start`` and the people and OCGs already added. Append a count to
+    plugins) inside one transaction, after the core has added the demo's people and OCGs; ``demo``
+    gives the session, the clock, ``start`` and those people and OCGs. Append a count to
     ``demo.summary`` for the printed summary. The core calls it once per store (``socbot demo``
-    twice changes nothing; ``--reset`` loads afresh) and in a throw-away rehearsal store to learn
-    the demo's people and OCGs, so add only invented records and write nothing elsewhere.
+    twice changes nothing; ``--reset`` loads afresh).
     """
 
 
