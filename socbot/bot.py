@@ -35,7 +35,9 @@ from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Repl
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError, PluginSettings
+from socbot.registry import collect as _collect
 from socbot.store.models import Channel, Identity, Person
+from socbot.store.tables import store_tables
 
 log = logging.getLogger("socbot")
 RATE_LIMITED = (
@@ -73,19 +75,6 @@ class Who:
     platform: str  # console | slack | teams
     id: str  # handle on the console, U0123 on Slack, AAD object id on Teams
     email: str | None = None
-
-
-def _collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
-    found: list = []  # type: ignore[type-arg]
-    for impl in getattr(pm.hook, hook).get_hookimpls():
-
-        def register(item: object, plugin: str = impl.plugin_name) -> None:
-            if not isinstance(item, kind):
-                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
-            found.append((plugin, item))
-
-        impl.function(register)
-    return found
 
 
 class Bot:
@@ -131,6 +120,7 @@ class Bot:
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
         }
+        self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self._plugin_settings = load_plugin_settings(
             _collect(self.pm, "register_settings", PluginSettings), plugin_settings
         )
@@ -435,7 +425,7 @@ class Bot:
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -445,13 +435,15 @@ class Bot:
             except Held as exc:  # shown to the writer to confirm: nothing written
                 session.rollback()
                 outcome, detail, reply = "held", exc.message, exc.reply
+                if ctx.sanitised:
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

@@ -127,7 +127,8 @@ class Context:
         if not hold.is_partner(self.session, person, agency, self.utcnow()):
             return []
         reader = f"@{person.handle}" if person else str(agency)
-        return hold.preview(self.session, self.command, ocg, texts, reader)
+        ids = hold.reader_ocgs(self.session, person, agency, self.utcnow())
+        return hold.preview(self.session, self.command, ocg, texts, reader, ids)
 
     def emit(self, event: Event) -> None:
         """Tell other plugins something was recorded (inside this transaction)."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pluggy
+
 from socbot.model import Command, Form, Reply
 
 if TYPE_CHECKING:
@@ -101,3 +103,18 @@ class PluginSettings:
 
 class PluginError(RuntimeError):
     """A plugin set-up error found at start (e.g. two plugins claiming one command)."""
+
+
+def collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
+    """Call ``hook``'s implementations one by one with a ``register`` callback that checks the
+    type, so an error can name the plugin. Returns ``(plugin name, item)`` pairs."""
+    found: list = []  # type: ignore[type-arg]
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+
+        def register(item: object, plugin: str = impl.plugin_name) -> None:
+            if not isinstance(item, kind):
+                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
+            found.append((plugin, item))
+
+        impl.function(register)
+    return found

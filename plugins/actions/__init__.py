@@ -264,3 +264,14 @@ def register_settings(register: Register) -> None:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     actions_demo.load(demo)
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.actions.models import Action, ActionChange
+
+    from socbot import Tables
+
+    register(Tables(models=(Action, ActionChange), migrations=Path(__file__).parent / "migrations"))

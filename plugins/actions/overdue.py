@@ -19,7 +19,7 @@ from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_
 from sqlmodel import Session, select
 
 from socbot import Assignment, Item, Ocg, Outbox, Person, outbox
-from socbot.access import Actor, sanitised
+from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 
 MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
@@ -145,6 +145,22 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def oldest(actions: list[Action], today: date) -> str:
     days = max(overdue_days(a.due_at, today) for a in actions)
     return f"oldest {plural(days, 'day')} overdue" if days else "due today"
+
+
+def shown_to(data: Overdue, viewer: Actor, actions: list[Action]) -> list[Action]:
+    """The actions this recipient may read about: never a sensitive one they may not see, and
+    for a partner only their own, their agency's and their agency colleagues' (as
+    ``access.sees_action``), whatever role put them on the list."""
+    agency = viewer.agency.lower()
+
+    def ok(action: Action) -> bool:
+        if action.sensitive and not sees_sensitive(viewer, action.ocg_id):
+            return False
+        if not sanitised(viewer) or action.owner_id == viewer.id:
+            return True
+        return data.agency(action).lower() == agency
+
+    return [a for a in actions if ok(a)]
 
 
 def items(

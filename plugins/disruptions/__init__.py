@@ -212,3 +212,14 @@ def submit_form(values: dict[str, str]) -> Command:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     disruptions_demo.load(demo)
+
+
+@hookimpl
+def register_tables(register):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from socbot_plugins.disruptions.models import Disruption
+
+    from socbot import Tables
+
+    register(Tables(models=(Disruption,), migrations=Path(__file__).parent / "migrations"))

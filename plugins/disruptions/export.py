@@ -58,6 +58,7 @@ COLUMNS = (
     "moderated_by",
     "moderated_at",
     "moderation_note",
+    "sensitive",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUSES = ("all", "pending", "accepted", "rejected")
@@ -156,6 +157,7 @@ def records(session: Session, *, since: date | None, status: str) -> Iterator[di
             moderator.handle,
             d.moderated_at,
             d.moderation_note,
+            d.sensitive,
         )
         .join(Ocg, col(Ocg.id) == d.ocg_id)
         .join(recorder, recorder.id == d.recorded_by_id)

@@ -173,3 +173,16 @@ def register_settings(register: Register) -> None:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     ocg_demo.load(demo)
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.ocg.models import ImportedValue, Review
+
+    from socbot import Tables
+
+    register(
+        Tables(models=(ImportedValue, Review), migrations=Path(__file__).parent / "migrations")
+    )

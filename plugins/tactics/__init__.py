@@ -263,3 +263,14 @@ def register_settings(register: Register) -> None:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     tactics_demo.load(demo)
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.tactics.models import ProfileFact
+
+    from socbot import Tables
+
+    register(Tables(models=(ProfileFact,), migrations=Path(__file__).parent / "migrations"))
