@@ -27,15 +27,22 @@ from sqlmodel import Session, select
 from socbot import access, audit, outbox, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
-from socbot.config import S, Settings, load_plugin_settings
+from socbot.config import S, Settings, load_plugin_settings, pick_plugin_settings
 from socbot.context import Context
 from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
-from socbot.plugins import get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError, PluginSettings
-from socbot.registry import collect as _collect
+from socbot.plugins import check_pending, get_plugin_manager
+from socbot.registry import (
+    CliCommand,
+    CommandSpec,
+    FormSpec,
+    Job,
+    PluginError,
+    PluginSettings,
+    collect,
+)
 from socbot.store.models import Channel, Identity, Person
 from socbot.store.tables import store_tables
 
@@ -93,9 +100,10 @@ class Bot:
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
         self.pm = pm or get_plugin_manager()
+        check_pending(self.pm)  # a misspelt hook stops the bot, not silently does nothing
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
-        for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
+        for plugin, spec in collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
             if spec.permission not in access.MATRIX:
                 raise PluginError(
@@ -111,18 +119,18 @@ class Bot:
                 self._verbs[verb] = spec
             self.commands[spec.name] = spec
         self.forms: dict[str, FormSpec] = {
-            f.name: f for _, f in _collect(self.pm, "register_forms", FormSpec)
+            f.name: f for _, f in collect(self.pm, "register_forms", FormSpec)
         }
         for form in self.forms.values():
             if form.permission not in access.MATRIX:
                 raise PluginError(f"form {form.name!r}: unknown permission {form.permission!r}")
-        self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
+        self.jobs: dict[str, Job] = {j.name: j for _, j in collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
-            c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
+            c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
         }
         self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self._plugin_settings = load_plugin_settings(
-            _collect(self.pm, "register_settings", PluginSettings), plugin_settings
+            collect(self.pm, "register_settings", PluginSettings), plugin_settings
         )
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
@@ -133,12 +141,7 @@ class Bot:
     def plugin_settings(self, name: str, model: type[S]) -> S: ...
     def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
         """A plugin's validated settings; pass its model class to get them typed."""
-        found = self._plugin_settings.get(name.lower())
-        if found is None:
-            raise PluginError(f"no plugin registered settings named {name!r}")
-        if not isinstance(found, model):
-            raise PluginError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
-        return found
+        return pick_plugin_settings(self._plugin_settings, name, model)
 
     # -- entry points for faces ---------------------------------------------------------------
 
@@ -266,6 +269,22 @@ class Bot:
 
         return self._execute(command, who, face, channel, guarded)
 
+    def context(
+        self, session: Session, actor: access.Actor, face: str, channel: str | None = None
+    ) -> Context:
+        """The context a command or job runs in, on ``session`` (the caller's transaction)."""
+        return Context(
+            session,
+            actor,
+            face,
+            self.clock,
+            self.settings,
+            self.pm.hook,
+            self.commands,
+            channel=channel,
+            plugin_config=self._plugin_settings,
+        )
+
     # -- jobs ---------------------------------------------------------------------------------
 
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
@@ -273,7 +292,7 @@ class Bot:
         job = self.jobs[name]
         with _collector_paused(), Session(self.engine) as session:
             session.begin()
-            ctx = Context(self, session, SYSTEM, "scheduler", self.clock)
+            ctx = self.context(session, SYSTEM, "scheduler")
             try:
                 lines = job.run(ctx, dry_run)
             except Exception:
@@ -421,7 +440,7 @@ class Bot:
                         who, face, channel, command.verb, command.text, "refused", "unknown user"
                     )
                 return Reply.fail(UNKNOWN_USER)
-            ctx = Context(self, session, actor, face, self.clock, channel)
+            ctx = self.context(session, actor, face, channel)
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads

@@ -129,3 +129,15 @@ def _key(variable: str, prefix: str) -> str:
 
 def _variable(prefix: str, loc: tuple[int | str, ...]) -> str:
     return prefix + "__".join(str(part).upper() for part in loc) if loc else prefix.rstrip("_")
+
+
+def pick_plugin_settings(
+    loaded: Mapping[str, BaseSettings], name: str, model: type[BaseSettings] = BaseSettings
+) -> BaseSettings:
+    """One plugin's settings from what the bot validated at start, checked to be ``model``."""
+    found = loaded.get(name.lower())
+    if found is None:
+        raise PluginError(f"no plugin registered settings named {name!r}")
+    if not isinstance(found, model):
+        raise PluginError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
+    return found

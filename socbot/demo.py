@@ -24,7 +24,7 @@ from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Ocg, Person
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot.registry import BotApi
 
 WELCOME = """Demo force loaded (all names invented). You are @okafor, an LRO. Try:
   ocg status smith        ocg list overdue       ocg actions mine
@@ -53,7 +53,7 @@ class Demo:
         return f"demo force loaded: {', '.join(self.summary)}"
 
 
-def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
+def load(bot: BotApi, *, reset: bool = False, throwaway: bool = False) -> str:
     """Load the demo force. Returns a one-line summary. ``reset`` first wipes the store, which
     must hold only what the demo wrote (``CommandError`` otherwise, and nothing changes).
     ``throwaway``: the store is ``chat --demo``'s own file, so all in it is the demo's."""
@@ -139,7 +139,7 @@ def _parts(pm: pluggy.PluginManager) -> list[Callable[..., object]]:
     ]
 
 
-def _load(session: Session, bot: Bot) -> Demo:
+def _load(session: Session, bot: BotApi) -> Demo:
     """The core's records, then each plugin's part, then the audit row."""
     demo = Demo(session, bot.clock)
     demo_force.add(demo)

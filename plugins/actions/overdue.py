@@ -18,7 +18,7 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_days, owner_label
 from sqlmodel import Session, select
 
-from socbot import Assignment, Item, Ocg, Outbox, Person, outbox
+from socbot import Assignment, Item, Ocg, Outbox, Person
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 
@@ -200,5 +200,5 @@ def items(
 def send(ctx: Context, outgoing: list[tuple[dict[str, Any], str]]) -> tuple[list[str], set[str]]:
     """Queue a sweep's messages in a few statements; the report lines and keys of those this
     sweep queued (a concurrent sweep may have queued the others first)."""
-    queued = outbox.enqueue_many(ctx.session, [m for m, _ in outgoing], now=ctx.utcnow())
+    queued = ctx.notify_many([m for m, _ in outgoing])
     return [line for m, line in outgoing if m["key"] in queued], queued

@@ -27,7 +27,7 @@ from socbot.model import CommandError
 from socbot.registry import CliCommand
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 COLUMNS = (
     "id",
@@ -77,7 +77,7 @@ def cli() -> CliCommand:
         for name, child in children.items():
             child.configure(sub.add_parser(name, help=child.help))
 
-    def run_export(bot: Bot, args: argparse.Namespace) -> int:
+    def run_export(bot: BotApi, args: argparse.Namespace) -> int:
         return children[args.export_what].run(bot, args)
 
     return CliCommand(
@@ -96,7 +96,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 
-def run(bot: Bot, args: argparse.Namespace) -> int:
+def run(bot: BotApi, args: argparse.Namespace) -> int:
     try:
         since = parse_day(args.since) if args.since else None
     except CommandError as exc:

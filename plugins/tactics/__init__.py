@@ -33,7 +33,7 @@ from .settings import SETTINGS, TacticsSettings
 from .suggest import suggestions
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
     from socbot.registry import Register
 
 __all__ = ["Catalogue", "menu", "menu_for"]
@@ -51,6 +51,7 @@ _CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "tertiary": ("prevent-tertiary",),
 }
 SEARCH_LIMIT = 10
+MENU_PLUGIN = "socbot_plugins.tactics.menu"
 
 
 @hookimpl
@@ -103,15 +104,29 @@ def register_commands(register: Register) -> None:
     )
 
 
+class _Menu:
+    """Answers ``tactics_menu`` with one bot's validated menu."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    @hookimpl
+    def tactics_menu(self) -> Catalogue:
+        return self.catalogue
+
+
 @hookimpl
-def startup(bot: Bot) -> None:
+def startup(bot: BotApi) -> None:
     """Load and validate the menu now, so a bad local tactic stops the bot with its id."""
-    menu_for(bot.pm, bot.plugin_settings("tactics", TacticsSettings).files)
+    catalogue = menu_for(bot.pm, bot.plugin_settings("tactics", TacticsSettings).files)
+    if not bot.pm.has_plugin(MENU_PLUGIN):  # one manager may serve several bots (tests)
+        bot.pm.register(_Menu(catalogue), name=MENU_PLUGIN)
 
 
 def menu(ctx: Context) -> Catalogue:
-    """The bot's validated menu (cached: loaded at start)."""
-    return menu_for(ctx.bot.pm, ctx.plugin_settings("tactics", TacticsSettings).files)
+    """The bot's validated menu (loaded at start)."""
+    found: Catalogue = ctx.hooks.tactics_menu()
+    return found
 
 
 def tactics_command(ctx: Context, cmd: Command) -> Reply:

@@ -257,12 +257,11 @@ def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     core = {"chat", "say", "demo", "db", "user", "jobs", "outbox", "audit", "serve", "manifest"}
     if argv and argv[0] in core:
         return
-    from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CliCommand
+    from socbot.registry import CliCommand, collect
 
     sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-    for cli in _merge([c for _, c in _collect(get_plugin_manager(), "register_cli", CliCommand)]):
+    for cli in _merge([c for _, c in collect(get_plugin_manager(), "register_cli", CliCommand)]):
         s = sub.add_parser(cli.name, help=cli.help)
         cli.configure(s)
         s.set_defaults(func=lambda a, cli=cli: cli.run(_bot(a), a))
