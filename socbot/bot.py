@@ -27,12 +27,13 @@ from sqlmodel import Session, select
 from socbot import access, audit, outbox, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
-from socbot.config import S, Settings, load_plugin_settings, pick_plugin_settings
-from socbot.context import Context
+from socbot.config import S, Settings
+from socbot.context import Context, pick_plugin_settings
 from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
+from socbot.plugin_settings import load_plugin_settings
 from socbot.plugins import check_pending, get_plugin_manager
 from socbot.registry import (
     CliCommand,

@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 from socbot import access, hold, lookup, outbox
 from socbot.access import Actor
 from socbot.clock import Clock
-from socbot.config import pick_plugin_settings
 from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
 from socbot.store.models import Identity, Ocg, Person
 
@@ -188,3 +187,15 @@ class Context:
         """Queue a sweep's messages (dicts of ``notify``'s arguments) in a few statements; the
         keys this call queued (the rest were queued before, perhaps by a concurrent sweep)."""
         return outbox.enqueue_many(self.session, messages, now=self.utcnow())
+
+
+def pick_plugin_settings(
+    loaded: Mapping[str, BaseSettings], name: str, model: type[BaseSettings] = BaseSettings
+) -> BaseSettings:
+    """One plugin's settings from what the bot validated at start, checked to be ``model``."""
+    found = loaded.get(name.lower())
+    if found is None:
+        raise LookupError(f"no plugin registered settings named {name!r}")
+    if not isinstance(found, model):
+        raise TypeError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
+    return found

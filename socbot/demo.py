@@ -9,8 +9,6 @@ always something overdue and something healthy. Loading twice changes nothing th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -18,7 +16,7 @@ from sqlalchemy import and_, not_
 from sqlmodel import Session, col, select
 
 from socbot import audit, demo_force, wipe
-from socbot.clock import Clock
+from socbot.demo_force import Demo
 from socbot.model import CommandError
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Ocg, Person
@@ -31,26 +29,6 @@ WELCOME = """Demo force loaded (all names invented). You are @okafor, an LRO. Tr
   ocg tactics for smith   help                   quit
 Other demo people: @hart (SRO), @nguyen (SIO), @patel (P lead, Prevent),
 @evans (partner, Trading Standards), @walsh (SOC coordinator), @moss (moderator), @admin."""
-
-
-@dataclass
-class Demo:
-    """What a plugin's ``load_demo`` hook gets: the session, the clock, and the people and OCGs
-    already added (by handle and by reference), so its records can point at them."""
-
-    session: Session
-    clock: Clock
-    people: dict[str, Person] = field(default_factory=dict)
-    ocgs: dict[str, Ocg] = field(default_factory=dict)
-    summary: list[str] = field(default_factory=list)  # "10 OCGs": each plugin adds its count
-
-    @property
-    def start(self) -> datetime:
-        """When the fictional force was set up (400 days ago): records older than any test."""
-        return self.clock.utcnow() - timedelta(days=400)
-
-    def describe(self) -> str:
-        return f"demo force loaded: {', '.join(self.summary)}"
 
 
 def load(bot: BotApi, *, reset: bool = False, throwaway: bool = False) -> str:

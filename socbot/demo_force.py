@@ -7,18 +7,36 @@ invented; review dates are set from the bot's clock.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from socbot import people
-from socbot.clock import add_months
+from socbot.clock import Clock, add_months
 from socbot.model import CommandError
-from socbot.store.models import REVIEW_MONTHS, Nominal, Ocg, OcgAlias
+from socbot.store.models import REVIEW_MONTHS, Nominal, Ocg, OcgAlias, Person
 
-if TYPE_CHECKING:
-    from socbot.demo import Demo
+
+@dataclass
+class Demo:
+    """What a plugin's ``load_demo`` hook gets: the session, the clock, and the people and OCGs
+    already added (by handle and by reference), so its records can point at them."""
+
+    session: Session
+    clock: Clock
+    people: dict[str, Person] = field(default_factory=dict)
+    ocgs: dict[str, Ocg] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)  # "10 OCGs": each plugin adds its count
+
+    @property
+    def start(self) -> datetime:
+        """When the fictional force was set up (400 days ago): records older than any test."""
+        return self.clock.utcnow() - timedelta(days=400)
+
+    def describe(self) -> str:
+        return f"demo force loaded: {', '.join(self.summary)}"
+
 
 # handle, name, agency, email, area, roles
 PEOPLE = [

@@ -12,7 +12,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from socbot.context import Context
-    from socbot.demo import Demo
+    from socbot.demo_force import Demo
     from socbot.events import Event
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import BotApi, Register

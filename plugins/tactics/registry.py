@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 import pluggy
 
-from socbot.config import read_plugin_settings
+from socbot.plugin_settings import read_plugin_settings
 from socbot.registry import PluginError
 
 from .catalogue import (
