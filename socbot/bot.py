@@ -13,26 +13,38 @@ import gc
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, overload
 
 import pluggy
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from socbot import access, audit, outbox, permissions, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
-from socbot.config import Settings
-from socbot.context import Context
+from socbot.config import S, Settings
+from socbot.context import Context, pick_plugin_settings
 from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
+from socbot.plugin_settings import load_plugin_settings
 from socbot.plugins import check_pending, get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, Permission, PluginError, collect
+from socbot.registry import (
+    CliCommand,
+    CommandSpec,
+    FormSpec,
+    Job,
+    Permission,
+    PluginError,
+    PluginSettings,
+    collect,
+)
 from socbot.store.models import Channel, Identity, Person
 from socbot.store.tables import store_tables
 
@@ -82,7 +94,10 @@ class Bot:
         pm: pluggy.PluginManager | None = None,
         settings: Settings | None = None,
         clock: Clock | None = None,
+        plugin_settings: Mapping[str, Mapping[str, Any]] | None = None,
     ):
+        """``plugin_settings`` (``{"ocg": {"review_alert_days": 3}}``) override the environment's
+        ``SOCBOT_PLUGIN__<NAME>__<KEY>``; either way they are validated here, before startup."""
         self.engine = engine
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
@@ -114,6 +129,9 @@ class Bot:
             c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
         }
         self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
+        self._plugin_settings = load_plugin_settings(
+            collect(self.pm, "register_settings", PluginSettings), plugin_settings
+        )
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
 
@@ -129,6 +147,14 @@ class Bot:
                 f"{what} of plugin {plugin} needs permission {permission!r}, which no plugin "
                 "registers (register_permissions)"
             )
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's validated settings; pass its model class to get them typed."""
+        return pick_plugin_settings(self._plugin_settings, name, model)
 
     # -- entry points for faces ---------------------------------------------------------------
 
@@ -270,6 +296,7 @@ class Bot:
             self.commands,
             access=self.access,
             channel=channel,
+            plugin_config=self._plugin_settings,
         )
 
     # -- jobs ---------------------------------------------------------------------------------

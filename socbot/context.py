@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
+from pydantic_settings import BaseSettings
 from sqlmodel import Session, select
 
 from socbot import access, hold, lookup, outbox
@@ -23,7 +24,7 @@ from socbot.store.models import Identity, Ocg, Person
 if TYPE_CHECKING:
     import pluggy
 
-    from socbot.config import Settings
+    from socbot.config import S, Settings
     from socbot.events import Event
 
 
@@ -63,6 +64,16 @@ class Context:
     permission: str | None = None  # the running command's permission (set by the core)
     ocg_ids: set[int] = field(default_factory=set)  # every OCG resolved: withheld for partners
     command: Command | None = None  # the running command (set by the core)
+    plugin_config: Mapping[str, BaseSettings] = field(default_factory=dict)  # validated, by name
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's settings (``SOCBOT_PLUGIN__<NAME>__<KEY>``), validated at start; pass the
+        model class to get them typed: ``ctx.plugin_settings("ocg", OcgSettings)``."""
+        return pick_plugin_settings(self.plugin_config, name, model)
 
     def now(self) -> datetime:
         """Aware, Europe/London."""
@@ -179,3 +190,15 @@ class Context:
         """Queue a sweep's messages (dicts of ``notify``'s arguments) in a few statements; the
         keys this call queued (the rest were queued before, perhaps by a concurrent sweep)."""
         return outbox.enqueue_many(self.session, messages, now=self.utcnow(), acl=self.access)
+
+
+def pick_plugin_settings(
+    loaded: Mapping[str, BaseSettings], name: str, model: type[BaseSettings] = BaseSettings
+) -> BaseSettings:
+    """One plugin's settings from what the bot validated at start, checked to be ``model``."""
+    found = loaded.get(name.lower())
+    if found is None:
+        raise LookupError(f"no plugin registered settings named {name!r}")
+    if not isinstance(found, model):
+        raise TypeError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
+    return found

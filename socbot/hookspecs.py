@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from socbot.access import Actor
     from socbot.context import Context
-    from socbot.demo import Demo
+    from socbot.demo_force import Demo
     from socbot.events import Event
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import BotApi, Register
@@ -99,8 +99,10 @@ def load_demo(demo: Demo) -> None:
     """Add this plugin's part of the fictional demo force (``socbot demo``).
 
     Called in plugin order (help, admin, ocg, actions, disruptions, tactics, then third-party
-    plugins) inside one transaction; ``demo`` gives the session, the clock and the people and
-    OCGs already added. Must be idempotent: ``socbot demo`` twice changes nothing.
+    plugins) inside one transaction, after the core has added the demo's people and OCGs; ``demo``
+    gives the session, the clock, ``start`` and those people and OCGs. Append a count to
+    ``demo.summary`` for the printed summary. The core calls it once per store (``socbot demo``
+    twice changes nothing; ``--reset`` loads afresh).
     """
 
 

@@ -42,6 +42,12 @@ def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def plugin_settings() -> dict[str, dict[str, object]]:
+    """Plugin settings for ``make_bot``: ``plugin_settings["ocg"] = {"review_alert_days": 3}``."""
+    return {}
+
+
+@pytest.fixture
 def engine(tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
     """SQLite in a temporary file, at the newest schema."""
     eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
@@ -73,9 +79,15 @@ def pm():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_bot(settings, clock, pm) -> Callable[..., Bot]:  # type: ignore[no-untyped-def]
+def make_bot(settings, clock, pm, plugin_settings) -> Callable[..., Bot]:  # type: ignore[no-untyped-def]
     def make(engine: Engine, plugins=None, demo: bool = False) -> Bot:  # type: ignore[no-untyped-def]
-        bot = Bot(engine, pm=plugins or pm, settings=settings, clock=clock)
+        bot = Bot(
+            engine,
+            pm=plugins or pm,
+            settings=settings,
+            clock=clock,
+            plugin_settings=plugin_settings,
+        )
         if demo:
             from socbot import demo as demo_data
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from socbot_plugins.actions import chase, forms, rules, store
+from socbot_plugins.actions import chase, forms, rules, settings, store
+from socbot_plugins.actions import demo as actions_demo
 from socbot_plugins.actions import listing as actions_list
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.update import (
@@ -30,6 +31,7 @@ from sqlmodel import Session
 from socbot import CommandError, CommandSpec, Fact, Permission, Reply, Severity, hookimpl
 from socbot.access import Actor
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.events import ActionRecorded
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
@@ -282,6 +284,16 @@ def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str |
         if lowered[i] == "from" and lowered[i + 1] == "tactic":
             return words[:i] + words[i + 3 :], words[i + 2]
     return words, given
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(settings.SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    actions_demo.load(demo)
 
 
 @hookimpl

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from socbot_plugins.disruptions import chart, export, listing, moderation, parse
+from socbot_plugins.disruptions import demo as disruptions_demo
 from socbot_plugins.disruptions.models import GRADES
 from socbot_plugins.disruptions.record import record as record_disruption
 from socbot_plugins.disruptions.record import record_for_action, recorded_reply
@@ -17,6 +18,7 @@ from socbot_plugins.disruptions.record import record_for_action, recorded_reply
 from socbot import CommandError, CommandSpec, FormSpec, Permission, Reply, hookimpl
 from socbot.context import Context
 from socbot.dates import parse_past
+from socbot.demo import Demo
 from socbot.events import ActionDone, Event
 from socbot.model import Command, Form, Input
 from socbot.registry import Register
@@ -223,6 +225,11 @@ def submit_form(values: dict[str, str]) -> Command:
         ["disrupt", *args[:3], f'"{args[3]}"', *(f"{k}={v}" for k, v in options.items())]
     )
     return Command("disrupt", args, options, text=text)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    disruptions_demo.load(demo)
 
 
 @hookimpl

@@ -15,12 +15,15 @@ from __future__ import annotations
 from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
 from socbot_plugins.ocg import csv_import as ocg_import
+from socbot_plugins.ocg import demo as ocg_demo
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
+from socbot_plugins.ocg import settings as ocg_settings
 from socbot_plugins.ocg import status as ocg_status
 
 from socbot import CliCommand, CommandSpec, Job, Permission, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.model import Command, Reply
 from socbot.registry import Register
 
@@ -178,6 +181,16 @@ def show_reviews(ctx: Context, cmd: Command) -> Reply:
     if f.rest:
         return ocg_review.review_history(ctx, " ".join(f.rest))
     return ocg_lists.review_calendar(ctx, f)
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(ocg_settings.SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    ocg_demo.load(demo)
 
 
 @hookimpl

@@ -305,9 +305,11 @@ def test_a_partner_cannot_probe_police_actions_through_a_disruption_link(bot, sa
     assert theirs.text.replace("'1'", "N") == missing.text.replace("'9999'", "N")
 
 
-def test_the_coordinators_channel_gets_the_digest_only_once_marked_secure(make_bot, engine) -> None:
+def test_the_coordinators_channel_gets_the_digest_only_once_marked_secure(
+    make_bot, engine, plugin_settings
+) -> None:
+    plugin_settings["actions"] = {"coordinators_channel": "C0COORD"}
     bot = make_bot(engine, demo=True)
-    bot.settings.coordinators_channel = "C0COORD"
     bot.clock = type(bot.clock).parse("2027-03-10T09:00")
     assert any("isn't marked secure" in line for line in bot.run_job("action-digest"))
     with Session(bot.engine) as s:
