@@ -6,6 +6,7 @@ the ack is awaited on the stand-in.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from datetime import timedelta
@@ -19,6 +20,7 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import CommandSpec, Item, Reply, hookimpl
+from socbot.bot import Who
 from socbot.faces.slack.blockkit import decode, encode
 from socbot.model import Button
 from socbot.outbox import deliver_due, enqueue
@@ -489,6 +491,16 @@ async def test_app_home_shows_my_actions_and_my_ocgs(h) -> None:
     assert headers == ["My actions", "My OCGs"]
     assert "#1 Apply for cash seizure" in block_text(view["blocks"])
     assert any("form:action.done" in b["value"] for b in buttons(view["blocks"]))
+
+
+async def test_a_partners_app_home_withholds_names_written_in_chat(h) -> None:
+    line = 'ocg action smith protect "Trading Standards" "Visit Danny Smith at the salon" by friday'
+    assert not h.bot.handle(line, Who("console", "okafor"), face="console").error
+    await h.slack.event({"type": "app_home_opened", "user": "U0PRICE", "tab": "home"}, "Ev0P")
+    [publish] = await h.standin.wait_for("views.publish")
+    shown = json.dumps(publish.args["view"])
+    assert "Visit [name withheld] at the salon" in shown
+    assert "Danny" not in shown and "Smith Brothers" not in shown
 
 
 async def test_app_home_for_an_unlinked_user_says_how_to_enrol(h) -> None:
