@@ -1,7 +1,7 @@
 .PHONY: test lint format bench demo
 
 test:
-	pip install -e '.[test]' && python -m pytest
+	pip install -e '.[test]' -e examples/scpo && python -m pytest
 
 lint:
 	ruff check . && ruff format --check . && mypy socbot

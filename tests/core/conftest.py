@@ -15,9 +15,9 @@ BRANCH_BASE = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "scpo_0001"
+revision = "shop_0001"
 down_revision = "0002"
-branch_labels = ("scpo",)
+branch_labels = ("shop",)
 depends_on = None
 
 
@@ -37,10 +37,10 @@ def downgrade():
 
 
 @pytest.fixture
-def scpo_migrations(tmp_path) -> Path:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "scpo_migrations"
+def shop_migrations(tmp_path) -> Path:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "shop_migrations"
     folder.mkdir()
-    (folder / "scpo_0001_seizures.py").write_text(BRANCH_BASE)
+    (folder / "shop_0001_seizures.py").write_text(BRANCH_BASE)
     return folder
 
 

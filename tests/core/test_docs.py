@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from socbot import hookspecs
 from socbot.bot import Who
 from socbot.plugins import get_plugin_manager
@@ -31,3 +33,25 @@ def test_every_hook_has_a_docstring_and_a_row_in_the_docs():
     for name in names:
         assert getattr(hookspecs, name).__doc__, name
         assert f"`{name}(" in text, name
+
+
+EXAMPLE = re.compile(r"<!-- example -->\s*```python\n(.*?)```", re.S)
+
+
+def examples() -> list[str]:
+    return EXAMPLE.findall(DOCS.read_text())
+
+
+def test_the_guide_has_executed_examples():
+    assert len(examples()) >= 5
+
+
+@pytest.mark.parametrize("index", range(len(examples())))
+def test_each_marked_example_in_the_guide_runs(index, make_bot, engine):
+    """A ```python block after ``<!-- example -->`` runs with the test fixtures it names
+    (``make_bot``, ``engine``) and its asserts must hold."""
+    code = examples()[index]
+    exec(
+        compile(code, f"{DOCS.name} example {index + 1}", "exec"),
+        {"make_bot": make_bot, "engine": engine},
+    )

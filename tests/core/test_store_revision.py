@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, inspect
 from sqlmodel import Field, SQLModel
-from test_store_upgrade import Scpo, Seizure, ShopBase, with_plugin
+from test_store_upgrade import Seizure, Shop, ShopBase, with_plugin
 
 from socbot.cli import main
 from socbot.store.engine import store_versions, upgrade
@@ -23,17 +23,17 @@ class Warrant(WarrantBase, table=True):
     served: bool = False
 
 
-def test_a_plugins_next_revision_holds_only_its_new_table(engine, scpo_migrations):
-    pm = with_plugin(Scpo(scpo_migrations, models=(Seizure, Warrant)))
+def test_a_plugins_next_revision_holds_only_its_new_table(engine, shop_migrations):
+    pm = with_plugin(Shop(shop_migrations, models=(Seizure, Warrant)))
 
-    path = revision("scpo", "warrants", pm=pm)
+    path = revision("shop", "warrants", pm=pm)
 
-    assert path.parent == scpo_migrations and path.name == "scpo_0002_warrants.py"
+    assert path.parent == shop_migrations and path.name == "shop_0002_warrants.py"
     text = path.read_text().replace('"', "'")
-    assert "down_revision = 'scpo_0001'" in text and "create_table('warrant'" in text
+    assert "down_revision = 'shop_0001'" in text and "create_table('warrant'" in text
     assert "seizure" not in text and "ocg" not in text.replace("ocg_ref", "")
     upgrade(engine, pm=pm)
-    assert "scpo_0002" in store_versions(engine)
+    assert "shop_0002" in store_versions(engine)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
         assert (
@@ -43,13 +43,13 @@ def test_a_plugins_next_revision_holds_only_its_new_table(engine, scpo_migration
 
 
 def test_a_new_plugins_first_revision_opens_its_branch_from_the_core(engine, tmp_path):
-    folder = tmp_path / "scpo"
+    folder = tmp_path / "shop"
     folder.mkdir()
-    pm = with_plugin(Scpo(folder, models=(Seizure,)))
+    pm = with_plugin(Shop(folder, models=(Seizure,)))
 
-    text = revision("scpo", "seizures", pm=pm).read_text().replace('"', "'")
+    text = revision("shop", "seizures", pm=pm).read_text().replace('"', "'")
 
-    assert "down_revision = '0002'" in text and "branch_labels = ('scpo',)" in text
+    assert "down_revision = '0002'" in text and "branch_labels = ('shop',)" in text
     upgrade(engine, pm=pm)
     assert "seizure" in inspect(engine).get_table_names()
 

@@ -27,7 +27,9 @@ from socbot.store.engine import (
 )
 from socbot.store.tables import CORE
 
-PLUGIN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "tactics_0001"}
+BUILT_IN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "tactics_0001"}
+# and those of third-party plugins installed beside socbot (the SCPO example, in CI)
+PLUGIN_HEADS = heads(tables_for(None)) - {"0002"}
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -48,8 +50,9 @@ def test_a_store_from_before_plugin_branches_upgrades_keeping_every_row(empty_en
 
     upgrade(empty_engine)
 
-    assert row_counts(empty_engine) == before
-    assert store_versions(empty_engine) == PLUGIN_HEADS
+    after = row_counts(empty_engine)
+    assert {name: after[name] for name in before} == before  # installed plugins' tables are new
+    assert store_versions(empty_engine) == PLUGIN_HEADS and BUILT_IN_HEADS <= PLUGIN_HEADS
     assert schema_current(empty_engine)
     with empty_engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
@@ -75,7 +78,7 @@ class Seizure(ShopBase, table=True):
     value_pence: int
 
 
-class Scpo:
+class Shop:
     def __init__(self, migrations: Path, models: tuple[type, ...] = (Seizure,)):
         self.migrations = migrations
         self.models = models
@@ -85,43 +88,43 @@ class Scpo:
         register(Tables(models=self.models, migrations=self.migrations))
 
 
-def with_plugin(plugin: object, name: str = "scpo"):  # type: ignore[no-untyped-def]
-    pm = get_plugin_manager(load_entrypoints=False)
+def with_plugin(plugin: object, name: str = "shop"):  # type: ignore[no-untyped-def]
+    pm = get_plugin_manager()  # installed plugins too: the store holds their branches
     pm.register(plugin, name=name)
     return pm
 
 
-def test_a_third_party_plugin_adds_its_table_to_an_existing_store(any_engine, scpo_migrations):
-    pm = with_plugin(Scpo(scpo_migrations))
+def test_a_third_party_plugin_adds_its_table_to_an_existing_store(any_engine, shop_migrations):
+    pm = with_plugin(Shop(shop_migrations))
     assert not schema_current(any_engine, pm)
 
     upgrade(any_engine, pm=pm)
 
     assert "seizure" in inspect(any_engine).get_table_names()
-    assert store_versions(any_engine) == PLUGIN_HEADS | {"scpo_0001"}
+    assert store_versions(any_engine) == PLUGIN_HEADS | {"shop_0001"}
     assert schema_current(any_engine, pm)
     with any_engine.connect() as conn:
         ctx = MigrationContext.configure(conn)
         assert compare_metadata(ctx, [SQLModel.metadata, ShopBase.metadata]) == []
 
 
-def test_build_bot_brings_a_plugins_branch_up_to_date(engine, settings, scpo_migrations):
-    pm = with_plugin(Scpo(scpo_migrations))
+def test_build_bot_brings_a_plugins_branch_up_to_date(engine, settings, shop_migrations):
+    pm = with_plugin(Shop(shop_migrations))
     bot = build_bot(settings, pm=pm, engine=engine)
     assert "seizure" in inspect(bot.engine).get_table_names()
 
 
 def test_a_store_holding_an_uninstalled_plugins_revision_is_refused_untouched(
-    engine, scpo_migrations
+    engine, shop_migrations
 ):
-    upgrade(engine, pm=with_plugin(Scpo(scpo_migrations)))
-    with pytest.raises(PluginError, match=r"scpo_0001.*no installed plugin"):
+    upgrade(engine, pm=with_plugin(Shop(shop_migrations)))
+    with pytest.raises(PluginError, match=r"shop_0001.*no installed plugin"):
         upgrade(engine)
-    assert "scpo_0001" in store_versions(engine)
+    assert "shop_0001" in store_versions(engine)
 
 
 def test_two_plugins_claiming_one_table_stop_the_bot(engine, tmp_path):
-    pm = with_plugin(Scpo(tmp_path, models=(Action,)), name="copycat")
+    pm = with_plugin(Shop(tmp_path, models=(Action,)), name="copycat")
     with pytest.raises(
         PluginError, match=r"'action' is claimed by both socbot_plugins.actions and copycat"
     ):
@@ -129,14 +132,14 @@ def test_two_plugins_claiming_one_table_stop_the_bot(engine, tmp_path):
 
 
 def test_a_missing_migrations_folder_stops_the_bot(engine, tmp_path):
-    pm = with_plugin(Scpo(tmp_path / "nowhere"))
+    pm = with_plugin(Shop(tmp_path / "nowhere"))
     with pytest.raises(
-        PluginError, match=r"plugin scpo: migrations folder .*nowhere does not exist"
+        PluginError, match=r"plugin shop: migrations folder .*nowhere does not exist"
     ):
         Bot(engine, pm=pm)
 
 
-def test_a_model_that_is_not_a_table_stops_the_bot(engine, scpo_migrations):
-    pm = with_plugin(Scpo(scpo_migrations, models=(ShopBase,)))
-    with pytest.raises(PluginError, match=r"plugin scpo registered .*ShopBase.*not a table"):
+def test_a_model_that_is_not_a_table_stops_the_bot(engine, shop_migrations):
+    pm = with_plugin(Shop(shop_migrations, models=(ShopBase,)))
+    with pytest.raises(PluginError, match=r"plugin shop registered .*ShopBase.*not a table"):
         Bot(engine, pm=pm)
