@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, insert, text
 from sqlmodel import Session, col, select
@@ -25,7 +25,20 @@ from socbot.redact import scrub
 from socbot.store.models import AuditEvent
 
 if TYPE_CHECKING:
-    from socbot.context import Context
+    from socbot.access import Actor
+
+
+class Doing(Protocol):
+    """What ``record`` reads of a command's ``Context``: who, on which face and channel, when.
+    (Named by shape: the context itself queues and audits through modules below it.)"""
+
+    session: Session
+    actor: Actor
+    face: str
+    channel: str | None
+
+    def utcnow(self) -> datetime: ...
+
 
 GENESIS = "0" * 64
 TEXT_LIMIT = 2000
@@ -230,7 +243,7 @@ def verify(session: Session) -> tuple[int, str | None]:
 
 
 def record(
-    ctx: Context,
+    ctx: Doing,
     *,
     action: str,
     text_: str,

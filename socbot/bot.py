@@ -31,9 +31,10 @@ from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
-from socbot.plugins import get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError
+from socbot.plugins import check_pending, get_plugin_manager
+from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError, collect
 from socbot.store.models import Channel, Identity, Person
+from socbot.store.tables import store_tables
 
 log = logging.getLogger("socbot")
 RATE_LIMITED = (
@@ -73,19 +74,6 @@ class Who:
     email: str | None = None
 
 
-def _collect(pm: pluggy.PluginManager, hook: str, kind: type) -> list:  # type: ignore[type-arg]
-    found: list = []  # type: ignore[type-arg]
-    for impl in getattr(pm.hook, hook).get_hookimpls():
-
-        def register(item: object, plugin: str = impl.plugin_name) -> None:
-            if not isinstance(item, kind):
-                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
-            found.append((plugin, item))
-
-        impl.function(register)
-    return found
-
-
 class Bot:
     def __init__(
         self,
@@ -99,9 +87,10 @@ class Bot:
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
         self.pm = pm or get_plugin_manager()
+        check_pending(self.pm)  # a misspelt hook stops the bot, not silently does nothing
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
-        for plugin, spec in _collect(self.pm, "register_commands", CommandSpec):
+        for plugin, spec in collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
             if spec.permission not in access.MATRIX:
                 raise PluginError(
@@ -117,15 +106,16 @@ class Bot:
                 self._verbs[verb] = spec
             self.commands[spec.name] = spec
         self.forms: dict[str, FormSpec] = {
-            f.name: f for _, f in _collect(self.pm, "register_forms", FormSpec)
+            f.name: f for _, f in collect(self.pm, "register_forms", FormSpec)
         }
         for form in self.forms.values():
             if form.permission not in access.MATRIX:
                 raise PluginError(f"form {form.name!r}: unknown permission {form.permission!r}")
-        self.jobs: dict[str, Job] = {j.name: j for _, j in _collect(self.pm, "register_jobs", Job)}
+        self.jobs: dict[str, Job] = {j.name: j for _, j in collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
-            c.name: c for _, c in _collect(self.pm, "register_cli", CliCommand)
+            c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
         }
+        self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
 
@@ -255,6 +245,21 @@ class Bot:
 
         return self._execute(command, who, face, channel, guarded)
 
+    def context(
+        self, session: Session, actor: access.Actor, face: str, channel: str | None = None
+    ) -> Context:
+        """The context a command or job runs in, on ``session`` (the caller's transaction)."""
+        return Context(
+            session,
+            actor,
+            face,
+            self.clock,
+            self.settings,
+            self.pm.hook,
+            self.commands,
+            channel=channel,
+        )
+
     # -- jobs ---------------------------------------------------------------------------------
 
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
@@ -262,7 +267,7 @@ class Bot:
         job = self.jobs[name]
         with _collector_paused(), Session(self.engine) as session:
             session.begin()
-            ctx = Context(self, session, SYSTEM, "scheduler", self.clock)
+            ctx = self.context(session, SYSTEM, "scheduler")
             try:
                 lines = job.run(ctx, dry_run)
             except Exception:
@@ -410,11 +415,11 @@ class Bot:
                         who, face, channel, command.verb, command.text, "refused", "unknown user"
                     )
                 return Reply.fail(UNKNOWN_USER)
-            ctx = Context(self, session, actor, face, self.clock, channel)
+            ctx = self.context(session, actor, face, channel)
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -424,13 +429,15 @@ class Bot:
             except Held as exc:  # shown to the writer to confirm: nothing written
                 session.rollback()
                 outcome, detail, reply = "held", exc.message, exc.reply
+                if ctx.sanitised:
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids)
+                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

@@ -1,11 +1,16 @@
-"""The context a command or job runs in: who, where, when, and one database transaction."""
+"""The context a command or job runs in: who, where, when, and one database transaction.
+
+It carries what a command needs (session, actor, clock, settings, the hooks, the commands
+loaded) and not the ``Bot``: a service locator hides what a command depends on, and tied the
+core's modules into an import cycle.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlmodel import Session, select
 
@@ -16,27 +21,46 @@ from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
 from socbot.store.models import Identity, Ocg, Person
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    import pluggy
+
     from socbot.config import Settings
     from socbot.events import Event
 
 
+class CommandInfo(Protocol):
+    """What ``ctx.commands`` tells of a command (a ``CommandSpec``; named here by its shape
+    because ``socbot.registry`` refers to ``Context``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def usage(self) -> str: ...
+    @property
+    def examples(self) -> tuple[str, ...]: ...
+    @property
+    def permission(self) -> str: ...
+    @property
+    def details(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
 @dataclass
 class Context:
-    bot: Bot
     session: Session
     actor: Actor
     face: str
     clock: Clock
+    settings: Settings
+    hooks: pluggy.HookRelay  # the plugin manager's hooks: ``ctx.hooks.register_tactics...``
+    commands: Mapping[str, CommandInfo] = field(default_factory=dict)  # loaded, by name
     channel: str | None = None
     ocg_ref: str | None = None  # the OCG the command touched, for the audit trail
     permission: str | None = None  # the running command's permission (set by the core)
     ocg_ids: set[int] = field(default_factory=set)  # every OCG resolved: withheld for partners
     command: Command | None = None  # the running command (set by the core)
-
-    @property
-    def settings(self) -> Settings:
-        return self.bot.settings
 
     def now(self) -> datetime:
         """Aware, Europe/London."""
@@ -117,11 +141,12 @@ class Context:
         if not hold.is_partner(self.session, person, agency, self.utcnow()):
             return []
         reader = f"@{person.handle}" if person else str(agency)
-        return hold.preview(self.session, self.command, ocg, texts, reader)
+        ids = hold.reader_ocgs(self.session, person, agency, self.utcnow())
+        return hold.preview(self.session, self.command, ocg, texts, reader, ids)
 
     def emit(self, event: Event) -> None:
         """Tell other plugins something was recorded (inside this transaction)."""
-        self.bot.pm.hook.on_event(ctx=self, event=event)
+        self.hooks.on_event(ctx=self, event=event)
 
     def notify(
         self,
@@ -146,3 +171,8 @@ class Context:
             ocg_id=ocg_id,
             note=note,
         )
+
+    def notify_many(self, messages: list[dict[str, Any]]) -> set[str]:
+        """Queue a sweep's messages (dicts of ``notify``'s arguments) in a few statements; the
+        keys this call queued (the rest were queued before, perhaps by a concurrent sweep)."""
+        return outbox.enqueue_many(self.session, messages, now=self.utcnow())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from socbot_plugins.actions.models import Action, ActionChange
 from socbot_plugins.disruptions.models import Disruption
@@ -18,10 +18,12 @@ from sqlalchemy import and_, not_
 from sqlmodel import Session, col, select
 
 from socbot import audit, people, wipe
-from socbot.bot import Bot
 from socbot.clock import LONDON, Clock, add_months
 from socbot.model import CommandError
 from socbot.store.models import REVIEW_MONTHS, AuditEvent, Nominal, Ocg, OcgAlias, Person
+
+if TYPE_CHECKING:
+    from socbot.registry import BotApi
 
 WELCOME = """Demo force loaded (all names invented). You are @okafor, an LRO. Try:
   ocg status smith        ocg list overdue       ocg actions mine
@@ -393,7 +395,7 @@ def _due(today: date, days: int) -> datetime:
     return datetime.combine(today + timedelta(days=days), time(18), LONDON)
 
 
-def load(bot: Bot, *, reset: bool = False, throwaway: bool = False) -> str:
+def load(bot: BotApi, *, reset: bool = False, throwaway: bool = False) -> str:
     """Load the demo force. Returns a one-line summary. ``reset`` first wipes the store, which
     must hold only what the demo wrote (``CommandError`` otherwise, and nothing changes).
     ``throwaway``: the store is ``chat --demo``'s own file, so all in it is the demo's."""
@@ -466,7 +468,7 @@ def _not_demo(session: Session) -> str | None:
     return None
 
 
-def _load(session: Session, bot: Bot) -> None:
+def _load(session: Session, bot: BotApi) -> None:
     now = bot.clock.utcnow()
     today = bot.clock.today()
     start = now - timedelta(days=400)

@@ -30,12 +30,11 @@ ROLE_NOTES = {
 
 def _commands() -> list[tuple[str, str, str]]:
     """(name, permission, summary) for every built-in command, sorted by name."""
-    from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CommandSpec
+    from socbot.registry import CommandSpec, collect
 
     pm = get_plugin_manager(load_entrypoints=False, allow="")
-    specs = [spec for _, spec in _collect(pm, "register_commands", CommandSpec)]
+    specs = [spec for _, spec in collect(pm, "register_commands", CommandSpec)]
     return sorted((s.name, s.permission, s.summary) for s in specs)
 
 

@@ -9,12 +9,13 @@ button that runs the same command again with ``confirm``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from socbot.access import Actor, load_actor, visible_ocg_ids
 from socbot.model import Button, Command, CommandError, Fact, Reply, Severity
 from socbot.names import suspected_names
 from socbot.parser import join_args
@@ -59,18 +60,31 @@ def _unknown(session: Session, ocg: Ocg, names: list[str]) -> list[str]:
     return [n for n in names if n.lower().removesuffix("'s").removesuffix("’s") not in known]
 
 
+def reader_ocgs(
+    session: Session, person: Person | None, agency: str | None, now: datetime
+) -> set[int]:
+    """The OCGs whose names are withheld from this partner (or partner agency): the same set
+    ``withhold.for_partner`` uses when they read, so the preview is exactly what they see."""
+    if person is not None:
+        return visible_ocg_ids(session, load_actor(session, person, now)) or set()
+    partner = frozenset({"partner"})
+    them = Actor(-1, "", "", agency or "", roles=partner, force_roles=partner)
+    return visible_ocg_ids(session, them) or set()
+
+
 def preview(
     session: Session,
     command: Command | None,
     ocg: Ocg,
     texts: Mapping[str, str],
     reader: str,
+    reader_ids: Iterable[int] = (),
 ) -> list[Fact]:
     """Facts saying what ``reader`` will see of each text; raises ``Held`` when a text seems to
     name an unknown person and the command was not confirmed."""
     agencies = session.exec(select(Person.agency).distinct()).all()
     known = [*agencies, ocg.partner_name or ""]
-    hide = names_hider(session, [ocg.id or 0])
+    hide = names_hider(session, {ocg.id or 0, *reader_ids})
     shown = {label: hide(text) for label, text in texts.items() if text}
     facts = [Fact(f"{label} as {reader} will see it", text) for label, text in shown.items()]
     confirmed = command is not None and command.options.get("confirm", "").lower() == "yes"

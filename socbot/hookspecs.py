@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
     from socbot.context import Context
     from socbot.demo import Demo
     from socbot.events import Event
     from socbot.outbox import Delivery, Outgoing
-    from socbot.registry import Register
+    from socbot.registry import BotApi, Register
 
 hookspec = pluggy.HookspecMarker("socbot")
 hookimpl = pluggy.HookimplMarker("socbot")
@@ -100,8 +99,11 @@ def load_demo(demo: Demo) -> None:
 
 
 @hookspec
-def startup(bot: Bot) -> None:
+def startup(bot: BotApi) -> None:
     """Called once when a ``Bot`` is built, after every plugin's commands are registered.
+
+    ``bot`` offers what ``socbot.BotApi`` lists (engine, settings, clock, plugin manager,
+    commands, jobs); plugins never import ``socbot.bot`` itself.
 
     Load and check a plugin's own data here (e.g. local tactics files) and raise
     ``PluginError`` so that a mistake stops the bot at start rather than on first use.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -24,10 +24,25 @@ from socbot.store.models import Assignment, Identity, Outbox, Person
 from socbot.withhold import for_partner
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    import pluggy
+    from sqlalchemy import Engine
+
+    from socbot.clock import Clock
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
+
+
+class Sender(Protocol):
+    """What delivery needs of the bot: its store, clock and faces' hooks (named by shape, as
+    the bot's commands queue messages through this module)."""
+
+    @property
+    def engine(self) -> Engine: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def pm(self) -> pluggy.PluginManager: ...
 
 
 @dataclass
@@ -147,7 +162,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
-def deliver_due(bot: Bot, *, limit: int = 200) -> dict[str, int]:
+def deliver_due(bot: Sender, *, limit: int = 200) -> dict[str, int]:
     """Send what is due. Rows are locked while sent, so replicas never send one row twice."""
     counts = {"sent": 0, "failed": 0, "unreachable": 0}
     with Session(bot.engine) as session, session.begin():
@@ -166,7 +181,7 @@ def deliver_due(bot: Bot, *, limit: int = 200) -> dict[str, int]:
     return counts
 
 
-def _deliver_one(bot: Bot, session: Session, row: Outbox) -> str:
+def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
     person = session.get(Person, row.person_id) if row.person_id else None
     identities = {}
     if person is not None:

@@ -114,6 +114,7 @@ def grant(
     """Give ``person`` a role (force-wide, or on ``ocg``) from ``start`` (default now) until
     ``until`` (default open-ended); if they already hold it, only its end moves."""
     role = check_role(role)
+    _no_partner_lead(session, person, role, now)
     if pillar is not None and pillar not in PILLARS:
         raise CommandError(f"{pillar!r} isn't a pillar: {', '.join(PILLARS)}.", field="pillar")
     start = start or now
@@ -157,6 +158,29 @@ def revoke(
     existing.ended_at = now
     session.add(existing)
     return existing
+
+
+LEADS = ("lro", "sro", "sio")
+
+
+def _no_partner_lead(session: Session, person: Person, role: str, now: datetime) -> None:
+    """A partner never leads an OCG (LRO, SRO, SIO), and a lead is never made a partner: a
+    partner only ever sees the partner view, and a lead is sent everything on their OCGs. Checked
+    here so that chat, the CLI and imports all refuse it."""
+    held = {
+        r
+        for (r,) in session.execute(
+            select(Assignment.role).where(Assignment.person_id == person.id, held_at(now))
+        ).all()
+    }
+    clash = (role in LEADS and "partner" in held) or (role == "partner" and held & set(LEADS))
+    if clash:
+        raise CommandError(
+            f"@{person.handle} can't be both a partner and an OCG's LRO, SRO or SIO: a partner "
+            "only ever sees the partner view. Name a police officer as the lead, or make the "
+            "partner a P lead or give them actions instead.",
+            field="person",
+        )
 
 
 def hand_over(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 from importlib.metadata import entry_points
@@ -9,6 +10,7 @@ from importlib.metadata import entry_points
 import pluggy
 
 from socbot import hookspecs
+from socbot.registry import PluginError
 
 DEFAULT_PLUGINS = (
     "socbot_plugins.help",
@@ -46,3 +48,24 @@ def get_plugin_manager(
                 pm.register(ep.load(), name=ep.name)
     pm.hook.add_hookspecs(pm=pm)
     return pm
+
+
+def check_pending(pm: pluggy.PluginManager) -> None:
+    """Stop on a hook implementation no hookspec names: pluggy would otherwise never call a
+    misspelt ``register_command`` and say nothing. Run after every ``add_hookspecs``."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        plugin = pm.get_name(exc.plugin) or repr(exc.plugin)
+        known = [n for n, h in vars(pm.hook).items() if h.has_spec()]
+        unknown = [
+            name
+            for name, hook in vars(pm.hook).items()
+            if not hook.has_spec() and any(i.plugin is exc.plugin for i in hook.get_hookimpls())
+        ]
+        name = unknown[0] if unknown else "?"
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f": did you mean {close[0]!r}?" if close else ""
+        raise PluginError(
+            f"plugin {plugin} implements {name!r}, which is not a socbot hook{hint}"
+        ) from exc

@@ -1,17 +1,25 @@
-"""What plugins register: commands, forms, jobs and CLI sub-commands."""
+"""What plugins register (commands, forms, jobs, CLI sub-commands...), how it is collected, and
+``BotApi``: what a plugin may use of the running bot."""
 
 from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import pluggy
 
 from socbot.model import Command, Form, Reply
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    import pluggy
+    from sqlalchemy import Engine
+
+    from socbot.clock import Clock
+    from socbot.config import Settings
     from socbot.context import Context
 
 Register = Callable[[Any], None]
@@ -62,7 +70,7 @@ class CliCommand:
     name: str
     help: str
     configure: Callable[[ArgumentParser], None]
-    run: Callable[[Bot, Namespace], int]
+    run: Callable[[BotApi, Namespace], int]
     subcommands: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,3 +104,45 @@ class PluginSettings:
 
 class PluginError(RuntimeError):
     """A plugin set-up error found at start (e.g. two plugins claiming one command)."""
+
+
+class BotApi(Protocol):
+    """What the ``startup`` hook and a ``CliCommand`` may use of the running bot.
+
+    A protocol, not ``socbot.bot.Bot``, so that plugins never import the core's internals.
+    """
+
+    @property
+    def engine(self) -> Engine: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def pm(self) -> pluggy.PluginManager: ...
+    @property
+    def commands(self) -> Mapping[str, CommandSpec]: ...
+    @property
+    def jobs(self) -> Mapping[str, Job]: ...
+    def run_job(self, name: str, *, dry_run: bool = False) -> list[str]: ...
+    def in_working_hours(self, moment: datetime | None = None) -> bool: ...
+
+
+T = TypeVar("T")
+
+
+def collect(pm: pluggy.PluginManager, hook: str, kind: type[T]) -> list[tuple[str, T]]:
+    """Call a ``register_*`` hook on every plugin: ``(plugin name, item)`` in call order.
+
+    An item of the wrong type stops with the plugin's name, so a mistake shows at start.
+    """
+    found: list[tuple[str, T]] = []
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+
+        def register(item: object, plugin: str = impl.plugin_name) -> None:
+            if not isinstance(item, kind):
+                raise PluginError(f"plugin {plugin} registered {item!r}, expected {kind.__name__}")
+            found.append((plugin, item))
+
+        impl.function(register)
+    return found

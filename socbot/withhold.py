@@ -10,6 +10,7 @@ logged from an action's result) is withheld like the original.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -60,6 +61,7 @@ def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
             keep(oid or 0, name)
 
     def redact(ocg_id: int, text: str) -> str:
+        text = normalise(text)
         if not patterns and ids:
             load()
             patterns[-1] = []  # loaded
@@ -69,10 +71,23 @@ def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
             found = _words(names.get(ocg_id, set()), surnames.get(ocg_id, set()))
             patterns[ocg_id] = [found] if found else []
         for pattern in patterns[ocg_id]:
-            text = pattern.sub(WITHHELD, text)
+            text = pattern.sub(_withheld, text)
         return text
 
     return redact
+
+
+def _withheld(match: re.Match[str]) -> str:
+    return (match.group("t") or "") + WITHHELD
+
+
+def normalise(text: str) -> str:
+    """Full-width letters folded (NFKC) and invisible formatting characters (soft hyphens,
+    zero-width spaces) dropped, so "Ｒｏｗｅ" or "Vo\u00adss" reads as the name it spells."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 # The non-ASCII characters that ``re.IGNORECASE`` equates with ASCII ones ("İ", "ı", "ſ" and
@@ -87,13 +102,20 @@ def _may_occur(found: set[str], text: str) -> bool:
 
 
 def _words(any_case: set[str], as_written: set[str]) -> re.Pattern[str] | None:
-    """One pattern for both kinds of name, longest first, each with an optional plural."""
+    """One pattern for both kinds of name, longest first, each with an optional plural. A name
+    that is also an everyday word ("Pike", "Grant") is matched as written, in capitals ("PIKE",
+    as police systems write surnames) and after a title in any case ("mr pike"); the title
+    itself (group ``t``) is kept."""
     found = [(n, f"(?i:{re.escape(n)})") for n in any_case]
-    found += [(n, re.escape(n)) for n in as_written - any_case]
+    found += [
+        (n, f"(?(t)(?i:{re.escape(n)})|(?:{re.escape(n)}|{re.escape(n.upper())}))")
+        for n in as_written - any_case
+    ]
     if not found:
         return None
     alternatives = "|".join(p for _, p in sorted(found, key=lambda f: len(f[0]), reverse=True))
-    return re.compile(rf"\b(?:{alternatives})(?i:e?s)?\b")
+    title = r"(?P<t>(?i:(?:mr|mrs|ms|miss|mx|dr)\.?\s+))?"
+    return re.compile(rf"\b{title}(?:{alternatives})(?i:e?s)?\b")
 
 
 # Single words that are names but also ordinary English: matched only as written (capitalised),
@@ -172,10 +194,32 @@ def withhold_reply(reply: Reply, hide: Callable[[str], str]) -> Reply:
     )
 
 
-def for_partner(session: Session, actor: Actor, reply: Reply, ocg_ids: Iterable[int] = ()) -> Reply:
+def for_partner(
+    session: Session,
+    actor: Actor,
+    reply: Reply,
+    ocg_ids: Iterable[int] = (),
+    typed: Iterable[str] = (),
+) -> Reply:
     """The reply as a partner may read it: every known name and alias of the OCGs they can see
-    (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied."""
+    (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied.
+
+    ``typed`` is what the partner typed: a reply quoting it back ("no OCG matching 'Voss'")
+    quotes it as typed, never withheld, so a partner can't test a guessed name against the
+    withholding."""
     visible = visible_ocg_ids(session, actor) or set()
-    hidden = withhold_reply(reply, names_hider(session, visible | set(ocg_ids)))
+    hide = names_hider(session, visible | set(ocg_ids))
+    echoes = [w for w in typed if len(w) > 2]
+
+    def shown(text: str) -> str:
+        kept = {f"\x00{n}\x00": e for n, e in enumerate(echoes) if e in text}
+        for mark, echo in kept.items():
+            text = text.replace(echo, mark)
+        text = hide(text)
+        for mark, echo in kept.items():
+            text = text.replace(mark, echo)
+        return text
+
+    hidden = withhold_reply(reply, shown)
     hidden.sanitised = True
     return hidden

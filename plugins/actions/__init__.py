@@ -252,3 +252,14 @@ def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str |
         if lowered[i] == "from" and lowered[i + 1] == "tactic":
             return words[:i] + words[i + 3 :], words[i + 2]
     return words, given
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.actions.models import Action, ActionChange
+
+    from socbot import Tables
+
+    register(Tables(models=(Action, ActionChange), migrations=Path(__file__).parent / "migrations"))

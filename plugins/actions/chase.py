@@ -21,7 +21,7 @@ from socbot_plugins.actions.overdue import overdue_query
 from socbot import CliCommand, Job
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 __all__ = ["SWEEP", "cli", "jobs", "overdue_query", "sweep"]
 
@@ -69,7 +69,7 @@ def _configure(parser: ArgumentParser) -> None:
     )
 
 
-def sweep(bot: Bot, *, dry_run: bool = False) -> list[str]:
+def sweep(bot: BotApi, *, dry_run: bool = False) -> list[str]:
     """One of each chasing job, each in its own transaction."""
     lines: list[str] = []
     for name in SWEEP:
@@ -77,7 +77,7 @@ def sweep(bot: Bot, *, dry_run: bool = False) -> list[str]:
     return lines
 
 
-def _run(bot: Bot, args: Namespace) -> int:
+def _run(bot: BotApi, args: Namespace) -> int:
     while True:
         now = bot.clock.now()
         if args.once or args.dry_run or bot.in_working_hours(now):

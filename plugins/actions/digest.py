@@ -11,7 +11,7 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlmodel import Session, col, select
 
-from socbot import Assignment, Person, Reply, Section, Severity
+from socbot import Assignment, Channel, Person, Reply, Section, Severity
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 
@@ -43,13 +43,23 @@ def run_digest(ctx: Context, dry_run: bool) -> list[str]:
         message = {"key": keys[person.id or 0], "kind": "digest", "reply": reply}
         line = f"to @{person.handle}: digest: {_digest_line(data, mine)}"
         outgoing.append(({**message, "person_id": person.id}, line))
-    if channel and channel_key not in done and data.actions:
+    skipped = []
+    if channel and channel_key not in done and data.actions and not _secure(session, channel):
+        skipped = [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
+    elif channel and channel_key not in done and data.actions:
         police = Actor(None, "coordinators", "coordinators", roles=frozenset({"coordinator"}))
         shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
         reply = digest_reply(data, shared, police, now, redact, None, days)
         message = {"key": channel_key, "kind": "digest", "reply": reply, "channel": channel}
         outgoing.append((message, f"to #{channel}: digest: {_digest_line(data, shared)}"))
-    return overdue.send(ctx, outgoing)[0]
+    return overdue.send(ctx, outgoing)[0] + skipped
+
+
+def _secure(session: Session, channel: str) -> bool:
+    """The coordinators' channel gets police detail only once an admin has marked it secure,
+    as ``share`` requires: a partner coordinator may be in it."""
+    query = select(Channel.id).where(Channel.external_id == channel, col(Channel.secure))
+    return session.exec(query).first() is not None
 
 
 def _all_coordinators(session: Session, now: datetime) -> list[Person]:

@@ -55,7 +55,9 @@ def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
     redact = redactor(session, data.ocgs)
     outgoing = []
     for pid in sorted(todo):
-        found = todo[pid]
+        found = overdue.shown_to(data, viewers[pid], todo[pid])
+        if not found:
+            continue
         reply = Reply(
             title=f"{overdue.plural(len(found), 'action')} overdue more than {days} days "
             "on your OCGs",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from socbot_plugins.actions import overdue
 from socbot_plugins.actions.models import Action
@@ -77,7 +78,9 @@ def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
         person = recipients.get(pid)
         if person is None:
             continue
-        bundle = todo[pid]
+        bundle = todo[pid] = _for(data, viewers[pid], todo[pid])
+        if not bundle.all():
+            continue
         reply = nudge_reply(data, bundle, viewers[pid], now, redact)
         forwarded = ", ".join(f"@{data.people[o].handle}" for o in bundle.passed)
         note = f"passed on for {forwarded}: no chat identity" if forwarded else None
@@ -93,6 +96,14 @@ def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
     chased = [a.id or 0 for pid in todo if keys[pid] in queued for a in todo[pid].all()]
     _mark_chased(session, chased, ctx.utcnow())
     return lines
+
+
+def _for(data: overdue.Overdue, viewer: Actor, bundle: Bundle) -> Bundle:
+    """The bundle as this recipient may read it (``overdue.shown_to``)."""
+    keep = partial(overdue.shown_to, data, viewer)
+    held = {k: v for k, v in ((k, keep(v)) for k, v in bundle.held.items()) if v}
+    passed = {k: v for k, v in ((k, keep(v)) for k, v in bundle.passed.items()) if v}
+    return Bundle(keep(bundle.own), held, passed)
 
 
 def nudge_reply(

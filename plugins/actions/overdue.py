@@ -18,8 +18,8 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_days, owner_label
 from sqlmodel import Session, select
 
-from socbot import Assignment, Item, Ocg, Outbox, Person, outbox
-from socbot.access import Actor, sanitised
+from socbot import Assignment, Item, Ocg, Outbox, Person
+from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 
 MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
@@ -147,6 +147,22 @@ def oldest(actions: list[Action], today: date) -> str:
     return f"oldest {plural(days, 'day')} overdue" if days else "due today"
 
 
+def shown_to(data: Overdue, viewer: Actor, actions: list[Action]) -> list[Action]:
+    """The actions this recipient may read about: never a sensitive one they may not see, and
+    for a partner only their own, their agency's and their agency colleagues' (as
+    ``access.sees_action``), whatever role put them on the list."""
+    agency = viewer.agency.lower()
+
+    def ok(action: Action) -> bool:
+        if action.sensitive and not sees_sensitive(viewer, action.ocg_id):
+            return False
+        if not sanitised(viewer) or action.owner_id == viewer.id:
+            return True
+        return data.agency(action).lower() == agency
+
+    return [a for a in actions if ok(a)]
+
+
 def items(
     data: Overdue,
     actions: list[Action],
@@ -184,5 +200,5 @@ def items(
 def send(ctx: Context, outgoing: list[tuple[dict[str, Any], str]]) -> tuple[list[str], set[str]]:
     """Queue a sweep's messages in a few statements; the report lines and keys of those this
     sweep queued (a concurrent sweep may have queued the others first)."""
-    queued = outbox.enqueue_many(ctx.session, [m for m, _ in outgoing], now=ctx.utcnow())
+    queued = ctx.notify_many([m for m, _ in outgoing])
     return [line for m, line in outgoing if m["key"] in queued], queued

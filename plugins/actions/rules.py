@@ -69,12 +69,12 @@ def change_reason(actor: Actor, action: Action, ocg: Ocg, owner: Owner) -> str |
     a coordinator of the owning agency: for a partner agency, anywhere; for the police, on
     the OCGs of their area (or all, with no area) and those they hold a role on.
     """
-    on_ocg = actor.ocg_roles.get(ocg.id or 0, set())
+    on_ocg = actor.granting(actor.ocg_roles.get(ocg.id or 0))  # a partner: nothing but partner
     if action.owner_id is not None and action.owner_id == actor.id:
         return "owner"
     if "lro" in on_ocg:
         return "LRO"
-    if "sro" in on_ocg or "sro" in (actor.force_roles or ()):
+    if "sro" in on_ocg or "sro" in actor.granting(actor.force_roles):
         return "SRO"
     if "plead" in on_ocg and action.pillar in actor.pillars.get(ocg.id or 0, set()):
         return f"{action.pillar} lead"

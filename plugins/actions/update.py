@@ -23,6 +23,7 @@ from sqlmodel import select
 from socbot import CommandError, Fact, NotAllowed, Ocg, Reply, Severity
 from socbot.context import Context
 from socbot.events import ActionDone, ActionRecorded
+from socbot.hold import is_partner
 from socbot.model import Command
 from socbot.parser import normalise
 
@@ -124,6 +125,12 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
         raise NotAllowed(
             f"Partners can hand an action on only within {ctx.actor.agency}: to a colleague or "
             f"to {ctx.actor.agency} itself. Ask the OCG's LRO to move it to another agency.",
+            field="owner",
+        )
+    if action.sensitive and is_partner(ctx.session, new.person, new.agency, ctx.utcnow()):
+        raise NotAllowed(
+            f"Action {action.id} is sensitive: it stays with the OCG's police roles, so it "
+            f"can't go to {new.label}, a partner. Reassign it to a police officer.",
             field="owner",
         )
     texts = {"Description": action.description, "Reason": reason}

@@ -237,7 +237,7 @@ def list_users(ctx: Context, cmd: Command) -> Reply:
 
 def _role_target(ctx: Context, cmd: Command) -> tuple[Person, str, Ocg | None, str | None]:
     if len(cmd.args) < 2:
-        raise CommandError(f"Usage: `{ctx.bot.commands[cmd.verb].usage}`", hint=f"help {cmd.verb}")
+        raise CommandError(f"Usage: `{ctx.commands[cmd.verb].usage}`", hint=f"help {cmd.verb}")
     person = _person(ctx, cmd.args[0])
     role = people.check_role(cmd.args[1])
     ocg = ctx.ocg(cmd.rest(2)) if len(cmd.args) > 2 else None

@@ -27,7 +27,7 @@ from socbot.model import CommandError
 from socbot.registry import CliCommand
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 COLUMNS = (
     "id", "at", "actor_id", "actor", "face", "channel", "action", "text", "ocg_ref", "outcome",
@@ -118,7 +118,7 @@ def write_json(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return count
 
 
-def _export(bot: Bot, args: argparse.Namespace) -> int:
+def _export(bot: BotApi, args: argparse.Namespace) -> int:
     since = _day("--since", args.since) if args.since else None
     if args.since and since is None:
         return 2
@@ -152,7 +152,7 @@ def _configure_purge(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
 
-def _purge(bot: Bot, args: argparse.Namespace) -> int:
+def _purge(bot: BotApi, args: argparse.Namespace) -> int:
     before = _day("--before", args.before)
     if before is None:
         return 2
@@ -176,7 +176,7 @@ def _configure_docs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the code")
 
 
-def _docs(bot: Bot, args: argparse.Namespace) -> int:
+def _docs(bot: BotApi, args: argparse.Namespace) -> int:
     text = docs_gen.permissions_md()
     if args.check:
         if Path(args.check).read_text(encoding="utf-8") != text:

@@ -205,3 +205,14 @@ def submit_form(values: dict[str, str]) -> Command:
         ["disrupt", *args[:3], f'"{args[3]}"', *(f"{k}={v}" for k, v in options.items())]
     )
     return Command("disrupt", args, options, text=text)
+
+
+@hookimpl
+def register_tables(register):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from socbot_plugins.disruptions.models import Disruption
+
+    from socbot import Tables
+
+    register(Tables(models=(Disruption,), migrations=Path(__file__).parent / "migrations"))

@@ -114,6 +114,12 @@ def _area(ctx: Context, name: str) -> tuple[list[Ocg], str]:
     ).all()
     visible = access.visible_ocg_ids(ctx.session, ctx.actor)
     found = [o for o in rows if visible is None or o.id in visible]
+    if ctx.sanitised:  # the partner view shows no areas: charting one would tell them
+        raise CommandError(
+            "The partner view doesn't show areas: chart an OCG you work on instead, e.g. "
+            "`chart OCG-0001`.",
+            field="area",
+        )
     if not found:
         # Only the areas of OCGs this person can see: the rest would tell a partner where the
         # force has groups mapped.

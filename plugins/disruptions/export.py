@@ -27,7 +27,7 @@ from socbot.model import CommandError
 from socbot.registry import CliCommand
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 COLUMNS = (
     "id",
@@ -58,6 +58,7 @@ COLUMNS = (
     "moderated_by",
     "moderated_at",
     "moderation_note",
+    "sensitive",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUSES = ("all", "pending", "accepted", "rejected")
@@ -76,7 +77,7 @@ def cli() -> CliCommand:
         for name, child in children.items():
             child.configure(sub.add_parser(name, help=child.help))
 
-    def run_export(bot: Bot, args: argparse.Namespace) -> int:
+    def run_export(bot: BotApi, args: argparse.Namespace) -> int:
         return children[args.export_what].run(bot, args)
 
     return CliCommand(
@@ -95,7 +96,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 
-def run(bot: Bot, args: argparse.Namespace) -> int:
+def run(bot: BotApi, args: argparse.Namespace) -> int:
     try:
         since = parse_day(args.since) if args.since else None
     except CommandError as exc:
@@ -156,6 +157,7 @@ def records(session: Session, *, since: date | None, status: str) -> Iterator[di
             moderator.handle,
             d.moderated_at,
             d.moderation_note,
+            d.sensitive,
         )
         .join(Ocg, col(Ocg.id) == d.ocg_id)
         .join(recorder, recorder.id == d.recorded_by_id)

@@ -27,7 +27,7 @@ def register_commands(register):  # type: ignore[no-untyped-def]
 def show_help(ctx: Context, cmd: Command) -> Reply:
     mine = {
         name: spec
-        for name, spec in sorted(ctx.bot.commands.items())
+        for name, spec in sorted(ctx.commands.items())
         if may_run(ctx.actor, spec.permission)
     }
     if cmd.args:

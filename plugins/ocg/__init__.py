@@ -160,3 +160,16 @@ def show_reviews(ctx: Context, cmd: Command) -> Reply:
     if f.rest:
         return ocg_review.review_history(ctx, " ".join(f.rest))
     return ocg_lists.review_calendar(ctx, f)
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.ocg.models import ImportedValue, Review
+
+    from socbot import Tables
+
+    register(
+        Tables(models=(ImportedValue, Review), migrations=Path(__file__).parent / "migrations")
+    )

@@ -18,12 +18,12 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import or_
 from sqlmodel import select
 
-from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person, outbox
+from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person
 from socbot.context import Context
 from socbot.model import Button, Reply, Severity
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 JOB = "review-alerts"
 KIND = "review-alert"
@@ -101,7 +101,7 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
     ]
     # One statement for all: ON CONFLICT DO NOTHING still queues each key once, however many
     # sweeps run at once, and only the keys this one queued are reported.
-    queued = outbox.enqueue_many(ctx.session, messages, now=ctx.utcnow())
+    queued = ctx.notify_many(messages)
     lines += [
         f"to @{a.person.handle}: {_one_line(a, today)}" for k, a in todo.items() if k in queued
     ]
@@ -210,7 +210,7 @@ def configure_cli(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_cli(bot: Bot, args: argparse.Namespace) -> int:
+def run_cli(bot: BotApi, args: argparse.Namespace) -> int:
     if not args.once:
         print(
             "`socbot serve` runs review alerts on its schedule in working hours; "

@@ -27,7 +27,7 @@ from socbot.dates import parse_day
 from socbot.model import CommandError
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
 
 # column -> required (present and filled in on every row)
 OCG_COLUMNS = {
@@ -387,7 +387,7 @@ def configure_cli(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_cli(bot: Bot, args: argparse.Namespace) -> int:
+def run_cli(bot: BotApi, args: argparse.Namespace) -> int:
     """Check every row, then write all or nothing; 0 imported, 1 the file has problems."""
     columns, check, write = KINDS[args.kind]
     path: Path = args.file

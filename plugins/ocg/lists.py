@@ -184,6 +184,12 @@ def _paging(total: int, f: Filters, verb: str) -> str:
 
 def show_list(ctx: Context, cmd: Command) -> Reply:
     f = parse_filters(cmd, {"mine", "overdue", "due", "tier", "band", "area", "pmech", "page"})
+    if ctx.sanitised and (f.area or f.pmech):  # the partner view shows neither
+        raise CommandError(
+            "The partner view doesn't show areas or P-mech, so it can't filter by them. Try "
+            "`list overdue` or `list tier 1`.",
+            field="area",
+        )
     threat = (
         Ocg.band,
         case((Ocg.pmech.is_(None), 1), else_=0),  # type: ignore[union-attr]

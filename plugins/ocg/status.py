@@ -305,7 +305,7 @@ def _buttons(ctx: Context, ocg: Ocg) -> list[Button]:
     wanted = [("Actions", "actions"), ("Disruptions", "disruptions"), ("Review history", "reviews")]
     out = []
     for label, verb in wanted:
-        spec = ctx.bot.commands.get(verb)
+        spec = ctx.commands.get(verb)
         if spec and ctx.can(spec.permission) and not (ctx.sanitised and verb == "reviews"):
             out.append(Button(label, verb, {"args": ocg.ref}))
     return out

@@ -30,7 +30,7 @@ from .registry import Catalogue, menu_for
 from .suggest import suggestions
 
 if TYPE_CHECKING:
-    from socbot.bot import Bot
+    from socbot import BotApi
     from socbot.registry import Register
 
 __all__ = ["Catalogue", "menu", "menu_for"]
@@ -48,6 +48,7 @@ _CATEGORY_ALIASES: dict[str, tuple[str, ...]] = {
     "tertiary": ("prevent-tertiary",),
 }
 SEARCH_LIMIT = 10
+MENU_PLUGIN = "socbot_plugins.tactics.menu"
 
 
 @hookimpl
@@ -100,15 +101,29 @@ def register_commands(register: Register) -> None:
     )
 
 
+class _Menu:
+    """Answers ``tactics_menu`` with one bot's validated menu."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+
+    @hookimpl
+    def tactics_menu(self) -> Catalogue:
+        return self.catalogue
+
+
 @hookimpl
-def startup(bot: Bot) -> None:
+def startup(bot: BotApi) -> None:
     """Load and validate the menu now, so a bad local tactic stops the bot with its id."""
-    menu_for(bot.pm, bot.settings.tactics_files)
+    catalogue = menu_for(bot.pm, bot.settings.tactics_files)
+    if not bot.pm.has_plugin(MENU_PLUGIN):  # one manager may serve several bots (tests)
+        bot.pm.register(_Menu(catalogue), name=MENU_PLUGIN)
 
 
 def menu(ctx: Context) -> Catalogue:
-    """The bot's validated menu (cached: loaded at start)."""
-    return menu_for(ctx.bot.pm, ctx.settings.tactics_files)
+    """The bot's validated menu (loaded at start)."""
+    found: Catalogue = ctx.hooks.tactics_menu()
+    return found
 
 
 def tactics_command(ctx: Context, cmd: Command) -> Reply:
@@ -250,3 +265,14 @@ def unknown_tactic(tactics: Catalogue, typed: str) -> CommandError:
         "`ocg tactics search <words>` finds tactics by subject.",
         field="tactic",
     )
+
+
+@hookimpl
+def register_tables(register: Register) -> None:
+    from pathlib import Path
+
+    from socbot_plugins.tactics.models import ProfileFact
+
+    from socbot import Tables
+
+    register(Tables(models=(ProfileFact,), migrations=Path(__file__).parent / "migrations"))

@@ -1,4 +1,4 @@
-"""The tactics plugin's own hook: a force adds its local tactics to the menu."""
+"""The tactics plugin's own hooks: a force adds its local tactics; anyone reads the menu."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pluggy
 if TYPE_CHECKING:
     from socbot.registry import Register
 
+    from .registry import Catalogue
+
 hookspec = pluggy.HookspecMarker("socbot")
 
 
@@ -18,4 +20,12 @@ def register_tactics(register: Register) -> None:
 
     ``entries_or_path`` is a list of dicts or the path of a TOML file; both are validated like
     the built-in catalogue.
+    """
+
+
+@hookspec(firstresult=True)
+def tactics_menu() -> Catalogue | None:
+    """The bot's validated menu, built-in plus local tactics: ``ctx.hooks.tactics_menu()``.
+
+    Answered by the tactics plugin once the bot has started; do not implement it yourself.
     """

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from socbot_plugins.actions.models import Action
 from socbot_plugins.disruptions.models import Disruption
@@ -18,7 +19,7 @@ from socbot_plugins.tactics.models import ProfileFact
 from sqlalchemy import CompoundSelect, func, union
 from sqlmodel import Session, col, select
 
-from socbot import Ocg
+from socbot import Ocg, access
 from socbot.context import Context
 from socbot.model import Button, Fact, Item, Reply
 
@@ -72,7 +73,15 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-def picture(session: Session, ocg_id: int, phase: str, *, partner: bool = False) -> Picture:
+def picture(
+    session: Session,
+    ocg_id: int,
+    phase: str,
+    *,
+    partner: bool = False,
+    seen: Any = True,
+    seen_disruptions: Any = True,
+) -> Picture:
     """Three indexed queries: profile facts, open actions per pillar, tactic ids used.
 
     For a partner the intelligence profile and the Pursue strand stay out of the picture.
@@ -88,13 +97,17 @@ def picture(session: Session, ocg_id: int, phase: str, *, partner: bool = False)
             facts.setdefault(category, []).append(fact)
     counts = session.exec(
         select(Action.pillar, func.count())
-        .where(Action.ocg_id == ocg_id, Action.status == "open")
+        .where(Action.ocg_id == ocg_id, Action.status == "open", seen)
         .group_by(Action.pillar)
     ).all()
     used_ids: CompoundSelect = union(
-        select(Action.tactic_id).where(Action.ocg_id == ocg_id, col(Action.tactic_id).is_not(None)),
+        select(Action.tactic_id).where(
+            Action.ocg_id == ocg_id, col(Action.tactic_id).is_not(None), seen
+        ),
         select(Disruption.tactic_id).where(
-            Disruption.ocg_id == ocg_id, col(Disruption.tactic_id).is_not(None)
+            Disruption.ocg_id == ocg_id,
+            col(Disruption.tactic_id).is_not(None),
+            seen_disruptions,
         ),
     )
     used = session.exec(used_ids).scalars().all()  # type: ignore[call-overload]
@@ -215,7 +228,11 @@ def suggestions(ctx: Context, tactics: Iterable[Tactic], query: str) -> Reply:
     """``tactics for <OCG>``: ranked suggestions, what they rest on, and how to sharpen them."""
     ocg = ctx.ocg(query)
     partner = ctx.sanitised
-    pic = picture(ctx.session, ocg.id or 0, ocg.phase, partner=partner)
+    seen = access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id))
+    seen_d = access.sensitive_visible(ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id))
+    pic = picture(
+        ctx.session, ocg.id or 0, ocg.phase, partner=partner, seen=seen, seen_disruptions=seen_d
+    )
     ranked = rank(tactics, pic)
     can_plan = ctx.can("action.create", ocg)
     items = [_item(s, ocg, can_plan) for s in ranked]

@@ -81,8 +81,26 @@ def cmd_db(args: argparse.Namespace) -> int:
 
         bot = _bot(args)  # brings the schema up to date too
         return run_cli(bot.engine, bot.clock.utcnow(), args.i_understand)
-    upgrade(make_engine(Settings().url))
+    if args.action == "revision":
+        return _db_revision(args)
+    upgrade(make_engine(Settings().url))  # the core's and every installed plugin's branch
     print("database is at the newest schema")
+    return 0
+
+
+def _db_revision(args: argparse.Namespace) -> int:
+    from socbot.registry import PluginError
+    from socbot.store.revision import revision
+
+    if not args.plugin or not args.message:
+        print('db revision needs --plugin NAME and -m "what changes"', file=sys.stderr)
+        return 2
+    try:
+        path = revision(args.plugin, args.message, autogenerate=not args.empty)
+    except PluginError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"wrote {path}: read it, then socbot db upgrade")
     return 0
 
 
@@ -187,8 +205,11 @@ def parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("db", help="database schema; wiping a store")
-    s.add_argument("action", choices=["upgrade", "wipe"])
+    s = sub.add_parser("db", help="database schema and migrations; wiping a store")
+    s.add_argument("action", choices=["upgrade", "revision", "wipe"])
+    s.add_argument("--plugin", help="revision: whose branch (a plugin's name, or socbot)")
+    s.add_argument("-m", "--message", help="revision: what the migration changes")
+    s.add_argument("--empty", action="store_true", help="revision: write it by hand")
     s.add_argument(
         "--i-understand",
         action="store_true",
@@ -236,12 +257,11 @@ def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     core = {"chat", "say", "demo", "db", "user", "jobs", "outbox", "audit", "serve", "manifest"}
     if argv and argv[0] in core:
         return
-    from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CliCommand
+    from socbot.registry import CliCommand, collect
 
     sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-    for cli in _merge([c for _, c in _collect(get_plugin_manager(), "register_cli", CliCommand)]):
+    for cli in _merge([c for _, c in collect(get_plugin_manager(), "register_cli", CliCommand)]):
         s = sub.add_parser(cli.name, help=cli.help)
         cli.configure(s)
         s.set_defaults(func=lambda a, cli=cli: cli.run(_bot(a), a))

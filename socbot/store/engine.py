@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+import pluggy
+from sqlalchemy import Engine, event, text
 from sqlmodel import create_engine
+
+from socbot.registry import PluginError, Tables
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -30,19 +34,66 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def tables_for(pm: pluggy.PluginManager | None) -> list[Tables]:
+    """Every installed plugin's tables unless ``pm`` says which: an allow-list limits which
+    commands run, never which migrations are known (a store can hold every branch)."""
+    from socbot.plugins import get_plugin_manager
+    from socbot.store.tables import store_tables
+
+    return store_tables(pm or get_plugin_manager(allow=""))
+
+
+def alembic_config(engine: Engine, tables: list[Tables] | None = None):  # type: ignore[no-untyped-def]
+    """Alembic's configuration without an ini file: the core's versions and each plugin's."""
     from alembic.config import Config
 
     import socbot.store.migrations
+    from socbot.store.tables import version_locations
 
+    tables = tables if tables is not None else tables_for(None)
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(socbot.store.migrations.__file__).parent))
+    cfg.set_main_option("path_separator", "os")  # alembic >= 1.16
+    folders = os.pathsep.join(str(p) for p in version_locations(tables))
+    cfg.set_main_option("version_locations", folders.replace("%", "%%"))
     cfg.attributes["engine"] = engine
+    cfg.attributes["tables"] = tables
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (``socbot db upgrade``)."""
-    from alembic import command
+def store_versions(engine: Engine) -> set[str]:
+    """The revisions alembic has stamped on the store (empty for a new store)."""
+    try:
+        with engine.connect() as conn:
+            return set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except Exception:
+        return set()
 
-    command.upgrade(alembic_config(engine), revision)
+
+def heads(tables: list[Tables]) -> set[str]:
+    """The newest revision of the core and of every plugin's branch."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config(None, tables)).get_heads())  # type: ignore[arg-type]
+
+
+def upgrade(
+    engine: Engine, revision: str = "heads", *, pm: pluggy.PluginManager | None = None
+) -> None:
+    """Bring the schema to ``revision`` (``socbot db upgrade``): by default every branch's head.
+
+    A revision in the store that no installed plugin provides (the plugin was uninstalled) stops
+    the upgrade with a plain message before anything is written.
+    """
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(engine, tables_for(pm))
+    script = ScriptDirectory.from_config(cfg)
+    known = {rev.revision for rev in script.walk_revisions()}
+    if unknown := sorted(store_versions(engine) - known):
+        raise PluginError(
+            f"the store has migration {', '.join(unknown)}, which no installed plugin provides: "
+            "install the plugin that made it again, then upgrade"
+        )
+    command.upgrade(cfg, revision)

@@ -20,9 +20,8 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot.access import ANY, MATRIX, OWN
-from socbot.bot import _collect
 from socbot.plugins import get_plugin_manager
-from socbot.registry import CommandSpec
+from socbot.registry import CommandSpec, collect
 from socbot.store.models import AuditEvent, Ocg
 
 # role -> (demo person holding it, do they own OCG-0001 for that role, OCG-0003?)
@@ -41,7 +40,7 @@ OWN_OCG, OTHER_OCG, NO_OCG = "OCG-0001", "OCG-0003", "OCG-0999"
 NO_ID = 99999
 SPECS = {
     s.name: s
-    for _, s in _collect(
+    for _, s in collect(
         get_plugin_manager(load_entrypoints=False), "register_commands", CommandSpec
     )
 }

@@ -243,3 +243,99 @@ def test_a_sensitive_action_is_never_in_a_partners_digest_or_count(bot, say, han
     before = render(say(handle, "ocg status OCG-0001"))
     say("nguyen", 'ocg action smith pursue @cole "Covert op" by friday sensitive=yes')
     assert render(say(handle, "ocg status OCG-0001")) == before
+
+
+# -- what an independent attack as a partner found next ----------------------------------------
+
+
+def test_a_sensitive_action_never_goes_to_a_partner_and_is_never_in_their_nudge(bot, say) -> None:
+    line = 'ocg action smith pursue @nguyen "Covert deconfliction with the NCA" by friday'
+    assert not say("hart", line + " sensitive=yes").error
+    number = _action_id(bot, "Covert deconfliction with the NCA")
+    for to in ("@evans", '"Trading Standards"'):
+        refused = say("okafor", f"ocg reassign {number} {to}")
+        assert refused.error and "sensitive" in refused.text
+    with Session(bot.engine) as s:  # however it got there (a role changed later, say)
+        evans = s.exec(select(Person.id).where(Person.handle == "evans")).one()
+        action = s.get(Action, number)
+        assert action is not None
+        action.owner_id = evans
+        s.add(action)
+        s.commit()
+    bot.clock = type(bot.clock).parse("2027-03-10T09:00")
+    bot.run_job("action-nudges")
+    with Session(bot.engine) as s:
+        for row in s.exec(select(Outbox).where(Outbox.person_id == evans)).all():
+            assert "NCA" not in everything_shown(Reply.from_dict(row.body))
+
+
+def test_a_partner_is_never_made_an_ocgs_lead_by_any_route(say) -> None:
+    for line in ("ocg grant evans lro OCG-0001", "ocg grant price sro", "ocg grant nguyen partner"):
+        reply = say("admin", line)
+        assert reply.error and "partner" in reply.text, (line, reply.text)
+
+
+def test_a_held_reply_to_a_partner_withholds_like_every_other_view(bot, say) -> None:
+    text = "Check whether Stan Voss supplies the nail bar"  # a nominal of OCG-0009
+    made = say("okafor", f'ocg action smith protect @evans "{text}" by friday confirm')
+    number = _action_id(bot, text)
+    seen_by_evans = render(say("evans", "ocg actions mine"))
+    preview = {f.label: f.value for f in made.facts}["Description as @evans will see it"]
+    assert f"#{number} {preview}" in seen_by_evans  # the preview is exactly what evans reads
+    assert "Stan Voss" not in seen_by_evans
+    held = say("evans", f'ocg reassign {number} @price "ask Kyle about it"')
+    assert held.title == "Check what @price will see"
+    assert "Stan Voss" not in everything_shown(held)
+
+
+def test_a_partner_cannot_test_a_guessed_name_against_the_withholding(say) -> None:
+    visible, hidden = say("evans", "ocg status Voss"), say("evans", "ocg status Doyle")
+    assert visible.text.replace("Voss", "X") == hidden.text.replace("Doyle", "X")
+
+
+def test_a_partner_cannot_probe_police_actions_through_a_disruption_link(bot, say) -> None:
+    with Session(bot.engine) as s:
+        police = s.get(Action, 1)  # the demo's cash seizure, @nguyen's
+        assert police is not None and police.ocg_id == 1
+        owner = s.get(Person, police.owner_id) if police and police.owner_id else None
+    assert owner is not None and owner.agency == "Police"
+    base = 'ocg disrupt OCG-0001 minor protect "Leaflet drop" tactic=bogus-id action='
+    theirs, missing = say("evans", base + "1"), say("evans", base + "9999")
+    assert theirs.error and missing.error
+    assert theirs.text.replace("'1'", "N") == missing.text.replace("'9999'", "N")
+
+
+def test_the_coordinators_channel_gets_the_digest_only_once_marked_secure(make_bot, engine) -> None:
+    bot = make_bot(engine, demo=True)
+    bot.settings.coordinators_channel = "C0COORD"
+    bot.clock = type(bot.clock).parse("2027-03-10T09:00")
+    assert any("isn't marked secure" in line for line in bot.run_job("action-digest"))
+    with Session(bot.engine) as s:
+        assert not s.exec(select(Outbox).where(Outbox.channel == "C0COORD")).all()
+    assert not bot.handle("ocg channel secure C0COORD", Who("console", "admin"), face="slack").error
+    bot.clock = type(bot.clock).parse("2027-03-11T09:00")
+    bot.run_job("action-digest")
+    with Session(bot.engine) as s:
+        assert s.exec(select(Outbox).where(Outbox.channel == "C0COORD")).all()
+
+
+def test_a_known_surname_is_withheld_in_capitals_after_a_title_and_in_lookalike_letters(
+    say,
+) -> None:
+    text = "Ask whether PIKE or mr pike or Vo\u00adss or \uff32\uff4f\uff57\uff45 still use the bar"
+    say("okafor", f'ocg action smith protect @evans "{text}" by friday confirm')
+    shown = render(say("evans", "ocg actions mine"))
+    for leak in ("PIKE", "mr pike", "Vo\u00adss", "\uff32\uff4f\uff57\uff45", "Rowe"):
+        assert leak not in shown
+
+
+def test_sensitive_work_does_not_shape_a_partners_tactic_suggestions(say) -> None:
+    before = render(say("evans", "ocg tactics for OCG-0001"))
+    say("okafor", 'ocg action smith prepare @nguyen "Covert comms plan" by friday sensitive=yes')
+    assert render(say("evans", "ocg tactics for OCG-0001")) == before
+
+
+def _actor(bot, handle: str) -> access.Actor:  # type: ignore[no-untyped-def]
+    with Session(bot.engine) as s:
+        person = s.exec(select(Person).where(Person.handle == handle)).one()
+        return access.load_actor(s, person, bot.clock.utcnow())

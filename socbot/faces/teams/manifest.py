@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from socbot.registry import CommandSpec
+from socbot.registry import CommandSpec, collect
 
 FOLDER = Path(__file__).resolve().parents[3] / "manifests" / "teams"
 ICONS = {"color.png": (192, 192), "outline.png": (32, 32)}
@@ -95,12 +95,11 @@ def problems(manifest: dict[str, Any], commands: dict[str, CommandSpec]) -> list
 
 def registered() -> dict[str, CommandSpec]:
     """The commands the installed plugins register (no database needed)."""
-    from socbot.bot import _collect
     from socbot.plugins import get_plugin_manager
 
     return {
         spec.name: spec
-        for _, spec in _collect(get_plugin_manager(), "register_commands", CommandSpec)
+        for _, spec in collect(get_plugin_manager(), "register_commands", CommandSpec)
     }
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from socbot.access import SYSTEM
-from socbot.context import Context
 from socbot.hookspecs import hookimpl
 from socbot.outbox import Delivery, deliver_due
 from socbot.plugins import get_plugin_manager
@@ -145,7 +144,7 @@ def test_a_failed_delivery_is_retried_later_and_not_lost(make_bot, engine):
 def _sweep_in_own_session(bot, results, key, decided=None, release=None):
     with Session(bot.engine) as session:
         session.begin()
-        ctx = Context(bot, session, SYSTEM, "scheduler", bot.clock)
+        ctx = bot.context(session, SYSTEM, "scheduler")
         results[key] = ocg_alerts.sweep(ctx, False)
         if decided is not None:
             decided.set()

@@ -165,3 +165,9 @@ def test_review_calendar_groups_by_urgency(bot):
         "OCG-0009",
         "OCG-0002",
     ]
+
+
+def test_a_partner_cannot_filter_the_list_by_area_or_p_mech(say):
+    for line in ("list area Portsmouth pmech", "list area Southampton", "list pmech"):
+        reply = say("evans", line)
+        assert reply.error and "partner view" in reply.text

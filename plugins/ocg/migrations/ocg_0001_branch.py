@@ -1,0 +1,23 @@
+"""ocg: the plugin's own branch starts
+
+Revision ID: ocg_0001
+Revises: 0002
+Create Date: 2027-03-03 09:00:00
+
+Its tables (review, importedvalue) were made by the core's revisions 0001 and 0002,
+before plugins owned tables, and stores already hold them: this base only opens the branch,
+so a store at 0002 upgrades without touching a row. Later changes to them revise "ocg_0001".
+"""
+
+revision = "ocg_0001"
+down_revision = "0002"
+branch_labels = ("ocg",)
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,142 @@
+"""Plugins' alembic branches: a store from before them upgrades with every row kept; a plugin
+from outside the repo brings its own table; a bad registration stops the bot at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from socbot_plugins.actions.models import Action
+from sqlalchemy import Engine, MetaData, func, inspect, select, table
+from sqlmodel import Field, SQLModel
+
+from socbot import Tables, hookimpl
+from socbot.app import build_bot, schema_current
+from socbot.bot import Bot
+from socbot.plugins import get_plugin_manager
+from socbot.registry import PluginError
+from socbot.store.engine import (
+    alembic_config,
+    heads,
+    store_versions,
+    tables_for,
+    upgrade,
+)
+from socbot.store.tables import CORE
+
+PLUGIN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "tactics_0001"}
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table(name))).scalar_one()
+            for name in inspect(engine).get_table_names()
+            if name != "alembic_version"
+        }
+
+
+def test_a_store_from_before_plugin_branches_upgrades_keeping_every_row(empty_engine, make_bot):
+    # The previous release: the core's versions only, up to 0002, with the demo force in it.
+    command.upgrade(alembic_config(empty_engine, [CORE]), "0002")
+    make_bot(empty_engine, demo=True)
+    before = row_counts(empty_engine)
+    assert before["action"] and before["disruption"] and before["review"]
+
+    upgrade(empty_engine)
+
+    assert row_counts(empty_engine) == before
+    assert store_versions(empty_engine) == PLUGIN_HEADS
+    assert schema_current(empty_engine)
+    with empty_engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_an_empty_store_gets_every_branch(empty_engine):
+    assert not schema_current(empty_engine)
+    upgrade(empty_engine)
+    assert store_versions(empty_engine) == PLUGIN_HEADS == heads(tables_for(None))
+    assert set(SQLModel.metadata.tables) <= set(inspect(empty_engine).get_table_names())
+
+
+# -- a plugin from outside the repo: its own table, on its own MetaData, its own branch ----------
+
+
+class ShopBase(SQLModel):
+    metadata = MetaData()  # kept off socbot's metadata, as an installed package's may be
+
+
+class Seizure(ShopBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ocg_ref: str = Field(index=True)
+    value_pence: int
+
+
+class Scpo:
+    def __init__(self, migrations: Path, models: tuple[type, ...] = (Seizure,)):
+        self.migrations = migrations
+        self.models = models
+
+    @hookimpl
+    def register_tables(self, register):  # type: ignore[no-untyped-def]
+        register(Tables(models=self.models, migrations=self.migrations))
+
+
+def with_plugin(plugin: object, name: str = "scpo"):  # type: ignore[no-untyped-def]
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(plugin, name=name)
+    return pm
+
+
+def test_a_third_party_plugin_adds_its_table_to_an_existing_store(any_engine, scpo_migrations):
+    pm = with_plugin(Scpo(scpo_migrations))
+    assert not schema_current(any_engine, pm)
+
+    upgrade(any_engine, pm=pm)
+
+    assert "seizure" in inspect(any_engine).get_table_names()
+    assert store_versions(any_engine) == PLUGIN_HEADS | {"scpo_0001"}
+    assert schema_current(any_engine, pm)
+    with any_engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        assert compare_metadata(ctx, [SQLModel.metadata, ShopBase.metadata]) == []
+
+
+def test_build_bot_brings_a_plugins_branch_up_to_date(engine, settings, scpo_migrations):
+    pm = with_plugin(Scpo(scpo_migrations))
+    bot = build_bot(settings, pm=pm, engine=engine)
+    assert "seizure" in inspect(bot.engine).get_table_names()
+
+
+def test_a_store_holding_an_uninstalled_plugins_revision_is_refused_untouched(
+    engine, scpo_migrations
+):
+    upgrade(engine, pm=with_plugin(Scpo(scpo_migrations)))
+    with pytest.raises(PluginError, match=r"scpo_0001.*no installed plugin"):
+        upgrade(engine)
+    assert "scpo_0001" in store_versions(engine)
+
+
+def test_two_plugins_claiming_one_table_stop_the_bot(engine, tmp_path):
+    pm = with_plugin(Scpo(tmp_path, models=(Action,)), name="copycat")
+    with pytest.raises(
+        PluginError, match=r"'action' is claimed by both socbot_plugins.actions and copycat"
+    ):
+        Bot(engine, pm=pm)
+
+
+def test_a_missing_migrations_folder_stops_the_bot(engine, tmp_path):
+    pm = with_plugin(Scpo(tmp_path / "nowhere"))
+    with pytest.raises(
+        PluginError, match=r"plugin scpo: migrations folder .*nowhere does not exist"
+    ):
+        Bot(engine, pm=pm)
+
+
+def test_a_model_that_is_not_a_table_stops_the_bot(engine, scpo_migrations):
+    pm = with_plugin(Scpo(scpo_migrations, models=(ShopBase,)))
+    with pytest.raises(PluginError, match=r"plugin scpo registered .*ShopBase.*not a table"):
+        Bot(engine, pm=pm)
