@@ -1,101 +1,52 @@
 """Need-to-know: who may do what, on which OCGs, and who sees only a sanitised view.
 
-The matrix below is the single source of truth. Plugins only name a permission on each command;
-the core checks it before the handler runs (``Bot.run``) and again on every OCG the handler
-resolves (``Context.ocg``). ``socbot docs permissions`` prints the matrix into
+Permissions are not listed here: every plugin registers the ones its commands name
+(``register_permissions``; the core's own come from ``socbot.permissions``) and the bot keeps
+them in an ``Access`` built at start, so bots with different plugins never share grants. The
+rules that hold whatever a plugin grants live here: being a partner caps every role
+(``Actor.granting``), a role held on one OCG reaches only that OCG, and sensitive records are
+for the OCG's police roles. ``socbot docs permissions`` prints the registered permissions into
 ``docs/permissions.md`` and a test fails when the two differ.
 
 Scopes: ``any`` reaches every OCG; ``own`` reaches the OCGs the person holds a role on, plus, for
-partners, those where they or their agency hold an action, and for coordinators the OCGs of
-their area and those where they or their agency hold an action. A role granted on one OCG only
-ever reaches that OCG, even where the matrix gives the role ``any``: an analyst attached to one
-group is not an analyst for the force.
+coordinators, the OCGs of their area, and for partners and coordinators the OCGs plugins say
+they reach through their records (``ocg_reach``: e.g. an action they or their agency hold). A
+role granted on one OCG only ever reaches that OCG, even where a permission gives the role
+``any``: an analyst attached to one group is not an analyst for the force.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, true
-from sqlmodel import Session, col, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_, true
+from sqlmodel import Session, select
 
 from socbot.store.models import ROLES, Assignment, Identity, Ocg, Person
 
 ANY, OWN = "any", "own"
-_EVERYONE = dict.fromkeys(ROLES, ANY)
-
-_OCG_READ = {
-    "admin": ANY,
-    "sro": ANY,
-    "analyst": ANY,
-    "moderator": ANY,
-    "lro": OWN,
-    "sio": OWN,
-    "plead": OWN,
-    "coordinator": OWN,
-    "partner": OWN,
-}
-
-# permission -> role -> scope. A role missing from a row may not use the permission at all.
-MATRIX: dict[str, dict[str, str]] = {
-    "help": dict(_EVERYONE),
-    "tactics.read": dict(_EVERYONE),
-    "ocg.read": _OCG_READ,
-    # the intelligence profile: everyone who reads the OCG, except partners
-    "profile.read": {r: s for r, s in _OCG_READ.items() if r != "partner"},
-    "ocg.review": {"sro": ANY, "lro": OWN},
-    "ocg.admin": {"admin": ANY, "sro": ANY},
-    "profile.write": {"sro": ANY, "analyst": ANY, "lro": OWN, "sio": OWN, "plead": OWN},
-    "action.create": {"sro": ANY, "lro": OWN, "sio": OWN, "plead": OWN, "coordinator": OWN},
-    "action.update": {
-        "admin": ANY,
-        "sro": ANY,
-        "lro": OWN,
-        "sio": OWN,
-        "plead": OWN,
-        "coordinator": OWN,
-        "partner": OWN,
-    },
-    "disruption.record": {
-        "sro": ANY,
-        "analyst": ANY,
-        "lro": OWN,
-        "sio": OWN,
-        "plead": OWN,
-        "coordinator": OWN,
-        "partner": OWN,
-    },
-    "disruption.moderate": {"moderator": ANY},
-    "record.sensitive": {"sro": ANY, "lro": OWN, "sio": OWN},
-    "audit.read": {"admin": ANY, "sro": ANY, "lro": OWN},
-    "admin": {"admin": ANY},
-}
-
-# What each permission lets people do, for the generated docs.
-PERMISSIONS: dict[str, str] = {
-    "help": "see the commands you may run",
-    "tactics.read": "browse and search the menu of tactics",
-    "ocg.read": "see an OCG (partners: the sanitised view) and its lists",
-    "profile.read": "read what is known of an OCG's business, vehicles, lifestyle (police only)",
-    "ocg.review": "record a scheduled or trigger review; change band, tier, MoRiLE, P-mech",
-    "ocg.admin": "create, rename, close or re-assign OCGs; hand over the LRO role",
-    "profile.write": "add what is known of the OCG's business, vehicles, lifestyle...",
-    "action.create": "task an action to a person or an agency",
-    "action.update": "close, snooze or re-assign an action (partners: only their own)",
-    "disruption.record": "log a disruption against an OCG",
-    "disruption.moderate": "accept or reject logged disruptions",
-    "record.sensitive": "mark an action or disruption sensitive: the OCG's police roles only",
-    "audit.read": "read the audit trail of an OCG (`ocg audit`)",
-    "admin": "enrol people, link identities, grant and revoke roles, mark channels secure",
-}
+# Roles whose ``own`` reach also runs through records they hold (an action tasked to them or
+# their agency), as plugins report them through the ``ocg_reach`` hook.
+THROUGH_RECORDS = frozenset({"partner", "coordinator"})
 
 POLICE_ROLES = frozenset(ROLES) - {"partner"}
 
-if TYPE_CHECKING:
-    from socbot_plugins.actions.models import Action
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``).
+
+    ``grants`` maps a role (``socbot.ROLES``) to ``"any"`` or ``"own"``; a role left out may not
+    use the permission. ``plugin`` is filled in by the core with the registering plugin's name.
+    """
+
+    name: str
+    description: str
+    grants: dict[str, str] = field(default_factory=dict)
+    plugin: str = ""
 
 
 @dataclass
@@ -233,90 +184,9 @@ def find_actor(
     return _actor(session.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
 
 
-def scope(actor: Actor, permission: str) -> str | None:
-    """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
-    if actor.is_system:
-        return ANY
-    grants = MATRIX.get(permission, {})
-    if any(grants.get(r) == ANY for r in actor.granting(actor.force_roles)):
-        return ANY
-    return OWN if any(r in grants for r in actor.granting(actor.roles)) else None
-
-
-def may_run(actor: Actor, permission: str) -> bool:
-    """Whether the actor may run a command needing ``permission`` on at least some OCG."""
-    return scope(actor, permission) is not None
-
-
-def _reach_roles(actor: Actor, grants: dict[str, str]) -> set[str]:
-    """Force-wide roles that give ``own`` reach through areas and actions."""
-    return {r for r in actor.granting(actor.force_roles) if grants.get(r) == OWN}
-
-
-def owns(session: Session, actor: Actor, ocg: Ocg, permission: str) -> bool:
-    """Whether ``ocg`` is one of the actor's own for ``permission``."""
-    grants = MATRIX.get(permission, {})
-    if set(grants) & actor.granting(actor.ocg_roles.get(ocg.id or 0)):
-        return True
-    reach = _reach_roles(actor, grants)
-    if "coordinator" in reach and actor.area and ocg.area == actor.area:
-        return True
-    if reach & {"partner", "coordinator"}:
-        return _has_action_on(session, actor, ocg)
-    return False
-
-
-def _mine(actor: Actor):  # type: ignore[no-untyped-def]
-    """Actions held by the actor or assigned to their agency; for partners, also those held by
-    a colleague of the same agency (the agency is the partner). Police colleagues do not count:
-    everyone in the force shares the agency "Police"."""
-    from socbot_plugins.actions.models import Action  # moves behind a hook (issue 14)
-
-    agency = func.lower(actor.agency)
-    mine = [col(Action.owner_id) == actor.id, func.lower(Action.owner_agency) == agency]
-    if sanitised(actor):
-        colleagues = select(Person.id).where(func.lower(Person.agency) == agency)
-        mine.append(col(Action.owner_id).in_(colleagues))
-    return or_(*mine)
-
-
-def _has_action_on(session: Session, actor: Actor, ocg: Ocg) -> bool:
-    from socbot_plugins.actions.models import Action
-
-    found = session.exec(
-        select(Action.id).where(Action.ocg_id == ocg.id, _mine(actor)).limit(1)
-    ).first()
-    return found is not None
-
-
-def can(session: Session, actor: Actor, permission: str, ocg: Ocg) -> bool:
-    """May ``actor`` use ``permission`` on this OCG?"""
-    reach = scope(actor, permission)
-    if reach == ANY:
-        return True
-    return reach == OWN and owns(session, actor, ocg, permission)
-
-
 def sanitised(actor: Actor) -> bool:
     """Replies for this actor must hold no nominal, intelligence or other agency's detail."""
     return actor.partner
-
-
-def sees_action(session: Session, actor: Actor, action: Action) -> bool:
-    """Whether the actor may see this action in detail (on an OCG they can already see).
-
-    Police see every action; a partner sees only their own, their agency's and their agency
-    colleagues', and counts of the rest.
-    """
-    if action.sensitive and not sees_sensitive(actor, action.ocg_id):
-        return False
-    if not sanitised(actor) or action.owner_id == actor.id:
-        return True
-    agency = actor.agency.lower()
-    if (action.owner_agency or "").lower() == agency:
-        return True
-    owner = session.get(Person, action.owner_id) if action.owner_id else None
-    return owner is not None and owner.agency.lower() == agency
 
 
 OVERSIGHT = frozenset({"sro", "admin"})
@@ -348,40 +218,97 @@ def sensitive_visible(
     return or_(sensitive.is_(False), ocg_id.in_(mine)) if mine else sensitive.is_(False)
 
 
-def may_update_action(session: Session, actor: Actor, action: Action, ocg: Ocg) -> bool:
-    """``action.update`` on the OCG, and for partners only on an action that is theirs."""
-    return can(session, actor, "action.update", ocg) and sees_action(session, actor, action)
+def _no_reach(**_: Any) -> list[Iterable[int]]:
+    return []
 
 
-def visible_ocg_ids(
-    session: Session, actor: Actor, permission: str = "ocg.read"
-) -> set[int] | None:
-    """OCG ids the actor may use with ``permission``, or ``None`` for all (to filter lists).
+@dataclass(frozen=True)
+class Access:
+    """One bot's permissions and the plugins' ``ocg_reach`` hook: everything ``can`` needs."""
 
-    Agrees with ``can`` for every OCG; a test holds the two together.
-    """
-    reach = scope(actor, permission)
-    if reach == ANY:
-        return None
-    if reach is None:
-        return set()
-    grants = MATRIX.get(permission, {})
-    ids = {o for o, roles in actor.ocg_roles.items() if actor.granting(roles) & set(grants)}
-    via = _reach_roles(actor, grants)
-    if "coordinator" in via and actor.area:
-        ids |= set(session.exec(select(Ocg.id).where(Ocg.area == actor.area)).all())  # type: ignore[arg-type]
-    if via & {"partner", "coordinator"}:
-        from socbot_plugins.actions.models import Action
+    permissions: Mapping[str, Permission]
+    reach: Callable[..., list[Iterable[int]]] = _no_reach  # pm.hook.ocg_reach
 
-        ids |= set(session.exec(select(Action.ocg_id).where(_mine(actor)).distinct()).all())
-    return ids
+    def grants(self, permission: str) -> dict[str, str]:
+        """Role -> scope for ``permission``; a role missing may not use it at all."""
+        found = self.permissions.get(permission)
+        return found.grants if found else {}
+
+    def scope(self, actor: Actor, permission: str) -> str | None:
+        """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
+        if actor.is_system:
+            return ANY
+        grants = self.grants(permission)
+        if any(grants.get(r) == ANY for r in actor.granting(actor.force_roles)):
+            return ANY
+        return OWN if any(r in grants for r in actor.granting(actor.roles)) else None
+
+    def may_run(self, actor: Actor, permission: str) -> bool:
+        """Whether the actor may run a command needing ``permission`` on at least some OCG."""
+        return self.scope(actor, permission) is not None
+
+    def can(self, session: Session, actor: Actor, permission: str, ocg: Ocg) -> bool:
+        """May ``actor`` use ``permission`` on this OCG?"""
+        reach = self.scope(actor, permission)
+        if reach == ANY:
+            return True
+        return reach == OWN and self.owns(session, actor, ocg, permission)
+
+    def owns(self, session: Session, actor: Actor, ocg: Ocg, permission: str) -> bool:
+        """Whether ``ocg`` is one of the actor's own for ``permission``."""
+        grants = self.grants(permission)
+        if set(grants) & actor.granting(actor.ocg_roles.get(ocg.id or 0)):
+            return True
+        via = _reach_roles(actor, grants)
+        if "coordinator" in via and actor.area and ocg.area == actor.area:
+            return True
+        return bool(via & THROUGH_RECORDS) and ocg.id in self.reached(session, actor)
+
+    def reached(self, session: Session, actor: Actor) -> set[int]:
+        """OCG ids every plugin says the actor reaches through its records (``ocg_reach``)."""
+        return {i for ids in self.reach(session=session, actor=actor) for i in ids or ()}
+
+    def visible_ocg_ids(
+        self, session: Session, actor: Actor, permission: str = "ocg.read"
+    ) -> set[int] | None:
+        """OCG ids the actor may use with ``permission``, or ``None`` for all (to filter lists).
+
+        Agrees with ``can`` for every OCG; a test holds the two together.
+        """
+        reach = self.scope(actor, permission)
+        if reach == ANY:
+            return None
+        if reach is None:
+            return set()
+        grants = self.grants(permission)
+        ids = {o for o, roles in actor.ocg_roles.items() if actor.granting(roles) & set(grants)}
+        via = _reach_roles(actor, grants)
+        if "coordinator" in via and actor.area:
+            ids |= set(session.exec(select(Ocg.id).where(Ocg.area == actor.area)).all())  # type: ignore[arg-type]
+        if via & THROUGH_RECORDS:
+            ids |= self.reached(session, actor)
+        return ids
+
+    def who(self, permission: str) -> str:
+        """The roles that may use ``permission``, for a refusal that says whom to ask."""
+        return ", ".join(sorted(self.grants(permission))) or "an administrator"
+
+    def table(self) -> str:
+        """The registered permissions as a Markdown table, for ``docs/permissions.md``."""
+        head = "| permission | " + " | ".join(ROLES) + " | plugin | lets you |"
+        lines = [head, "|---" * (len(ROLES) + 3) + "|"]
+        for name, perm in self.permissions.items():
+            cells = [perm.grants.get(r, "-") for r in ROLES]
+            row = " | ".join(cells)
+            lines.append(f"| `{name}` | {row} | {_short(perm.plugin)} | {perm.description} |")
+        return "\n".join(lines)
 
 
-def permission_table() -> str:
-    """The matrix as a Markdown table, for ``docs/permissions.md``."""
-    head = "| permission | " + " | ".join(ROLES) + " | lets you |"
-    lines = [head, "|---" * (len(ROLES) + 2) + "|"]
-    for perm, grants in MATRIX.items():
-        cells = [grants.get(r, "-") for r in ROLES]
-        lines.append(f"| `{perm}` | " + " | ".join(cells) + f" | {PERMISSIONS.get(perm, '')} |")
-    return "\n".join(lines)
+def _reach_roles(actor: Actor, grants: dict[str, str]) -> set[str]:
+    """Force-wide roles that give ``own`` reach through areas and records."""
+    return {r for r in actor.granting(actor.force_roles) if grants.get(r) == OWN}
+
+
+def _short(plugin: str) -> str:
+    """``core`` for the core's own, ``actions`` for ``socbot_plugins.actions``."""
+    return "core" if plugin.startswith("socbot.") else plugin.removeprefix("socbot_plugins.")

@@ -13,26 +13,38 @@ import gc
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, overload
 
 import pluggy
+from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot import access, audit, outbox, redact, withhold
+from socbot import access, audit, outbox, permissions, redact, withhold
 from socbot.access import SYSTEM
 from socbot.clock import Clock, say_when
-from socbot.config import Settings
-from socbot.context import Context
+from socbot.config import S, Settings
+from socbot.context import Context, pick_plugin_settings
 from socbot.guards import Rates
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
+from socbot.plugin_settings import load_plugin_settings
 from socbot.plugins import check_pending, get_plugin_manager
-from socbot.registry import CliCommand, CommandSpec, FormSpec, Job, PluginError, collect
+from socbot.registry import (
+    CliCommand,
+    CommandSpec,
+    FormSpec,
+    Job,
+    Permission,
+    PluginError,
+    PluginSettings,
+    collect,
+)
 from socbot.store.models import Channel, Identity, Person
 from socbot.store.tables import store_tables
 
@@ -82,21 +94,24 @@ class Bot:
         pm: pluggy.PluginManager | None = None,
         settings: Settings | None = None,
         clock: Clock | None = None,
+        plugin_settings: Mapping[str, Mapping[str, Any]] | None = None,
     ):
+        """``plugin_settings`` (``{"ocg": {"review_alert_days": 3}}``) override the environment's
+        ``SOCBOT_PLUGIN__<NAME>__<KEY>``; either way they are validated here, before startup."""
         self.engine = engine
         self.settings = settings or Settings()
         self.clock = clock or Clock.parse(self.settings.now)
         self.pm = pm or get_plugin_manager()
         check_pending(self.pm)  # a misspelt hook stops the bot, not silently does nothing
+        self.access = access.Access(
+            permissions.registered(collect(self.pm, "register_permissions", Permission)),
+            reach=self.pm.hook.ocg_reach,
+        )
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
         for plugin, spec in collect(self.pm, "register_commands", CommandSpec):
             spec = replace(spec, plugin=plugin)
-            if spec.permission not in access.MATRIX:
-                raise PluginError(
-                    f"command {spec.name!r} of plugin {plugin} needs permission "
-                    f"{spec.permission!r}, which socbot.access.MATRIX does not define"
-                )
+            self._check_permission(f"command {spec.name!r}", plugin, spec.permission)
             for verb in (spec.name, *spec.aliases):
                 if verb in self._verbs:
                     raise PluginError(
@@ -105,19 +120,41 @@ class Bot:
                     )
                 self._verbs[verb] = spec
             self.commands[spec.name] = spec
-        self.forms: dict[str, FormSpec] = {
-            f.name: f for _, f in collect(self.pm, "register_forms", FormSpec)
-        }
-        for form in self.forms.values():
-            if form.permission not in access.MATRIX:
-                raise PluginError(f"form {form.name!r}: unknown permission {form.permission!r}")
+        self.forms: dict[str, FormSpec] = {}
+        for plugin, form in collect(self.pm, "register_forms", FormSpec):
+            self._check_permission(f"form {form.name!r}", plugin, form.permission)
+            self.forms[form.name] = form
         self.jobs: dict[str, Job] = {j.name: j for _, j in collect(self.pm, "register_jobs", Job)}
         self.cli: dict[str, CliCommand] = {
             c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
         }
         self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
+        self._plugin_settings = load_plugin_settings(
+            collect(self.pm, "register_settings", PluginSettings), plugin_settings
+        )
         self.rates = Rates(engine)
         self.pm.hook.startup(bot=self)
+
+    def _partner_view(self, ctx: Context, command: Command, reply: Reply) -> Reply:
+        """The one withholding path for every text a partner reads."""
+        ids, typed = ctx.ocg_ids, command.args
+        return withhold.for_partner(ctx.session, ctx.actor, reply, ids, typed, acl=self.access)
+
+    def _check_permission(self, what: str, plugin: str, permission: str) -> None:
+        """A command or form naming a permission no plugin registered stops the bot at start."""
+        if permission not in self.access.permissions:
+            raise PluginError(
+                f"{what} of plugin {plugin} needs permission {permission!r}, which no plugin "
+                "registers (register_permissions)"
+            )
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's validated settings; pass its model class to get them typed."""
+        return pick_plugin_settings(self._plugin_settings, name, model)
 
     # -- entry points for faces ---------------------------------------------------------------
 
@@ -236,7 +273,7 @@ class Bot:
         def guarded(ctx: Context, cmd: Command) -> Reply:
             ctx.permission = spec.permission  # ctx.ocg() checks it on every OCG resolved
             ctx.command = cmd
-            if not access.may_run(ctx.actor, spec.permission):
+            if not self.access.may_run(ctx.actor, spec.permission):
                 raise NotAllowed(
                     f"`{spec.name}` isn't available to you. `help` lists what you can do; ask "
                     "your SOC coordinator if you need more."
@@ -257,7 +294,9 @@ class Bot:
             self.settings,
             self.pm.hook,
             self.commands,
+            access=self.access,
             channel=channel,
+            plugin_config=self._plugin_settings,
         )
 
     # -- jobs ---------------------------------------------------------------------------------
@@ -295,7 +334,9 @@ class Bot:
     # -- internals ----------------------------------------------------------------------------
 
     def _unknown_verb(self, ctx: Context, cmd: Command) -> Reply:
-        visible = [n for n, s in self._verbs.items() if access.may_run(ctx.actor, s.permission)]
+        visible = [
+            n for n, s in self._verbs.items() if self.access.may_run(ctx.actor, s.permission)
+        ]
         close = difflib.get_close_matches(cmd.verb, visible, n=1, cutoff=0.6)
         hint = f" Did you mean `{close[0]}`?" if close else ""
         raise CommandError(f"I don't know the command `{cmd.verb[:40]}`.{hint} Try `help`.")
@@ -357,6 +398,7 @@ class Bot:
             ),
             now=now,
             person_id=person.id,
+            acl=self.access,
         )
         session.commit()
         return person
@@ -419,7 +461,7 @@ class Bot:
             try:
                 reply = redact.scrub_reply(handler(ctx, command))
                 if ctx.sanitised:  # one path for every text a partner reads
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
+                    reply = self._partner_view(ctx, command, reply)
                 if command.share:
                     self._share(ctx, reply)
                 if audit_it:
@@ -430,14 +472,14 @@ class Bot:
                 session.rollback()
                 outcome, detail, reply = "held", exc.message, exc.reply
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
+                    reply = self._partner_view(ctx, command, reply)
             except CommandError as exc:
                 session.rollback()
                 outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
                 detail = exc.message
                 reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
                 if ctx.sanitised:
-                    reply = withhold.for_partner(session, actor, reply, ctx.ocg_ids, command.args)
+                    reply = self._partner_view(ctx, command, reply)
             except Exception:
                 session.rollback()
                 incident = secrets.token_hex(4)

@@ -1,13 +1,20 @@
-"""Settings from the environment (``SOCBOT_*``, plus the platforms' own variable names)."""
+"""Settings from the environment (``SOCBOT_*``, plus the platforms' own variable names).
+
+The core's own settings are ``Settings``; each plugin's are its own pydantic-settings model,
+read from ``SOCBOT_PLUGIN__<NAME>__<KEY>`` and checked at start (``socbot.plugin_settings``).
+"""
 
 from __future__ import annotations
 
 import os
 from datetime import time
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound=BaseSettings)
 
 
 def default_data_dir() -> Path:
@@ -22,15 +29,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     now: str | None = None  # fixes the clock: 2027-03-03T09:00 (London unless zoned)
     load_plugins: str | None = None  # comma-separated allow-list of plugin names
-    tactics_files: str | None = None  # comma-separated TOML files of local tactics
 
     work_start: time = time(8, 0)
     work_end: time = time(18, 0)
     work_days: str = "mon,tue,wed,thu,fri"
-    review_alert_days: int = 7  # tell the LRO this many days before a review falls due
-    review_escalate_days: int = 14  # tell the SRO after this many days overdue
-    action_escalate_days: int = 7  # raise an overdue action with the LRO after this many days
-    coordinators_channel: str | None = None  # a Slack/Teams channel for digests, if wanted
     rate_limit: int = 30  # commands per sender a minute, counted in the store for all replicas
     teams_tenants: str | None = None  # comma-separated Entra tenant ids; default the bot's own
     log_level: str = "WARNING"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
+from pydantic_settings import BaseSettings
 from sqlmodel import Session, select
 
 from socbot import access, hold, lookup, outbox
-from socbot.access import Actor
+from socbot.access import Access, Actor
 from socbot.clock import Clock
 from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
 from socbot.store.models import Identity, Ocg, Person
@@ -23,7 +24,7 @@ from socbot.store.models import Identity, Ocg, Person
 if TYPE_CHECKING:
     import pluggy
 
-    from socbot.config import Settings
+    from socbot.config import S, Settings
     from socbot.events import Event
 
 
@@ -56,11 +57,23 @@ class Context:
     settings: Settings
     hooks: pluggy.HookRelay  # the plugin manager's hooks: ``ctx.hooks.register_tactics...``
     commands: Mapping[str, CommandInfo] = field(default_factory=dict)  # loaded, by name
+    # the bot's registered permissions (``ctx.access.can(...)``); none: nobody may do anything
+    access: Access = field(default_factory=lambda: Access({}))
     channel: str | None = None
     ocg_ref: str | None = None  # the OCG the command touched, for the audit trail
     permission: str | None = None  # the running command's permission (set by the core)
     ocg_ids: set[int] = field(default_factory=set)  # every OCG resolved: withheld for partners
     command: Command | None = None  # the running command (set by the core)
+    plugin_config: Mapping[str, BaseSettings] = field(default_factory=dict)  # validated, by name
+
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[S]) -> S: ...
+    def plugin_settings(self, name: str, model: type[BaseSettings] = BaseSettings) -> BaseSettings:
+        """A plugin's settings (``SOCBOT_PLUGIN__<NAME>__<KEY>``), validated at start; pass the
+        model class to get them typed: ``ctx.plugin_settings("ocg", OcgSettings)``."""
+        return pick_plugin_settings(self.plugin_config, name, model)
 
     def now(self) -> datetime:
         """Aware, Europe/London."""
@@ -85,20 +98,20 @@ class Context:
         declared ``action.create`` cannot reach an OCG its actor may only read.
         """
         permission = permission or self.permission or "ocg.read"
-        found = lookup.find_ocg(self.session, self.actor, query, permission)
+        found = lookup.find_ocg(self.session, self.actor, query, permission, self.access)
         self.ocg_ref = found.ref
         self.ocg_ids.add(found.id or 0)
         return found
 
     def can(self, permission: str, ocg: Ocg | None = None) -> bool:
         if ocg is None:
-            return access.may_run(self.actor, permission)
-        return access.can(self.session, self.actor, permission, ocg)
+            return self.access.may_run(self.actor, permission)
+        return self.access.can(self.session, self.actor, permission, ocg)
 
     def require(self, permission: str, ocg: Ocg | None = None) -> None:
         if not self.can(permission, ocg):
             if ocg is not None:
-                raise lookup.access_refused(permission, ocg)
+                raise lookup.access_refused(permission, ocg, self.access)
             raise NotAllowed("You don't have permission to do that. Ask your SOC coordinator.")
 
     def ocg_name(self, ocg: Ocg) -> str:
@@ -141,7 +154,7 @@ class Context:
         if not hold.is_partner(self.session, person, agency, self.utcnow()):
             return []
         reader = f"@{person.handle}" if person else str(agency)
-        ids = hold.reader_ocgs(self.session, person, agency, self.utcnow())
+        ids = hold.reader_ocgs(self.session, person, agency, self.utcnow(), self.access)
         return hold.preview(self.session, self.command, ocg, texts, reader, ids)
 
     def emit(self, event: Event) -> None:
@@ -166,6 +179,7 @@ class Context:
             kind=kind,
             reply=reply,
             now=self.utcnow(),
+            acl=self.access,
             person_id=person_id,
             channel=channel,
             ocg_id=ocg_id,
@@ -175,4 +189,16 @@ class Context:
     def notify_many(self, messages: list[dict[str, Any]]) -> set[str]:
         """Queue a sweep's messages (dicts of ``notify``'s arguments) in a few statements; the
         keys this call queued (the rest were queued before, perhaps by a concurrent sweep)."""
-        return outbox.enqueue_many(self.session, messages, now=self.utcnow())
+        return outbox.enqueue_many(self.session, messages, now=self.utcnow(), acl=self.access)
+
+
+def pick_plugin_settings(
+    loaded: Mapping[str, BaseSettings], name: str, model: type[BaseSettings] = BaseSettings
+) -> BaseSettings:
+    """One plugin's settings from what the bot validated at start, checked to be ``model``."""
+    found = loaded.get(name.lower())
+    if found is None:
+        raise LookupError(f"no plugin registered settings named {name!r}")
+    if not isinstance(found, model):
+        raise TypeError(f"settings {name!r} are {type(found).__name__}, not {model.__name__}")
+    return found

@@ -1,9 +1,9 @@
 """Documentation generated from the code, so the two cannot drift.
 
 ``python -m socbot.docs_gen`` (or ``socbot docs permissions``) prints ``docs/permissions.md``:
-the roles, the permission matrix from ``socbot.access.MATRIX`` and, for every built-in command,
-the permission it declares and who may run it. ``--check FILE`` exits 1 when FILE is stale;
-a test does the same.
+the roles, every permission the core and the built-in plugins register (``register_permissions``)
+and, for every built-in command, the permission it declares and who may run it. ``--check FILE``
+exits 1 when FILE is stale; a test does the same.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from socbot import access
+from socbot import access, permissions
 from socbot.store.models import ROLES
 
 DOC = Path(__file__).parents[1] / "docs" / "permissions.md"
@@ -28,14 +28,65 @@ ROLE_NOTES = {
 }
 
 
-def _commands() -> list[tuple[str, str, str]]:
-    """(name, permission, summary) for every built-in command, sorted by name."""
+def built_in() -> tuple[access.Access, list[tuple[str, str, str]]]:
+    """The built-in permissions, and (name, permission, summary) for every built-in command."""
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CommandSpec, collect
+    from socbot.registry import CommandSpec, Permission, collect
 
     pm = get_plugin_manager(load_entrypoints=False, allow="")
+    acl = access.Access(permissions.registered(collect(pm, "register_permissions", Permission)))
     specs = [spec for _, spec in collect(pm, "register_commands", CommandSpec)]
-    return sorted((s.name, s.permission, s.summary) for s in specs)
+    return acl, sorted((s.name, s.permission, s.summary) for s in specs)
+
+
+# In our own words; the source is the Home Office LRO guidance (seeds/001): "Gold, Silver, Bronze
+# model" in section A, and "Delegate" among the good practice for developing 4P plans.
+GOLD_SILVER_BRONZE = (
+    "## Roles and the Gold, Silver, Bronze model",
+    "",
+    "The Home Office LRO guidance (section A, *Gold, Silver, Bronze model*) suggests a command "
+    "structure for",
+    "each OCG, and its good practice for 4P plans (*Delegate*) says the LRO owns the plan "
+    "without having to",
+    "lead every P in it. socbot maps its roles onto that model:",
+    "",
+    "- **Gold: `sro`.** Overall responsibility for the force's OCGs, so **any** on every "
+    "OCG permission but",
+    "  moderation, which is an independent panel's.",
+    "- **Silver: `lro`.** Owns and coordinates one OCG's response, so **own** on everything "
+    "about that OCG:",
+    "  reviews and scoring, actions for every pillar, disruptions, sensitive marking and "
+    "its audit trail.",
+    "- **Bronze: `plead`, and the `sio` as the usual Pursue lead.** Delivers one or more "
+    "pillars, so **own** on",
+    "  reading the OCG, tasking actions and recording disruptions; changing an action is "
+    "kept to their own",
+    "  pillar (the SIO: Pursue) by the actions plugin. The SIO also gets `record.sensitive` "
+    "because covert",
+    "  Pursue work is where sensitivity arises.",
+    "",
+    "Where socbot differs, and why:",
+    "",
+    "- **The LRO cannot yet appoint their Bronzes.** The guidance has the LRO set up the "
+    "command structure and",
+    "  delegate P roles; in socbot an admin grants roles (`admin`) and an admin or the SRO "
+    "hands over the LRO",
+    "  role (`ocg.admin`). Role changes open need-to-know access, so they stay with a few "
+    "accountable people",
+    "  until a later change lets the LRO run their own plan.",
+    "- **Reviews are Silver's and Gold's only.** Bronzes and the SIO cannot record a review "
+    "or change the",
+    "  OCG's scoring (`ocg.review`): the guidance makes the LRO accountable to the SRO for the "
+    "OCG as a whole.",
+    "  An SIO who also acts as LRO (the guidance allows it for sensitive cases) is given the "
+    "`lro` role too.",
+    "- **Partners are never Gold, Silver or Bronze in socbot.** The guidance says partners "
+    "may be better placed",
+    "  to lead or deliver work in a P;",
+    "  socbot lets them record and close their own work but keeps them to the sanitised view, "
+    "whatever other",
+    "  role they hold (the partner cap).",
+)
 
 
 def _roles(grants: dict[str, str], reach: str) -> str:
@@ -45,10 +96,12 @@ def _roles(grants: dict[str, str], reach: str) -> str:
 
 def permissions_md() -> str:
     """The text of ``docs/permissions.md``."""
+    acl, commands = built_in()
     lines = [
         "# Permissions",
         "",
-        "<!-- Generated from socbot/access.py and the built-in plugins: do not edit by hand.",
+        "<!-- Generated from the permissions the core (socbot/permissions.py) and the built-in",
+        "     plugins register, by socbot/docs_gen.py: do not edit by hand.",
         "     Regenerate: socbot docs permissions --out docs/permissions.md -->",
         "",
         "Every command names one permission; the core checks it before the command runs and "
@@ -60,7 +113,9 @@ def permissions_md() -> str:
         "also the OCGs",
         "  where they or their agency hold an action. For coordinators, also the OCGs of their "
         "area and",
-        "  those where they or their agency hold an action.",
+        "  those where they or their agency hold an action (plugins say which OCGs their records "
+        "open, through",
+        "  the `ocg_reach` hook).",
         "- **-**: not at all; the command is not listed in their `help`.",
         "",
         "A role granted on one OCG reaches only that OCG, even where the table says **any**. "
@@ -75,17 +130,23 @@ def permissions_md() -> str:
         "|---|---|",
         *(f"| {r} | {ROLE_NOTES.get(r, '')} |" for r in ROLES),
         "",
+        *GOLD_SILVER_BRONZE,
+        "",
         "## Matrix",
         "",
-        access.permission_table(),
+        "Each permission is registered by the plugin named in its row (`core`: socbot itself). "
+        "A plugin may",
+        "add its own; whatever it grants, a partner gets only what the partner column says.",
+        "",
+        acl.table(),
         "",
         "## Commands",
         "",
         "| command | permission | any OCG | own OCGs | what it does |",
         "|---|---|---|---|---|",
     ]
-    for name, permission, summary in _commands():
-        grants = access.MATRIX.get(permission, {})
+    for name, permission, summary in commands:
+        grants = acl.grants(permission)
         lines.append(
             f"| `{name}` | `{permission}` | {_roles(grants, access.ANY)} | "
             f"{_roles(grants, access.OWN)} | {summary} |"

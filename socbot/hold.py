@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from socbot.access import Actor, load_actor, visible_ocg_ids
+from socbot.access import Access, Actor, load_actor
 from socbot.model import Button, Command, CommandError, Fact, Reply, Severity
 from socbot.names import suspected_names
 from socbot.parser import join_args
@@ -61,15 +61,15 @@ def _unknown(session: Session, ocg: Ocg, names: list[str]) -> list[str]:
 
 
 def reader_ocgs(
-    session: Session, person: Person | None, agency: str | None, now: datetime
+    session: Session, person: Person | None, agency: str | None, now: datetime, acl: Access
 ) -> set[int]:
     """The OCGs whose names are withheld from this partner (or partner agency): the same set
     ``withhold.for_partner`` uses when they read, so the preview is exactly what they see."""
     if person is not None:
-        return visible_ocg_ids(session, load_actor(session, person, now)) or set()
+        return acl.visible_ocg_ids(session, load_actor(session, person, now)) or set()
     partner = frozenset({"partner"})
     them = Actor(-1, "", "", agency or "", roles=partner, force_roles=partner)
-    return visible_ocg_ids(session, them) or set()
+    return acl.visible_ocg_ids(session, them) or set()
 
 
 def preview(

@@ -11,8 +11,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlmodel import Session
+
+    from socbot.access import Actor
     from socbot.context import Context
-    from socbot.demo import Demo
+    from socbot.demo_force import Demo
     from socbot.events import Event
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import BotApi, Register
@@ -25,8 +30,9 @@ hookimpl = pluggy.HookimplMarker("socbot")
 def register_commands(register: Register) -> None:
     """Call ``register(CommandSpec(...))`` for each chat command this plugin adds.
 
-    A spec names the verb, its usage and examples, and the permission it needs (see
-    ``socbot.access.MATRIX``). Two plugins registering one verb stop the bot at start.
+    A spec names the verb, its usage and examples, and the permission it needs (one some plugin
+    registers with ``register_permissions``). Two plugins registering one verb stop the bot at
+    start.
     """
 
 
@@ -93,8 +99,10 @@ def load_demo(demo: Demo) -> None:
     """Add this plugin's part of the fictional demo force (``socbot demo``).
 
     Called in plugin order (help, admin, ocg, actions, disruptions, tactics, then third-party
-    plugins) inside one transaction; ``demo`` gives the session, the clock and the people and
-    OCGs already added. Must be idempotent: ``socbot demo`` twice changes nothing.
+    plugins) inside one transaction, after the core has added the demo's people and OCGs; ``demo``
+    gives the session, the clock, ``start`` and those people and OCGs. Append a count to
+    ``demo.summary`` for the printed summary. The core calls it once per store (``socbot demo``
+    twice changes nothing; ``--reset`` loads afresh).
     """
 
 
@@ -126,3 +134,16 @@ def on_event(ctx: Context, event: Event) -> None:
     can react (e.g. log the disruption asked for when an action is closed). Raising
     ``CommandError`` here rolls the whole command back.
     """
+
+
+@hookspec
+def ocg_reach(session: Session, actor: Actor) -> Iterable[int]:
+    """Return the ids of the OCGs this actor reaches through this plugin's records, such as an
+    action they or their agency hold.
+
+    Asked only for partners and coordinators, whose ``own`` scope also covers the OCGs they work
+    on without holding a role there (``socbot.access``); every plugin's answers are joined.
+    Called on every OCG check of such a person, so keep it to one query. Grants nothing by
+    itself: the permission must still give the role ``own``, and the partner cap still applies.
+    """
+    return ()

@@ -134,16 +134,18 @@ def display_name(ocg: Ocg, actor: Actor) -> str:
     return ocg.name
 
 
-def find_ocg(session: Session, actor: Actor, query: str, permission: str = "ocg.read") -> Ocg:
+def find_ocg(
+    session: Session, actor: Actor, query: str, permission: str, acl: access.Access
+) -> Ocg:
     """The one OCG ``query`` names that ``actor`` may use with ``permission``, or a polite error.
 
     Not visible and not existing give the same reply; visible but lacking ``permission`` says so
     (the actor already knows the OCG exists).
     """
-    visible = access.visible_ocg_ids(session, actor)
+    visible = acl.visible_ocg_ids(session, actor)
     found = candidates(session, query, visible=visible, sanitised=access.sanitised(actor))
     # Belt and braces: the id filter above and ``can`` are two routes to the same answer.
-    found = [o for o in found if access.can(session, actor, "ocg.read", o)]
+    found = [o for o in found if acl.can(session, actor, "ocg.read", o)]
     if not found:
         raise not_found(query)
     if len(found) > 1:
@@ -155,15 +157,15 @@ def find_ocg(session: Session, actor: Actor, query: str, permission: str = "ocg.
             field="ocg",
         )
     ocg = found[0]
-    if permission != "ocg.read" and not access.can(session, actor, permission, ocg):
-        raise access_refused(permission, ocg)
+    if permission != "ocg.read" and not acl.can(session, actor, permission, ocg):
+        raise access_refused(permission, ocg, acl)
     return ocg
 
 
-def access_refused(permission: str, ocg: Ocg) -> CommandError:
+def access_refused(permission: str, ocg: Ocg, acl: access.Access) -> CommandError:
     from socbot.model import NotAllowed
 
-    who = ", ".join(sorted(access.MATRIX.get(permission, {}))) or "an administrator"
+    who = acl.who(permission)
     return NotAllowed(
         f"You can see {ocg.ref} but not do that on it: it needs one of these roles on the OCG: "
         f"{who}. Ask the OCG's LRO or your SOC coordinator if you should have it."

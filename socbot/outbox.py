@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from socbot import audit
-from socbot.access import load_actor
+from socbot.access import Access, load_actor
 from socbot.model import Reply
 from socbot.store.models import Assignment, Identity, Outbox, Person
 from socbot.withhold import for_partner
@@ -79,17 +79,26 @@ def enqueue(
     channel: str | None = None,
     ocg_id: int | None = None,
     note: str | None = None,
+    acl: Access | None = None,
 ) -> bool:
-    """Queue a message unless one with ``key`` exists. True when this call queued it."""
+    """Queue a message unless one with ``key`` exists. True when this call queued it.
+
+    ``acl`` (the bot's permissions) tells which OCGs a partner recipient sees, whose names are
+    withheld from them; without it every OCG's names are (safe, but slower)."""
     if session.autoflush:  # as an ORM statement would: it may name rows not yet flushed
         session.flush()
     message = {"key": key, "kind": kind, "reply": reply, "person_id": person_id}
     message |= {"channel": channel, "ocg_id": ocg_id, "note": note}
-    return key in enqueue_many(session, [message], now=now)
+    return key in enqueue_many(session, [message], now=now, acl=acl)
 
 
 def enqueue_many(
-    session: Session, messages: list[dict[str, Any]], *, now: datetime, chunk: int = 500
+    session: Session,
+    messages: list[dict[str, Any]],
+    *,
+    now: datetime,
+    acl: Access | None = None,
+    chunk: int = 500,
 ) -> set[str]:
     """Queue many messages (dicts of ``enqueue``'s keyword arguments) in a few statements, for
     sweeps that chase thousands of people. Returns the keys this call queued; the rest existed.
@@ -104,7 +113,7 @@ def enqueue_many(
     stmt = insert(Outbox).on_conflict_do_nothing(index_elements=["key"]).returning(col(Outbox.key))
     queued: set[str] = set()
     for start in range(0, len(messages), chunk):  # bodies built a chunk at a time: less to hold
-        part = _for_partners(session, messages[start : start + chunk], now)
+        part = _for_partners(session, messages[start : start + chunk], now, acl)
         rows = [
             {
                 "key": m["key"],
@@ -126,7 +135,7 @@ def enqueue_many(
 
 
 def _for_partners(
-    session: Session, messages: list[dict[str, Any]], now: datetime
+    session: Session, messages: list[dict[str, Any]], now: datetime, acl: Access | None
 ) -> list[dict[str, Any]]:
     """Messages to partners pass the same withholding as their replies, whichever plugin
     decided them: one query finds the partners among the recipients (usually none)."""
@@ -152,7 +161,7 @@ def _for_partners(
             actor = load_actor(session, person, now) if person else None
             if actor is not None:
                 extra = [m["ocg_id"]] if m.get("ocg_id") else []
-                m = {**m, "reply": for_partner(session, actor, m["reply"], extra)}
+                m = {**m, "reply": for_partner(session, actor, m["reply"], extra, acl=acl)}
         out.append(m)
     return out
 

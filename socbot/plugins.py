@@ -12,6 +12,9 @@ import pluggy
 from socbot import hookspecs
 from socbot.registry import PluginError
 
+# The core's own hook implementations, as Datasette's default_permissions: always loaded, so
+# the allow-list cannot take away what the core itself relies on.
+CORE_PLUGINS = ("socbot.permissions",)
 DEFAULT_PLUGINS = (
     "socbot_plugins.help",
     "socbot_plugins.admin",
@@ -39,6 +42,8 @@ def get_plugin_manager(
     pm.add_hookspecs(hookspecs)
     allow = allow if allow is not None else os.environ.get("SOCBOT_LOAD_PLUGINS")
     allowed = {p.strip() for p in allow.split(",") if p.strip()} if allow else None
+    for name in CORE_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
     for name in DEFAULT_PLUGINS:
         if _allowed(name, allowed):
             pm.register(importlib.import_module(name), name=name)

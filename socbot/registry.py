@@ -8,14 +8,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import pluggy
 
+from socbot.access import Permission as Permission  # defined beside the rules that read it
 from socbot.model import Command, Form, Reply
 
 if TYPE_CHECKING:
     import pluggy
+    from pydantic_settings import BaseSettings
     from sqlalchemy import Engine
 
     from socbot.clock import Clock
@@ -28,7 +30,7 @@ Handler = Callable[["Context", Command], Reply]
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A chat command. ``permission`` is a key of ``socbot.access.MATRIX``."""
+    """A chat command. ``permission`` names one a plugin registers (``register_permissions``)."""
 
     name: str
     handler: Handler
@@ -75,16 +77,6 @@ class CliCommand:
 
 
 @dataclass(frozen=True)
-class Permission:
-    """A permission: what it lets people do, and each role's reach (``any`` OCG or ``own``)."""
-
-    name: str
-    description: str
-    grants: dict[str, str] = field(default_factory=dict)
-    plugin: str = ""
-
-
-@dataclass(frozen=True)
 class Tables:
     """The tables a plugin owns and the folder of its alembic versions (its own branch)."""
 
@@ -95,15 +87,23 @@ class Tables:
 
 @dataclass(frozen=True)
 class PluginSettings:
-    """A plugin's settings: a pydantic-settings model read from SOCBOT_PLUGIN__<NAME>__<KEY>."""
+    """A plugin's settings: a pydantic-settings model read from SOCBOT_PLUGIN__<NAME>__<KEY>.
+
+    ``renamed`` maps an old environment variable to the key it became: still read (when the new
+    one is unset) with a deprecation warning, so an upgrade never silently drops a setting.
+    """
 
     name: str
     model: type
     plugin: str = ""
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
 
 class PluginError(RuntimeError):
     """A plugin set-up error found at start (e.g. two plugins claiming one command)."""
+
+
+SettingsT = TypeVar("SettingsT", bound="BaseSettings")
 
 
 class BotApi(Protocol):
@@ -126,6 +126,10 @@ class BotApi(Protocol):
     def jobs(self) -> Mapping[str, Job]: ...
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]: ...
     def in_working_hours(self, moment: datetime | None = None) -> bool: ...
+    @overload
+    def plugin_settings(self, name: str) -> BaseSettings: ...
+    @overload
+    def plugin_settings(self, name: str, model: type[SettingsT]) -> SettingsT: ...
 
 
 T = TypeVar("T")

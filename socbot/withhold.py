@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
-from socbot.access import Actor, visible_ocg_ids
+from socbot.access import Access, Actor
 from socbot.model import Button, Fact, Input, Item, Reply, Section
 from socbot.store.models import Nominal, Ocg, OcgAlias
 
@@ -200,14 +200,21 @@ def for_partner(
     reply: Reply,
     ocg_ids: Iterable[int] = (),
     typed: Iterable[str] = (),
+    *,
+    acl: Access | None = None,
 ) -> Reply:
     """The reply as a partner may read it: every known name and alias of the OCGs they can see
     (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied.
 
     ``typed`` is what the partner typed: a reply quoting it back ("no OCG matching 'Voss'")
     quotes it as typed, never withheld, so a partner can't test a guessed name against the
-    withholding."""
-    visible = visible_ocg_ids(session, actor) or set()
+    withholding. ``acl`` (the bot's permissions) says which OCGs they see; without it every
+    OCG's names are withheld (safe, but slower)."""
+    visible: set[int]
+    if acl is None:
+        visible = {i for i in session.exec(select(Ocg.id)).all() if i is not None}
+    else:
+        visible = acl.visible_ocg_ids(session, actor) or set()
     hide = names_hider(session, visible | set(ocg_ids))
     echoes = [w for w in typed if len(w) > 2]
 

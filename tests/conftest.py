@@ -58,7 +58,8 @@ def closed_file(engine: Engine) -> Path | None:
 class DemoCache:
     """Stores the demo was loaded into, keyed on everything the result depends on: the store's
     bytes just before loading, the fixed clock, the settings (``data_dir`` aside: it is each
-    test's own folder and the demo never writes it down) and the plugins. A key seen before is
+    test's own folder and the demo never writes it down), each plugin's settings and the
+    plugins. A key seen before is
     a copy of the file its first load left, so ids, timestamps and the audit chain are exactly
     what loading it fresh gives. Anything else (PostgreSQL, a live clock, a plugin defined in a
     test that might watch the load, a store still open elsewhere) loads it fresh."""
@@ -93,6 +94,7 @@ class DemoCache:
             [
                 bot.clock.fixed.isoformat(),
                 bot.settings.model_dump(mode="json", exclude={"data_dir"}),
+                {n: v.model_dump(mode="json") for n, v in bot._plugin_settings.items()},
                 sorted(f"{name}={p.__name__}" for name, p in plugins),
             ],
             default=str,
@@ -122,6 +124,12 @@ def clock() -> Clock:
 @pytest.fixture
 def settings(tmp_path) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(data_dir=tmp_path, now=NOW, rate_limit=10_000)
+
+
+@pytest.fixture
+def plugin_settings() -> dict[str, dict[str, object]]:
+    """Plugin settings for ``make_bot``: ``plugin_settings["ocg"] = {"review_alert_days": 3}``."""
+    return {}
 
 
 @pytest.fixture
@@ -189,10 +197,15 @@ class PgStore:
             self.migrate()
             return
         with self.engine.begin() as conn:
+            conn.execute(text(END_OTHER_SESSIONS))  # a failed test's threads may hold locks
             for statement in (*self.delete, *self.restart):
                 conn.execute(statement)
 
 
+END_OTHER_SESSIONS = """
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+"""
 SCHEMA_FINGERPRINT = """
 SELECT md5(string_agg(line, ';' ORDER BY line)) FROM (
     SELECT c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod)
@@ -243,9 +256,15 @@ def pm() -> pluggy.PluginManager:
 
 
 @pytest.fixture
-def make_bot(settings, clock, pm, demo_cache: DemoCache) -> Callable[..., Bot]:  # type: ignore[no-untyped-def]
+def make_bot(settings, clock, pm, plugin_settings, demo_cache: DemoCache) -> Callable[..., Bot]:  # type: ignore[no-untyped-def]
     def make(engine: Engine, plugins=None, demo: bool = False) -> Bot:  # type: ignore[no-untyped-def]
-        bot = Bot(engine, pm=plugins or pm, settings=settings, clock=clock)
+        bot = Bot(
+            engine,
+            pm=plugins or pm,
+            settings=settings,
+            clock=clock,
+            plugin_settings=plugin_settings,
+        )
         if demo:
             demo_cache.load(bot)  # as socbot.demo.load(bot), copied when seen before
         return bot

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from socbot_plugins.actions import chase, forms, rules, store
+from socbot_plugins.actions import chase, forms, rules, settings, store
+from socbot_plugins.actions import demo as actions_demo
 from socbot_plugins.actions import listing as actions_list
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.update import (
@@ -25,9 +26,12 @@ from socbot_plugins.actions.update import (
     take_action,
 )
 from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_label
+from sqlmodel import Session
 
-from socbot import CommandError, CommandSpec, Fact, Reply, Severity, hookimpl
+from socbot import CommandError, CommandSpec, Fact, Permission, Reply, Severity, hookimpl
+from socbot.access import Actor
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.events import ActionRecorded
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
@@ -115,6 +119,34 @@ def register_commands(register: Register) -> None:
     ]
     for spec in specs:
         register(spec)
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "action.create",
+            "task an action to a person or an agency",
+            {"sro": "any", "lro": "own", "sio": "own", "plead": "own", "coordinator": "own"},
+        )
+    )
+    register(
+        Permission(
+            "action.update",
+            "close, snooze or re-assign an action (partners: only their own)",
+            {
+                "admin": "any",
+                "sro": "any",
+                **dict.fromkeys(("lro", "sio", "plead", "coordinator", "partner"), "own"),
+            },
+        )
+    )
+
+
+@hookimpl
+def ocg_reach(session: Session, actor: Actor) -> list[int]:
+    """Partners and coordinators reach the OCGs where they or their agency hold an action."""
+    return rules.reached_ocgs(session, actor)
 
 
 @hookimpl
@@ -252,6 +284,16 @@ def _split_tactic(words: list[str], given: str | None) -> tuple[list[str], str |
         if lowered[i] == "from" and lowered[i + 1] == "tactic":
             return words[:i] + words[i + 3 :], words[i + 2]
     return words, given
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(settings.SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    actions_demo.load(demo)
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from socbot_plugins.actions import overdue, store
 from socbot_plugins.actions.models import Action
+from socbot_plugins.actions.settings import ActionsSettings
 from socbot_plugins.actions.view import Redact, redactor
 from sqlmodel import Session, col, select
 
@@ -20,10 +21,10 @@ def run_digest(ctx: Context, dry_run: bool) -> list[str]:
     if not overdue.working_day(ctx):
         return []
     session, now, today = ctx.session, ctx.now(), ctx.today()
-    days = ctx.settings.action_escalate_days
+    own = ctx.plugin_settings("actions", ActionsSettings)
+    days, channel = own.escalate_days, own.coordinators_channel
     coordinators = _all_coordinators(session, ctx.utcnow())
     keys = {p.id or 0: f"digest:{today.isoformat()}:{p.id}" for p in coordinators}
-    channel = ctx.settings.coordinators_channel
     channel_key = f"digest:{today.isoformat()}:channel"
     done = overdue.existing(session, [*keys.values(), channel_key])
     todo = [p for p in coordinators if keys[p.id or 0] not in done]

@@ -1,7 +1,7 @@
 """Escalation to the OCG's LRO (its SRO when it has none): an action overdue more than
-``action_escalate_days`` is raised once, then weekly while it stays open. Rounds are worked out
-from the due date and the last escalation each lead received, so a missed day (a weekend, an
-outage) is caught up, never doubled.
+``escalate_days`` (``SOCBOT_PLUGIN__ACTIONS__ESCALATE_DAYS``) is raised once, then weekly while
+it stays open. Rounds are worked out from the due date and the last escalation each lead
+received, so a missed day (a weekend, an outage) is caught up, never doubled.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from socbot_plugins.actions import overdue, store
 from socbot_plugins.actions.models import Action
+from socbot_plugins.actions.settings import ActionsSettings
 from socbot_plugins.actions.view import overdue_days, redactor
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -34,7 +35,7 @@ def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
     if not overdue.working_day(ctx):
         return []
     session, now, today = ctx.session, ctx.now(), ctx.today()
-    days = ctx.settings.action_escalate_days
+    days = ctx.plugin_settings("actions", ActionsSettings).escalate_days
     before = datetime.combine(today - timedelta(days=days), time(0), LONDON)
     data = overdue.load(session, before, ctx.utcnow())
     if not data.actions:

@@ -15,7 +15,6 @@ from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import col, select
 
 from socbot import Button, CommandError, CommandSpec, Ocg, Person, Reply, Section, access
-from socbot.access import visible_ocg_ids
 from socbot.context import Context
 from socbot.model import Command
 
@@ -131,7 +130,7 @@ def list_actions(ctx: Context, cmd: Command) -> Reply:
         where.append(Action.ocg_id == ocg.id)
         heading.append(f"on {ocg_label(ocg, ctx.sanitised)}")
     elif not wanted.mine and not ctx.sanitised:
-        visible = visible_ocg_ids(ctx.session, actor)
+        visible = ctx.access.visible_ocg_ids(ctx.session, actor)
         if visible is not None:
             where.append(
                 or_(col(Action.ocg_id).in_(visible or {0}), col(Action.owner_id) == actor.id)

@@ -150,7 +150,7 @@ def oldest(actions: list[Action], today: date) -> str:
 def shown_to(data: Overdue, viewer: Actor, actions: list[Action]) -> list[Action]:
     """The actions this recipient may read about: never a sensitive one they may not see, and
     for a partner only their own, their agency's and their agency colleagues' (as
-    ``access.sees_action``), whatever role put them on the list."""
+    ``rules.sees_action``), whatever role put them on the list."""
     agency = viewer.agency.lower()
 
     def ok(action: Action) -> bool:

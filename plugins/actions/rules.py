@@ -1,8 +1,10 @@
-"""Who may see and who may change an action.
+"""Who may see and who may change an action, and which OCGs an action opens to its holder.
 
 Partners see their own and their agency's actions only; police follow OCG access. Changing one
-needs ``action.update`` on its OCG (the matrix) and then a reason of its own: the owner, the OCG's
-LRO or SRO, the lead of its pillar, or a coordinator of the owning agency.
+needs ``action.update`` on its OCG (the permission) and then a reason of its own: the owner, the
+OCG's LRO or SRO, the lead of its pillar, or a coordinator of the owning agency. A partner or
+coordinator reaches the OCGs where they or their agency hold an action (``reached_ocgs``, this
+plugin's ``ocg_reach``).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from socbot_plugins.actions.store import (
     lro_handles,
     owner_of,
 )
-from sqlalchemy import update
+from sqlalchemy import func, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
 
 from socbot import CommandError, Fact, NotAllowed, Ocg, Person, Severity
-from socbot.access import Actor, can, load_actor, sees_sensitive
+from socbot.access import Access, Actor, load_actor, sanitised, sees_sensitive
 from socbot.clock import local, say_date
 from socbot.context import Context
 
@@ -108,7 +111,7 @@ def reach_warning(ctx: Context, owner: Owner, ocg: Ocg) -> str | None:
     actor = load_actor(ctx.session, person, ctx.utcnow())
     if actor.partner or "coordinator" in actor.roles:
         return None
-    if can(ctx.session, actor, "action.update", ocg):
+    if ctx.access.can(ctx.session, actor, "action.update", ocg):
         return None
     return (
         f"@{person.handle} has no role on {ocg.ref}: they will be reminded but can't see or "
@@ -178,3 +181,45 @@ def owner_facts(ctx: Context, owner: Owner, ocg: Ocg) -> list[Fact]:
             Severity.WARNING,
         )
     ]
+
+
+def held_by(actor: Actor) -> Any:
+    """SQL for the actions held by the actor or assigned to their agency; for partners, also
+    those held by a colleague of the same agency (the agency is the partner). Police colleagues
+    do not count: everyone in the force shares the agency "Police"."""
+    agency = func.lower(actor.agency)
+    mine = [col(Action.owner_id) == actor.id, func.lower(Action.owner_agency) == agency]
+    if sanitised(actor):
+        colleagues = select(Person.id).where(func.lower(Person.agency) == agency)
+        mine.append(col(Action.owner_id).in_(colleagues))
+    return or_(*mine)
+
+
+def reached_ocgs(session: Session, actor: Actor) -> list[int]:
+    """The OCGs where the actor, their agency (or, for partners, an agency colleague) holds an
+    action: partners and coordinators reach these without a role on them."""
+    return list(session.exec(select(Action.ocg_id).where(held_by(actor)).distinct()).all())
+
+
+def sees_action(session: Session, actor: Actor, action: Action) -> bool:
+    """Whether the actor may see this action in detail (on an OCG they can already see).
+
+    Police see every action; a partner sees only their own, their agency's and their agency
+    colleagues', and counts of the rest.
+    """
+    if action.sensitive and not sees_sensitive(actor, action.ocg_id):
+        return False
+    if not sanitised(actor) or action.owner_id == actor.id:
+        return True
+    agency = actor.agency.lower()
+    if (action.owner_agency or "").lower() == agency:
+        return True
+    owner = session.get(Person, action.owner_id) if action.owner_id else None
+    return owner is not None and owner.agency.lower() == agency
+
+
+def may_update_action(
+    access: Access, session: Session, actor: Actor, action: Action, ocg: Ocg
+) -> bool:
+    """``action.update`` on the OCG, and for partners only on an action that is theirs."""
+    return access.can(session, actor, "action.update", ocg) and sees_action(session, actor, action)

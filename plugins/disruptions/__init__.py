@@ -10,15 +10,18 @@ from __future__ import annotations
 import difflib
 
 from socbot_plugins.disruptions import chart, export, listing, moderation, parse
+from socbot_plugins.disruptions import demo as disruptions_demo
 from socbot_plugins.disruptions.models import GRADES
 from socbot_plugins.disruptions.record import record as record_disruption
 from socbot_plugins.disruptions.record import record_for_action, recorded_reply
 
-from socbot import CommandError, CommandSpec, FormSpec, Reply, hookimpl
+from socbot import CommandError, CommandSpec, FormSpec, Permission, Reply, hookimpl
 from socbot.context import Context
 from socbot.dates import parse_past
+from socbot.demo import Demo
 from socbot.events import ActionDone, Event
 from socbot.model import Command, Form, Input
+from socbot.registry import Register
 
 DISRUPT_USAGE = (
     'disrupt <OCG> <major|moderate|minor> <pillar> "what happened" [on <date>] [arrests=N] '
@@ -43,6 +46,23 @@ person or vulnerability not tied to a mapped OCG (the same report, Appendix 2: d
 recorded against OCGs only); activity that has not yet touched the group, such as a plan agreed \
 or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts or \
 rejects every entry against the national minimum standards."""
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    police = {"sro": "any", "analyst": "any", "lro": "own", "sio": "own", "plead": "own"}
+    register(
+        Permission(
+            "disruption.record",
+            "log a disruption against an OCG",
+            {**police, "coordinator": "own", "partner": "own"},
+        )
+    )
+    register(
+        Permission(
+            "disruption.moderate", "accept or reject logged disruptions", {"moderator": "any"}
+        )
+    )
 
 
 @hookimpl
@@ -205,6 +225,11 @@ def submit_form(values: dict[str, str]) -> Command:
         ["disrupt", *args[:3], f'"{args[3]}"', *(f"{k}={v}" for k, v in options.items())]
     )
     return Command("disrupt", args, options, text=text)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    disruptions_demo.load(demo)
 
 
 @hookimpl

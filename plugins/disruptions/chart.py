@@ -112,7 +112,7 @@ def _area(ctx: Context, name: str) -> tuple[list[Ocg], str]:
     rows = ctx.session.exec(
         select(Ocg).where(func.lower(Ocg.area) == name.strip().lower(), Ocg.status == "active")
     ).all()
-    visible = access.visible_ocg_ids(ctx.session, ctx.actor)
+    visible = ctx.access.visible_ocg_ids(ctx.session, ctx.actor)
     found = [o for o in rows if visible is None or o.id in visible]
     if ctx.sanitised:  # the partner view shows no areas: charting one would tell them
         raise CommandError(

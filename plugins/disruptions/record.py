@@ -13,11 +13,12 @@ from datetime import date
 from functools import cache
 
 from socbot_plugins.actions.models import Action
+from socbot_plugins.actions.rules import sees_action
 from socbot_plugins.disruptions import parse
 from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import select
 
-from socbot import Nominal, Ocg, access
+from socbot import Nominal, Ocg
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_past
@@ -138,7 +139,7 @@ def _action(ctx: Context, ocg: Ocg, text: str) -> Action:
     wanted = text.strip().lstrip("#")
     number = record_number(wanted)
     found = ctx.session.get(Action, number) if number else None
-    hidden = found is not None and not access.sees_action(ctx.session, ctx.actor, found)
+    hidden = found is not None and not sees_action(ctx.session, ctx.actor, found)
     if found is None or found.ocg_id != ocg.id or hidden:  # one reply: existence stays hidden
         raise CommandError(
             f"{ocg.ref} has no action {text!r}. Give the number of one of its actions "

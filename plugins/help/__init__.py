@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 
 from socbot import CommandError, CommandSpec, Item, Reply, hookimpl
-from socbot.access import may_run
 from socbot.context import Context
 from socbot.model import Command, Section
 
@@ -28,7 +27,7 @@ def show_help(ctx: Context, cmd: Command) -> Reply:
     mine = {
         name: spec
         for name, spec in sorted(ctx.commands.items())
-        if may_run(ctx.actor, spec.permission)
+        if ctx.access.may_run(ctx.actor, spec.permission)
     }
     if cmd.args:
         verb = cmd.args[0].lower().lstrip("/")

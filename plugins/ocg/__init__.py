@@ -15,14 +15,35 @@ from __future__ import annotations
 from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
 from socbot_plugins.ocg import csv_import as ocg_import
+from socbot_plugins.ocg import demo as ocg_demo
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
+from socbot_plugins.ocg import settings as ocg_settings
 from socbot_plugins.ocg import status as ocg_status
 
-from socbot import CliCommand, CommandSpec, Job, hookimpl
+from socbot import CliCommand, CommandSpec, Job, Permission, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.model import Command, Reply
 from socbot.registry import Register
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "ocg.review",
+            "record a scheduled or trigger review; change band, tier, MoRiLE, P-mech",
+            {"sro": "any", "lro": "own"},
+        )
+    )
+    register(
+        Permission(
+            "ocg.admin",
+            "create, rename, close or re-assign OCGs; hand over the LRO role",
+            {"admin": "any", "sro": "any"},
+        )
+    )
 
 
 @hookimpl
@@ -160,6 +181,16 @@ def show_reviews(ctx: Context, cmd: Command) -> Reply:
     if f.rest:
         return ocg_review.review_history(ctx, " ".join(f.rest))
     return ocg_lists.review_calendar(ctx, f)
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(ocg_settings.SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    ocg_demo.load(demo)
 
 
 @hookimpl

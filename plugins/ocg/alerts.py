@@ -1,9 +1,10 @@
 """Review-due alerts: a job (``review-alerts``) and ``socbot alerts --once [--dry-run]``.
 
-The LRO hears ``review_alert_days`` before the due date, again the day it falls overdue and then
-weekly; the SRO joins after ``review_escalate_days``. Each alert has an outbox key naming the OCG,
-the due date it is about, the stage and the week, so a sweep run twice, overlapping itself or on
-two replicas queues it once: the insert is ``ON CONFLICT DO NOTHING`` in the deciding transaction.
+The LRO hears ``review_alert_days`` (``SOCBOT_PLUGIN__OCG__REVIEW_ALERT_DAYS``) before the due
+date, again the day it falls overdue and then weekly; the SRO joins after
+``review_escalate_days``. Each alert has an outbox key naming the OCG, the due date it is about,
+the stage and the week, so a sweep run twice, overlapping itself or on two replicas queues it
+once: the insert is ``ON CONFLICT DO NOTHING`` in the deciding transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from socbot_plugins.ocg import rules
+from socbot_plugins.ocg.settings import OcgSettings
 from sqlalchemy import or_
 from sqlmodel import col, select
 
@@ -63,7 +65,7 @@ def stages(due: date, today: date, alert_days: int, escalate_days: int) -> list[
 
 def sweep(ctx: Context, dry_run: bool) -> list[str]:
     """Decide today's alerts and queue the new ones; returns ``to @handle: ...`` lines."""
-    s, today = ctx.settings, ctx.today()
+    s, today = ctx.plugin_settings("ocg", OcgSettings), ctx.today()
     horizon = today + timedelta(days=s.review_alert_days)
     ocgs = ctx.session.exec(
         select(Ocg)

@@ -14,7 +14,7 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import case, func, or_
 from sqlmodel import col, select
 
-from socbot import Assignment, Ocg, Person, access
+from socbot import Assignment, Ocg, Person
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.model import Button, Command, CommandError, Item, Reply, Section, Severity
@@ -105,7 +105,7 @@ _EXAMPLE = {"due": "14", "tier": "1", "band": "2B", "area": "Portsmouth", "page"
 
 def _scope(ctx: Context, query: Any, f: Filters) -> Any:
     """Only OCGs the person may see; ``mine`` narrows to those they hold a role on."""
-    ids = access.visible_ocg_ids(ctx.session, ctx.actor)
+    ids = ctx.access.visible_ocg_ids(ctx.session, ctx.actor)
     if f.mine and not ctx.sanitised:
         mine = set(ctx.actor.ocg_roles)
         if "coordinator" in ctx.actor.roles and ctx.actor.area:

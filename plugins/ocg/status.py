@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from socbot_plugins.actions import rules as action_rules
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
 from socbot_plugins.disruptions.models import Disruption
@@ -138,7 +139,7 @@ def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
 
 
 def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
-    """The partner's own open actions and their agency's, as ``access.sees_action`` has it,
+    """The partner's own open actions and their agency's, as ``actions.rules.sees_action`` has it,
     with names withheld as in every other partner view of an action."""
     rows = ctx.session.exec(
         select(Action, Person)
@@ -150,7 +151,7 @@ def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
     return [
         _action_item(ctx, action, owner, redact)
         for action, owner in rows
-        if access.sees_action(ctx.session, ctx.actor, action)
+        if action_rules.sees_action(ctx.session, ctx.actor, action)
     ]
 
 

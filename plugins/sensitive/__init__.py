@@ -12,7 +12,17 @@ from socbot_plugins.actions.models import Action, ActionChange
 from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy import update
 
-from socbot import CommandError, CommandSpec, Fact, Ocg, Person, Reply, Severity, hookimpl
+from socbot import (
+    CommandError,
+    CommandSpec,
+    Fact,
+    Ocg,
+    Permission,
+    Person,
+    Reply,
+    Severity,
+    hookimpl,
+)
 from socbot.context import Context
 from socbot.hold import is_partner
 from socbot.model import Command, NotAllowed
@@ -20,6 +30,17 @@ from socbot.parser import record_number
 from socbot.registry import Register
 
 USAGE = 'sensitive action|disruption <id> [off] "reason"'
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "record.sensitive",
+            "mark an action or disruption sensitive: the OCG's police roles only",
+            {"sro": "any", "lro": "own", "sio": "own"},
+        )
+    )
 
 
 @hookimpl

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
-from socbot import CommandError, CommandSpec, Fact, Item, Reply, hookimpl
+from socbot import ROLES, CommandError, CommandSpec, Fact, Item, Permission, Reply, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.model import Command, Severity
 
+from . import demo as tactics_demo
 from . import hookspecs
 from .catalogue import (
     BUILTIN_PATH,
@@ -27,6 +29,7 @@ from .catalogue import (
 )
 from .profile import profile_command
 from .registry import Catalogue, menu_for
+from .settings import SETTINGS, TacticsSettings
 from .suggest import suggestions
 
 if TYPE_CHECKING:
@@ -54,6 +57,29 @@ MENU_PLUGIN = "socbot_plugins.tactics.menu"
 @hookimpl
 def add_hookspecs(pm: pluggy.PluginManager) -> None:
     pm.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    everyone = dict.fromkeys(ROLES, "any")
+    register(Permission("tactics.read", "browse and search the menu of tactics", everyone))
+    # everyone who reads the OCG (``ocg.read``), except partners
+    readers = {**dict.fromkeys(("admin", "sro", "analyst", "moderator"), "any")}
+    readers |= dict.fromkeys(("lro", "sio", "plead", "coordinator"), "own")
+    register(
+        Permission(
+            "profile.read",
+            "read what is known of an OCG's business, vehicles, lifestyle (police only)",
+            readers,
+        )
+    )
+    register(
+        Permission(
+            "profile.write",
+            "add what is known of the OCG's business, vehicles, lifestyle...",
+            {"sro": "any", "analyst": "any", "lro": "own", "sio": "own", "plead": "own"},
+        )
+    )
 
 
 @hookimpl
@@ -115,7 +141,7 @@ class _Menu:
 @hookimpl
 def startup(bot: BotApi) -> None:
     """Load and validate the menu now, so a bad local tactic stops the bot with its id."""
-    catalogue = menu_for(bot.pm, bot.settings.tactics_files)
+    catalogue = menu_for(bot.pm, bot.plugin_settings("tactics", TacticsSettings).files)
     if not bot.pm.has_plugin(MENU_PLUGIN):  # one manager may serve several bots (tests)
         bot.pm.register(_Menu(catalogue), name=MENU_PLUGIN)
 
@@ -265,6 +291,16 @@ def unknown_tactic(tactics: Catalogue, typed: str) -> CommandError:
         "`ocg tactics search <words>` finds tactics by subject.",
         field="tactic",
     )
+
+
+@hookimpl
+def register_settings(register: Register) -> None:
+    register(SETTINGS)
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    tactics_demo.load(demo)
 
 
 @hookimpl

@@ -1,22 +1,22 @@
 """The menu of tactics a bot serves: the built-in catalogue plus a force's local tactics.
 
-Local tactics come from ``SOCBOT_TACTICS_FILES`` (comma-separated TOML files) and from plugins
-implementing ``register_tactics``. Everything is validated together once per plugin manager
+Local tactics come from ``SOCBOT_PLUGIN__TACTICS__FILES`` (comma-separated TOML files) and from
+plugins implementing ``register_tactics``. Everything is validated together once per plugin manager
 and cached, so commands never re-read files and a bad entry stops the bot at start.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import pluggy
 
+from socbot.plugin_settings import read_plugin_settings
 from socbot.registry import PluginError
 
 from .catalogue import (
@@ -26,6 +26,7 @@ from .catalogue import (
     load_catalogue,
     load_entries,
 )
+from .settings import SETTINGS, TacticsSettings
 
 _BY_MANAGER: WeakKeyDictionary[pluggy.PluginManager, Catalogue] = WeakKeyDictionary()
 
@@ -61,12 +62,12 @@ class Catalogue:
 def menu_for(pm: pluggy.PluginManager | None = None, files: str | None = None) -> Catalogue:
     """Built-in plus local tactics, loaded and validated once per plugin manager.
 
-    ``files`` (comma-separated TOML paths) defaults to ``SOCBOT_TACTICS_FILES``; it is only
+    ``files`` (comma-separated TOML paths) defaults to ``SOCBOT_PLUGIN__TACTICS__FILES``; it is only
     read the first time a manager asks, since a bot's settings do not change while it runs.
     Raises ``PluginError`` listing every problem (with entry id and field) when anything is bad.
     """
     if files is None:
-        files = os.environ.get("SOCBOT_TACTICS_FILES")
+        files = cast(TacticsSettings, read_plugin_settings(SETTINGS)).files
     paths = tuple(p.strip() for p in (files or "").split(",") if p.strip())
     if pm is None:
         return _files_only(paths)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from socbot_plugins.actions import rules as action_rules
 from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
@@ -40,7 +41,7 @@ def actor(session, bot, handle):
 def refs_visible(session, bot, handle):
     me = actor(session, bot, handle)
     ocgs = session.exec(select(Ocg)).all()
-    return {o.ref for o in ocgs if access.can(session, me, "ocg.read", o)}
+    return {o.ref for o in ocgs if bot.access.can(session, me, "ocg.read", o)}
 
 
 def test_the_demo_force_sees_what_the_brief_says(bot):
@@ -82,10 +83,10 @@ def test_visible_ids_agree_with_can_for_everyone(bot):
         ocgs = s.exec(select(Ocg)).all()
         for handle in DEMO_PEOPLE:
             me = actor(s, bot, handle)
-            for permission in access.MATRIX:
-                ids = access.visible_ocg_ids(s, me, permission)
+            for permission in bot.access.permissions:
+                ids = bot.access.visible_ocg_ids(s, me, permission)
                 for ocg in ocgs:
-                    expected = access.can(s, me, permission, ocg)
+                    expected = bot.access.can(s, me, permission, ocg)
                     assert (ids is None or ocg.id in ids) == expected, (handle, permission, ocg.ref)
 
 
@@ -98,8 +99,8 @@ def test_a_role_on_one_ocg_never_reaches_the_force(bot):
         people.grant(s, person=cole, role="admin", ocg=smith, now=bot.clock.utcnow())
         s.commit()
         me = actor(s, bot, "cole")
-        assert access.scope(me, "ocg.read") == OWN
-        assert access.scope(me, "admin") == OWN
+        assert bot.access.scope(me, "ocg.read") == OWN
+        assert bot.access.scope(me, "admin") == OWN
         assert refs_visible(s, bot, "cole") == {"OCG-0001", "OCG-0003"}
 
 
@@ -118,7 +119,7 @@ def test_roles_start_and_end_on_time(bot, clock):
         s.commit()
         for days, expected in ((0, None), (3, ANY), (6, None)):
             me = access.load_actor(s, khan, now + timedelta(days=days))
-            assert access.scope(me, "disruption.moderate") == expected, days
+            assert bot.access.scope(me, "disruption.moderate") == expected, days
         with pytest.raises(CommandError):
             people.grant(s, person=khan, role="sro", now=now, until=now - timedelta(days=1))
 
@@ -140,17 +141,17 @@ def test_partners_see_only_their_own_and_their_agencys_actions(bot):
     with Session(bot.engine) as s:
         actions = s.exec(select(Action).where(Action.ocg_id == 1)).all()
         evans, ford, okafor = (actor(s, bot, h) for h in ("evans", "ford", "okafor"))
-        seen = {a.description[:20] for a in actions if access.sees_action(s, evans, a)}
+        seen = {a.description[:20] for a in actions if action_rules.sees_action(s, evans, a)}
         assert seen == {"Test-purchase at the"}
-        assert {a.owner_agency for a in actions if access.sees_action(s, ford, a)} == {
+        assert {a.owner_agency for a in actions if action_rules.sees_action(s, ford, a)} == {
             "Council Housing"
         }
-        assert all(access.sees_action(s, okafor, a) for a in actions)
+        assert all(action_rules.sees_action(s, okafor, a) for a in actions)
         ocg = s.get(Ocg, 1)
         hmrc = next(a for a in actions if "VAT" in a.description)
-        assert not access.may_update_action(s, evans, hmrc, ocg)
+        assert not action_rules.may_update_action(bot.access, s, evans, hmrc, ocg)
         mine = next(a for a in actions if a.owner_id == evans.id)
-        assert access.may_update_action(s, evans, mine, ocg)
+        assert action_rules.may_update_action(bot.access, s, evans, mine, ocg)
 
 
 # -- lookup: no existence leak -----------------------------------------------------------------
@@ -242,14 +243,14 @@ def test_hidden_ocgs_never_crowd_out_a_visible_one(bot):
         )
         s.commit()
         walsh = actor(s, bot, "walsh")  # a Portsmouth coordinator sees only the last
-        assert find_ocg(s, walsh, "alpha").ref == "OCG-0300"
+        assert find_ocg(s, walsh, "alpha", "ocg.read", bot.access).ref == "OCG-0300"
 
 
 def test_a_visible_ocg_without_the_permission_says_so(bot):
     with Session(bot.engine) as s:
         evans = actor(s, bot, "evans")
         with pytest.raises(CommandError) as refused:
-            find_ocg(s, evans, "OCG-0001", "ocg.review")
+            find_ocg(s, evans, "OCG-0001", "ocg.review", bot.access)
         assert "OCG-0001" in refused.value.message and "lro" in refused.value.message
 
 
@@ -268,6 +269,8 @@ def test_help_lists_only_what_the_actor_may_run(bot, say):
             me = actor(s, bot, handle)
         listed = say(handle, "help")
         shown = {i.text.split()[1].strip("`") for i in listed.items}
-        runnable = {n for n, spec in bot.commands.items() if access.may_run(me, spec.permission)}
+        runnable = {
+            n for n, spec in bot.commands.items() if bot.access.may_run(me, spec.permission)
+        }
         assert shown == runnable, handle
     assert "grant" not in {i.text.split()[1].strip("`") for i in say("okafor", "help").items}

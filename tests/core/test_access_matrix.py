@@ -1,9 +1,9 @@
 """The permission matrix, enforced: every command x every role x an own and another OCG.
 
-Expectations come from ``access.MATRIX`` and from facts of the demo force written out here (who
-holds what on OCG-0001 and OCG-0003), not from ``access.can``, so a bug in the access code cannot
-hide itself. Commands are collected from the plugins at test time: a new command is covered the
-moment it is registered, with arguments filled in from its declared usage.
+Expectations come from the permissions the built-in plugins register and from facts of the demo
+force written out here (who holds what on OCG-0001 and OCG-0003), not from ``Access.can``, so a
+bug in the access code cannot hide itself. Commands are collected from the plugins at test time:
+a new command is covered the moment it is registered, with arguments filled in from its usage.
 
 - Not allowed by the matrix: the reply is a refusal, or exactly the reply for an OCG (or record)
   that does not exist.
@@ -19,7 +19,8 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
-from socbot.access import ANY, MATRIX, OWN
+from socbot import docs_gen
+from socbot.access import ANY, OWN
 from socbot.plugins import get_plugin_manager
 from socbot.registry import CommandSpec, collect
 from socbot.store.models import AuditEvent, Ocg
@@ -37,6 +38,7 @@ ACTORS = {
     "partner": "evans",  # holds action 2 on OCG-0001; nothing on OCG-0003
 }
 OWN_OCG, OTHER_OCG, NO_OCG = "OCG-0001", "OCG-0003", "OCG-0999"
+MATRIX = {name: p.grants for name, p in docs_gen.built_in()[0].permissions.items()}
 NO_ID = 99999
 SPECS = {
     s.name: s

@@ -53,7 +53,7 @@ def test_no_partner_sees_a_nominal_on_any_ocg_they_can_see(bot, say, handle):
         visible = [
             o.ref
             for o in s.exec(select(Ocg).order_by(Ocg.ref)).all()
-            if access.can(s, me, "ocg.read", o)
+            if bot.access.can(s, me, "ocg.read", o)
         ]
         forbidden = secrets_of(s)
     assert visible, f"{handle} should see at least one demo OCG"

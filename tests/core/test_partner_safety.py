@@ -42,11 +42,11 @@ def test_being_a_partner_caps_every_role_for_every_command(bot) -> None:
     for roles in _combinations():  # 256 combinations x every command and form
         actor = access.Actor(1, "p", "P", "Trading Standards", "Portsmouth", roles=roles)
         for spec in specs:
-            assert access.scope(actor, spec.permission) == access.scope(partner, spec.permission), (
-                f"{sorted(roles)} gets more than a partner from {spec.name}"
-            )
+            assert bot.access.scope(actor, spec.permission) == bot.access.scope(
+                partner, spec.permission
+            ), f"{sorted(roles)} gets more than a partner from {spec.name}"
         for permission in POLICE_ONLY:
-            assert access.scope(actor, permission) is None, (sorted(roles), permission)
+            assert bot.access.scope(actor, permission) is None, (sorted(roles), permission)
         on_one = access.Actor(1, "p", "P", roles=roles, ocg_roles={1: set(roles)})
         assert not access.sees_sensitive(on_one, 1)
 
@@ -305,9 +305,11 @@ def test_a_partner_cannot_probe_police_actions_through_a_disruption_link(bot, sa
     assert theirs.text.replace("'1'", "N") == missing.text.replace("'9999'", "N")
 
 
-def test_the_coordinators_channel_gets_the_digest_only_once_marked_secure(make_bot, engine) -> None:
+def test_the_coordinators_channel_gets_the_digest_only_once_marked_secure(
+    make_bot, engine, plugin_settings
+) -> None:
+    plugin_settings["actions"] = {"coordinators_channel": "C0COORD"}
     bot = make_bot(engine, demo=True)
-    bot.settings.coordinators_channel = "C0COORD"
     bot.clock = type(bot.clock).parse("2027-03-10T09:00")
     assert any("isn't marked secure" in line for line in bot.run_job("action-digest"))
     with Session(bot.engine) as s:

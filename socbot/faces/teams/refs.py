@@ -98,7 +98,7 @@ def for_channel(engine: Engine, channel: str) -> dict[str, Any] | None:
     """A channel addressed with a stored reference's service URL, tenant and claims.
 
     Teams serves a whole tenant from one regional service URL, so a digest can reach a channel
-    (``settings.coordinators_channel``) even before anyone has mentioned the bot there.
+    (the actions plugin's ``coordinators_channel``) even before anyone has mentioned the bot there.
     """
     base = any_reference(engine)
     if base is None:

@@ -203,8 +203,8 @@ def test_escalation_to_the_lro_once_then_weekly(bot) -> None:  # type: ignore[no
             assert ids(to(bot, "okafor", "escalation")[-1]) == expected
 
 
-def test_escalation_days_are_configurable(make_bot, engine, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.action_escalate_days = 3
+def test_escalation_days_are_configurable(make_bot, engine, plugin_settings) -> None:  # type: ignore[no-untyped-def]
+    plugin_settings["actions"] = {"escalate_days": 3}
     bot = make_bot(engine, demo=True)
     bot.run_job("action-escalations")
     assert ids(to(bot, "okafor", "escalation")[0]) == ["#4", "#1", "#2"]

@@ -4,12 +4,13 @@ from datetime import date
 
 import pytest
 from socbot_plugins.actions.models import Action
+from socbot_plugins.actions.rules import reached_ocgs
 from socbot_plugins.disruptions import record as disruptions_record
 from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
-from socbot import CommandSpec, Reply, hookimpl
+from socbot import CommandSpec, Permission, Reply, hookimpl
 from socbot.bot import Who
 from socbot.events import ActionDone, DisruptionRecorded
 from socbot.plugins import get_plugin_manager
@@ -26,8 +27,9 @@ def disruption_pm():
 
 @pytest.fixture
 def pm():
-    """Overrides the shared fixture, so ``make_bot`` loads only these plugins."""
-    return disruption_pm()
+    """Overrides the shared fixture, so ``make_bot`` loads only these plugins, and actions:
+    partners reach an OCG through the actions they hold (the actions plugin's ``ocg_reach``)."""
+    return get_plugin_manager(load_entrypoints=False, allow="help,actions,disruptions")
 
 
 def rows(bot):
@@ -439,6 +441,15 @@ def test_form_errors_come_back_on_their_field(bot, change, field):
 
 class FakeActions:
     """Stands in for the actions plugin: ``done <id> "result" [disrupt=GRADE] [options]``."""
+
+    @hookimpl
+    def register_permissions(self, register):
+        reach = dict.fromkeys(("lro", "sio", "plead", "coordinator", "partner"), "own")
+        register(Permission("action.update", "close an action", {"sro": "any", **reach}))
+
+    @hookimpl
+    def ocg_reach(self, session, actor):
+        return reached_ocgs(session, actor)
 
     @hookimpl
     def register_commands(self, register):

@@ -16,7 +16,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture
 def pm():
-    return get_plugin_manager(load_entrypoints=False, allow="help,disruptions")
+    # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
+    return get_plugin_manager(load_entrypoints=False, allow="help,actions,disruptions")
 
 
 def add_review(bot, **change):

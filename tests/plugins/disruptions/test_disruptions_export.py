@@ -17,7 +17,8 @@ from socbot.store.models import AuditEvent
 
 @pytest.fixture
 def pm():
-    return get_plugin_manager(load_entrypoints=False, allow="help,disruptions")
+    # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
+    return get_plugin_manager(load_entrypoints=False, allow="help,actions,disruptions")
 
 
 def run(bot, tmp_path, **options):

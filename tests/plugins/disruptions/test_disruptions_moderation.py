@@ -18,7 +18,8 @@ PENDING_SMITH, PENDING_KESTREL, ACCEPTED = 3, 5, 1  # ids in the demo data
 
 @pytest.fixture
 def pm():
-    return get_plugin_manager(load_entrypoints=False, allow="help,disruptions")
+    # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
+    return get_plugin_manager(load_entrypoints=False, allow="help,actions,disruptions")
 
 
 def get(bot, ident):

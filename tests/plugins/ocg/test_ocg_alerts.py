@@ -92,8 +92,8 @@ def test_alert_schedule_over_a_month(bot):
     }
 
 
-def test_warning_days_and_escalation_are_configurable(make_bot, engine, settings):
-    settings.review_alert_days, settings.review_escalate_days = 3, 2
+def test_warning_days_and_escalation_are_configurable(make_bot, engine, plugin_settings):
+    plugin_settings["ocg"] = {"review_alert_days": 3, "review_escalate_days": 2}
     bot = make_bot(engine, plugins=ocg_pm(), demo=True)
     lines = bot.run_job("review-alerts")
     assert not any("Kestrel" in line for line in lines)  # due in 5 days: not yet

@@ -17,7 +17,9 @@ from socbot.store.models import Nominal, Ocg, Person
 
 @pytest.fixture
 def bot(make_bot, engine):
-    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
+    pm = get_plugin_manager(False, allow="help,ocg,actions")
+    return make_bot(engine, plugins=pm, demo=True)
 
 
 def say(bot, handle, text):

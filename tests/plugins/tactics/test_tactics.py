@@ -328,8 +328,8 @@ def test_a_plugin_adds_local_tactics(make_bot, engine, pm, tmp_path):
     assert "local-fly-tipping" in ids(listed)
 
 
-def test_local_tactics_files_from_settings(make_bot, engine, settings, tmp_path):
-    settings.tactics_files = str(write_toml(tmp_path / "local.toml"))
+def test_local_tactics_files_from_settings(make_bot, engine, plugin_settings, tmp_path):
+    plugin_settings["tactics"] = {"files": str(write_toml(tmp_path / "local.toml"))}
     bot = make_bot(engine, demo=True)
     reply = bot.handle(
         "ocg tactics search forensic marking", Who("console", "okafor"), face="console"
