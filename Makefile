@@ -4,7 +4,7 @@ test:
 	pip install -e '.[test]' -e examples/scpo && python -m pytest
 
 lint:
-	ruff check . && ruff format --check . && mypy socbot
+	ruff check . && ruff format --check . && mypy  # mypy: every package, as pyproject lists
 
 format:
 	ruff format . && ruff check --fix .

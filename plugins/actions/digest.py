@@ -21,8 +21,8 @@ def run_digest(ctx: Context, dry_run: bool) -> list[str]:
     if not overdue.working_day(ctx):
         return []
     session, now, today = ctx.session, ctx.now(), ctx.today()
-    mine = ctx.plugin_settings("actions", ActionsSettings)
-    days, channel = mine.escalate_days, mine.coordinators_channel
+    own = ctx.plugin_settings("actions", ActionsSettings)
+    days, channel = own.escalate_days, own.coordinators_channel
     coordinators = _all_coordinators(session, ctx.utcnow())
     keys = {p.id or 0: f"digest:{today.isoformat()}:{p.id}" for p in coordinators}
     channel_key = f"digest:{today.isoformat()}:channel"

@@ -150,7 +150,7 @@ def list_actions(ctx: Context, cmd: Command) -> Reply:
         where.append(
             or_(
                 Action.owner_id.in_(members),  # type: ignore[union-attr]
-                and_(Action.owner_id.is_(None), Action.owner_agency == name),  # type: ignore[union-attr]
+                and_(col(Action.owner_id).is_(None), col(Action.owner_agency) == name),
             )
         )
         heading.append(f"for {name}")
@@ -201,7 +201,7 @@ def _sections(ctx: Context, rows: list[Action], *, single: bool) -> list[Section
     """Group by OCG, groups in order of their oldest action; buttons where the actor may act."""
     session, now = ctx.session, ctx.now()
     ocgs = {
-        o.id: o
+        o.id or 0: o
         for o in session.exec(select(Ocg).where(Ocg.id.in_({a.ocg_id for a in rows}))).all()  # type: ignore[union-attr]
     }
     owner_ids = {a.owner_id for a in rows if a.owner_id}

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from socbot_plugins.ocg import rules
 from socbot_plugins.ocg.settings import OcgSettings
 from sqlalchemy import or_
-from sqlmodel import select
+from sqlmodel import col, select
 
 from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person
 from socbot.context import Context
@@ -125,7 +125,7 @@ def _recipients(
             ),
             Assignment.role.in_(("lro", "sro")),  # type: ignore[attr-defined]
             Assignment.started_at <= now,
-            or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+            or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
             Person.active,
         )
         .order_by(Person.handle)

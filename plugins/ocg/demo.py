@@ -16,6 +16,7 @@ def load(demo: Demo) -> None:
     """Called by the plugin's ``load_demo`` hook."""
     for ref, *_, lro, _sio, _offset in OCGS:
         ocg = demo.ocgs[ref]
+        assert ocg.last_review_on is not None  # demo_force dates every OCG's last review
         demo.session.add(
             Review(
                 ocg_id=ocg.id or 0,

@@ -12,7 +12,7 @@ from typing import Any
 
 from socbot_plugins.ocg import rules
 from sqlalchemy import case, func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 
 from socbot import Assignment, Ocg, Person
 from socbot.clock import say_date
@@ -156,7 +156,7 @@ def lros(ctx: Context, ocg_ids: list[int]) -> dict[int, list[str]]:
             Assignment.ocg_id.in_(ocg_ids),  # type: ignore[union-attr]
             Assignment.role == "lro",
             Assignment.started_at <= now,
-            or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+            or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
         )
         .order_by(Person.handle)
     ).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from socbot_plugins.actions import rules as action_rules
 from socbot_plugins.actions.models import Action
@@ -102,16 +103,18 @@ def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
     """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
     now = ctx.utcnow()
     live = and_(
-        Assignment.started_at <= now,
-        or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+        col(Assignment.started_at) <= now,
+        or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
     )
     cols = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
-    rows = ctx.session.exec(
-        select(*cols).join(Person, _HOLDER).where(Assignment.ocg_id == ocg.id, live)
-    ).all()
+    rows: list[Any] = list(
+        ctx.session.exec(
+            select(*cols).join(Person, _HOLDER).where(Assignment.ocg_id == ocg.id, live)  # type: ignore[call-overload]
+        )
+    )
     if not any(r[0] == "sro" for r in rows):
         rows += ctx.session.exec(
-            select(*cols)
+            select(*cols)  # type: ignore[call-overload]
             .join(Person, _HOLDER)
             .where(Assignment.ocg_id.is_(None), Assignment.role == "sro", live)  # type: ignore[union-attr]
         ).all()
@@ -186,7 +189,7 @@ def _title(ctx: Context, ocg: Ocg) -> str:
 def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Reply:
     today = ctx.today()
     morile = "not recorded"
-    morile_sev = Severity.WARNING
+    morile_sev: Severity | None = Severity.WARNING
     if ocg.morile is not None:
         morile = rules.say_score(ocg.morile)
         if ocg.morile_date:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from socbot_plugins.ocg import rules
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from socbot import Assignment, Ocg, OcgAlias, Person, access, lookup, people
 from socbot.model import CommandError
@@ -43,7 +43,9 @@ def alias_owner(session: Session, alias: str) -> Ocg | None:
     """The OCG already known by ``alias`` (as a name or an alias), if any."""
     k = lookup.key(alias)
     ids = select(OcgAlias.ocg_id).where(OcgAlias.alias_key == k)
-    return session.exec(select(Ocg).where(or_(Ocg.name_key == k, Ocg.id.in_(ids)))).first()  # type: ignore[union-attr]
+    return session.exec(
+        select(Ocg).where(or_(col(Ocg.name_key) == k, col(Ocg.id).in_(ids)))
+    ).first()
 
 
 def add_aliases(session: Session, ocg: Ocg, aliases: list[str]) -> list[str]:

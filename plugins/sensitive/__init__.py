@@ -79,9 +79,9 @@ def mark(ctx: Context, cmd: Command) -> Reply:
             f'Why? The reason is kept with the record: `ocg sensitive {kind} {ident} "..."`.',
             field="reason",
         )
-    model = Action if kind == "action" else Disruption
+    model: type[Action] | type[Disruption] = Action if kind == "action" else Disruption
     number = record_number(ident)
-    found = ctx.session.get(model, number) if number else None
+    found: Action | Disruption | None = ctx.session.get(model, number) if number else None  # type: ignore[assignment]
     ocg = ctx.session.get(Ocg, found.ocg_id) if found else None
     if found is None or ocg is None or not ctx.can("ocg.read", ocg):
         raise CommandError(f"I can't find {kind} {ident[:20]} among those you can see.")
@@ -89,7 +89,7 @@ def mark(ctx: Context, cmd: Command) -> Reply:
     ctx.require("record.sensitive", ocg)
     if isinstance(found, Action) and on:
         refuse_partner_owner(ctx, found)
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[union-attr]
     ctx.session.execute(update(table).where(table.c.id == found.id).values(sensitive=on))
     if isinstance(found, Action):
         ctx.session.add(

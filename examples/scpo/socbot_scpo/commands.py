@@ -118,8 +118,8 @@ def add(ctx: Context, cmd: Command) -> Reply:
 
 def list_orders(ctx: Context, cmd: Command) -> Reply:
     """Orders on OCGs the actor may read, soonest expiry first."""
-    query = select(Scpo, Nominal, Ocg).join(Nominal, Nominal.id == Scpo.nominal_id)
-    query = query.join(Ocg, Ocg.id == Scpo.ocg_id)
+    query = select(Scpo, Nominal, Ocg).join(Nominal, col(Nominal.id) == Scpo.nominal_id)
+    query = query.join(Ocg, col(Ocg.id) == Scpo.ocg_id)
     where = "you can see"
     if len(cmd.args) > 1:
         ocg = ctx.ocg(" ".join(cmd.args[1:]))

@@ -64,12 +64,12 @@ def threshold(days_left: int, warn_days: list[int]) -> int | None:
 
 def run(ctx: Context, dry_run: bool) -> list[str]:
     """Queue today's warnings; returns one ``to @handle: ...`` line per warning queued."""
-    settings: ScpoSettings = ctx.plugin_settings("scpo")
+    settings = ctx.plugin_settings("scpo", ScpoSettings)
     today = ctx.today()
     rows = ctx.session.exec(
         select(Scpo, Nominal, Ocg)
-        .join(Nominal, Nominal.id == Scpo.nominal_id)
-        .join(Ocg, Ocg.id == Scpo.ocg_id)
+        .join(Nominal, col(Nominal.id) == Scpo.nominal_id)
+        .join(Ocg, col(Ocg.id) == Scpo.ocg_id)
         .where(Scpo.expires_on >= today, Ocg.status == "active")
         .order_by(col(Scpo.expires_on), col(Scpo.id))
     ).all()
@@ -95,12 +95,12 @@ def _lros(ctx: Context, ocg: Ocg) -> list[Person]:
     return list(
         ctx.session.exec(
             select(Person)
-            .join(Assignment, Assignment.person_id == Person.id)
+            .join(Assignment, col(Assignment.person_id) == Person.id)
             .where(
                 Assignment.ocg_id == ocg.id,
                 Assignment.role == "lro",
                 Assignment.started_at <= now,
-                or_(Assignment.ended_at.is_(None), Assignment.ended_at > now),  # type: ignore[union-attr]
+                or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
                 Person.active,
             )
             .order_by(Person.handle)
