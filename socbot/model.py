@@ -6,7 +6,8 @@ plugins only ever see these types, so a plugin never needs a platform SDK.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -242,3 +243,43 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
 
 def _sev(value: str | None) -> Severity | None:
     return Severity(value) if value else None
+
+
+def map_text(reply: Reply, hide: Callable[[str], str]) -> Reply:
+    """The reply with ``hide`` applied to every text a person reads (payloads are data, left):
+    the one traversal behind scrubbing secrets and withholding names from partners."""
+
+    def s(value: str | None) -> str | None:
+        return hide(value) if value else value
+
+    def button(b: Button) -> Button:
+        return replace(b, label=hide(b.label))
+
+    def item(i: Item) -> Item:
+        return replace(
+            i, text=hide(i.text), detail=s(i.detail), buttons=[button(b) for b in i.buttons]
+        )
+
+    def fact(f: Fact) -> Fact:
+        return replace(f, label=hide(f.label), value=hide(f.value))
+
+    def field(i: Input) -> Input:
+        return replace(i, label=hide(i.label), value=s(i.value), placeholder=s(i.placeholder))
+
+    form = reply.form
+    return replace(
+        reply,
+        title=s(reply.title),
+        text=s(reply.text),
+        context=s(reply.context),
+        facts=[fact(f) for f in reply.facts],
+        items=[item(i) for i in reply.items],
+        buttons=[button(b) for b in reply.buttons],
+        sections=[
+            Section(s(x.title), s(x.text), [fact(f) for f in x.facts], [item(i) for i in x.items])
+            for x in reply.sections
+        ],
+        form=None
+        if form is None
+        else replace(form, title=hide(form.title), inputs=[field(i) for i in form.inputs]),
+    )

@@ -11,9 +11,8 @@ Every pattern is bounded, so a 100 kB hostile message costs linear time.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from socbot.model import Button, Fact, Item, Reply, Section
+from socbot.model import Reply, map_text
 
 REDACTED = "[redacted]"
 # Credentials recognisable by their shape alone.
@@ -60,41 +59,9 @@ def scrub_shaped(value: str) -> str:
     return _STRONG.sub(REDACTED, _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value))
 
 
-def _s(value: str | None) -> str | None:
-    return scrub_shaped(value) if value else value
-
-
-def _button(b: Button) -> Button:
-    return replace(b, label=scrub_shaped(b.label))
-
-
-def _item(i: Item) -> Item:
-    return replace(
-        i, text=scrub_shaped(i.text), detail=_s(i.detail), buttons=[_button(b) for b in i.buttons]
-    )
-
-
-def _fact(f: Fact) -> Fact:
-    return replace(f, label=scrub_shaped(f.label), value=scrub_shaped(f.value))
-
-
 def scrub_reply(reply: Reply) -> Reply:
     """The reply with credential-shaped text removed from everything a person reads.
 
     Button payloads are left alone: they are data the face sends back, never shown.
     """
-    return replace(
-        reply,
-        title=_s(reply.title),
-        text=_s(reply.text),
-        context=_s(reply.context),
-        facts=[_fact(f) for f in reply.facts],
-        items=[_item(i) for i in reply.items],
-        buttons=[_button(b) for b in reply.buttons],
-        sections=[
-            Section(
-                _s(s.title), _s(s.text), [_fact(f) for f in s.facts], [_item(i) for i in s.items]
-            )
-            for s in reply.sections
-        ],
-    )
+    return map_text(reply, scrub_shaped)

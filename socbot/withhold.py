@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from sqlmodel import Session, col, select
 
 from socbot.access import Access, Actor
-from socbot.model import Button, Fact, Input, Item, Reply, Section
+from socbot.model import Reply, map_text
 from socbot.store.models import Nominal, Ocg, OcgAlias
 
 Redact = Callable[[int, str], str]
@@ -155,45 +154,6 @@ def names_hider(session: Session, ocg_ids: Iterable[int]) -> Callable[[str], str
     return hide
 
 
-def withhold_reply(reply: Reply, hide: Callable[[str], str]) -> Reply:
-    """The reply with ``hide`` applied to every text a person reads (payloads are data, left)."""
-
-    def s(value: str | None) -> str | None:
-        return hide(value) if value else value
-
-    def button(b: Button) -> Button:
-        return replace(b, label=hide(b.label))
-
-    def item(i: Item) -> Item:
-        return replace(
-            i, text=hide(i.text), detail=s(i.detail), buttons=[button(b) for b in i.buttons]
-        )
-
-    def fact(f: Fact) -> Fact:
-        return replace(f, label=hide(f.label), value=hide(f.value))
-
-    def field(i: Input) -> Input:
-        return replace(i, label=hide(i.label), value=s(i.value), placeholder=s(i.placeholder))
-
-    form = reply.form
-    return replace(
-        reply,
-        title=s(reply.title),
-        text=s(reply.text),
-        context=s(reply.context),
-        facts=[fact(f) for f in reply.facts],
-        items=[item(i) for i in reply.items],
-        buttons=[button(b) for b in reply.buttons],
-        sections=[
-            Section(s(x.title), s(x.text), [fact(f) for f in x.facts], [item(i) for i in x.items])
-            for x in reply.sections
-        ],
-        form=None
-        if form is None
-        else replace(form, title=hide(form.title), inputs=[field(i) for i in form.inputs]),
-    )
-
-
 def for_partner(
     session: Session,
     actor: Actor,
@@ -227,6 +187,6 @@ def for_partner(
             text = text.replace(mark, echo)
         return text
 
-    hidden = withhold_reply(reply, shown)
+    hidden = map_text(reply, shown)
     hidden.sanitised = True
     return hidden
