@@ -8,6 +8,7 @@ always something overdue and something healthy. Loading twice changes nothing th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ def load(bot: BotApi, *, reset: bool = False, throwaway: bool = False) -> str:
             action="demo",
             check=wipe.refuse_if_anchored if throwaway else only_demo,
             then=lambda session: loaded.append(_load(session, bot)),
+            level=logging.INFO if throwaway else logging.WARNING,  # its own scratch file
         )
         return loaded[0].describe()
     with Session(bot.engine) as session:

@@ -57,6 +57,7 @@ def wipe(
     action: str,
     check: Callable[[Session], None] = refuse_if_anchored,
     then: Callable[[Session], None] | None = None,
+    level: int = logging.WARNING,
 ) -> str:
     """Delete every row (the schema stays) unless ``check`` raises ``CommandError``; write the
     new trail's first row; run ``then`` (a reload) in the same transaction. Returns a summary."""
@@ -72,7 +73,7 @@ def wipe(
         if then is not None:
             then(session)
         session.commit()
-    log.warning("%s wiped the store (by %s): %s", command, who, summary)
+    log.log(level, "%s wiped the store (by %s): %s", command, who, summary)
     return summary
 
 
