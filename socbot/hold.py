@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from socbot.access import Access, Actor, load_actor
 from socbot.model import Button, Command, CommandError, Fact, Reply, Severity
-from socbot.names import suspected_names
+from socbot.names import suspected_names, without_possessive
 from socbot.parser import join_args
-from socbot.store.models import Assignment, Nominal, Ocg, Person
+from socbot.people import partners_among
+from socbot.store.models import Nominal, Ocg, Person
 from socbot.withhold import names_hider
 
 POLICE = "police"
@@ -39,25 +40,19 @@ def is_partner(session: Session, person: Person | None, agency: str | None, now:
         return (agency or POLICE).strip().lower() != POLICE
     if person.agency.strip().lower() != POLICE:
         return True
-    held = select(Assignment.id).where(
-        Assignment.person_id == person.id,
-        Assignment.role == "partner",
-        Assignment.started_at <= now,
-        or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
-    )
-    return session.exec(held.limit(1)).first() is not None
+    return bool(partners_among(session, [person.id or 0], now))
 
 
 def _unknown(session: Session, ocg: Ocg, names: list[str]) -> list[str]:
     """Suspected names that are neither enrolled people (partners know them) nor the OCG's
     nominals (withheld from partners anyway)."""
-    lowered = {n.lower().removesuffix("'s").removesuffix("’s") for n in names}
+    lowered = {without_possessive(n.lower()) for n in names}
     people = select(func.lower(Person.name)).where(func.lower(Person.name).in_(lowered))
     nominals = select(func.lower(Nominal.name)).where(
         Nominal.ocg_id == ocg.id, func.lower(Nominal.name).in_(lowered)
     )
     known = set(session.exec(people).all()) | set(session.exec(nominals).all())
-    return [n for n in names if n.lower().removesuffix("'s").removesuffix("’s") not in known]
+    return [n for n in names if without_possessive(n.lower()) not in known]
 
 
 def reader_ocgs(

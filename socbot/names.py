@@ -133,4 +133,9 @@ def _bare(word: str) -> str:
     """Lower case, without a possessive, and a double-barrelled first name by its first part."""
     head, _, tail = word.partition("-")
     word = head if tail[:1].isupper() else word  # "Ellie-Mae", not "Anti-social"
-    return word.lower().removesuffix("'s").removesuffix("’s").strip("'’")
+    return without_possessive(word.lower()).strip("'’")
+
+
+def without_possessive(name: str) -> str:
+    """``Danny Smith's`` -> ``Danny Smith``: the name a possessive points at."""
+    return name.removesuffix("'s").removesuffix("’s")

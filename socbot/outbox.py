@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -20,7 +19,8 @@ from sqlmodel import Session, col, select
 from socbot import audit
 from socbot.access import Access, load_actor
 from socbot.model import Reply
-from socbot.store.models import Assignment, Identity, Outbox, Person
+from socbot.people import partners_among
+from socbot.store.models import Identity, Outbox, Person
 from socbot.withhold import for_partner
 
 if TYPE_CHECKING:
@@ -142,16 +142,7 @@ def _for_partners(
     ids = {m["person_id"] for m in messages if m.get("person_id")}
     if not ids:
         return messages
-    partners = set(
-        session.exec(
-            select(Assignment.person_id).where(
-                Assignment.role == "partner",
-                col(Assignment.person_id).in_(ids),
-                Assignment.started_at <= now,
-                or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
-            )
-        ).all()
-    )
+    partners = partners_among(session, ids, now)
     if not partners:
         return messages
     out = []

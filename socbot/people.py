@@ -7,6 +7,7 @@ own the transaction and the audit row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_
@@ -22,6 +23,20 @@ PLATFORMS = ("slack", "teams")
 def held_at(now: datetime) -> ColumnElement[bool]:
     """Assignments not yet ended at ``now`` (a hand-over ends one row and starts another)."""
     return or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now)
+
+
+def partners_among(session: Session, ids: Iterable[int], now: datetime) -> set[int]:
+    """Which of these people hold the partner role at ``now`` (one query, any number)."""
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    query = select(Assignment.person_id).where(
+        Assignment.role == "partner",
+        col(Assignment.person_id).in_(wanted),
+        col(Assignment.started_at) <= now,
+        held_at(now),
+    )
+    return set(session.exec(query).all())
 
 
 def clean_handle(handle: str) -> str:
