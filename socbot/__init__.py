@@ -13,6 +13,7 @@ from socbot.events import (
     ActionRecorded,
     DisruptionRecorded,
     Event,
+    OcgChanged,
     ProfileFactAdded,
     ReviewRecorded,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "NotAllowed",
     "Ocg",
     "OcgAlias",
+    "OcgChanged",
     "Outbox",
     "Permission",
     "Person",

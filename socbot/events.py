@@ -51,3 +51,17 @@ class ProfileFactAdded(Event):
     """A fact was added to an OCG's profile."""
 
     fact: Any
+
+
+@dataclass(frozen=True)
+class OcgChanged(Event):
+    """Something about an OCG that the plan's decision log keeps was changed: its phase, a
+    lead or role, its status. ``rationale`` is why, as the person gave it ("" when they gave
+    none)."""
+
+    ocg: Any  # socbot.store.models.Ocg
+    what: str  # phase | lead | role | status | ...
+    before: str | None
+    after: str | None
+    rationale: str = ""
+    pillar: str | None = None

@@ -109,3 +109,15 @@ def record_number(text: str) -> int | None:
     if wanted.isdigit() and wanted.isascii() and len(wanted) < 10:
         return int(wanted)
     return None
+
+
+def because(command: Command) -> tuple[tuple[str, ...], str]:
+    """Split ``... because "rationale"`` (or ``because="..."``) off a command's words: the words
+    before it, and the rationale ("" when none was given). Decisions and score changes carry one
+    (seed 001, "Written records")."""
+    words = list(command.args)
+    lowered = [w.lower() for w in words]
+    if "because" in lowered:
+        at = lowered.index("because")
+        return tuple(words[:at]), " ".join(words[at + 1 :]).strip()
+    return tuple(words), command.options.get("because", "").strip()

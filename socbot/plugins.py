@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "socbot_plugins.disruptions",
     "socbot_plugins.tactics",
     "socbot_plugins.sensitive",
+    "socbot_plugins.plan",
 )
 
 
