@@ -1,13 +1,16 @@
-"""plan tables
+"""plan: the 4P plan's tables
+
+The plugin's own alembic branch (label ``plan``), starting from the core's 0002: the plan, its
+objectives, the decision log, intelligence requirements and business-model targets.
 
 Revision ID: plan_0001
 Revises: 0002
-Create Date: 2026-11-26 17:19:01.311257
+Create Date: 2026-11-26 17:19:01
 """
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = "plan_0001"
 down_revision = "0002"
@@ -21,12 +24,12 @@ def upgrade() -> None:
         "decision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ocg_id", sa.Integer(), nullable=False),
-        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
-        sa.Column("topic", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("pillar", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("rationale", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("topic", AutoString(), nullable=False),
+        sa.Column("pillar", AutoString(), nullable=True),
+        sa.Column("text", AutoString(), nullable=False),
+        sa.Column("rationale", AutoString(), nullable=False),
         sa.Column("partner", sa.Boolean(), nullable=False),
         sa.Column("corrects_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -50,14 +53,14 @@ def upgrade() -> None:
         "intelrequirement",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ocg_id", sa.Integer(), nullable=False),
-        sa.Column("requirement", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("collection", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("response", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("requirement", AutoString(), nullable=False),
+        sa.Column("collection", AutoString(), nullable=True),
+        sa.Column("response", AutoString(), nullable=True),
         sa.Column("owner_id", sa.Integer(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("status", AutoString(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
-        sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["by_id"],
             ["person.id"],
@@ -79,15 +82,15 @@ def upgrade() -> None:
         "objective",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ocg_id", sa.Integer(), nullable=False),
-        sa.Column("pillar", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("level", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("what", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("measure", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("pillar", AutoString(), nullable=False),
+        sa.Column("level", AutoString(), nullable=True),
+        sa.Column("what", AutoString(), nullable=False),
+        sa.Column("measure", AutoString(), nullable=False),
         sa.Column("target", sa.Date(), nullable=True),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("status", AutoString(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
-        sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["by_id"],
             ["person.id"],
@@ -104,10 +107,10 @@ def upgrade() -> None:
     op.create_table(
         "plan",
         sa.Column("ocg_id", sa.Integer(), nullable=False),
-        sa.Column("aim", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("hold", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("build", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("aim", AutoString(), nullable=True),
+        sa.Column("hold", AutoString(), nullable=True),
+        sa.Column("build", AutoString(), nullable=True),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["ocg_id"],
@@ -123,9 +126,9 @@ def upgrade() -> None:
         "target",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ocg_id", sa.Integer(), nullable=False),
-        sa.Column("category", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("category", AutoString(), nullable=True),
+        sa.Column("text", AutoString(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("by_id", sa.Integer(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
