@@ -1,0 +1,168 @@
+"""``ocg plan``, ``objective``, ``lead``, ``team``, ``handover``, ``intel``: an LRO builds and
+runs their own plan in chat; partners see only what is written for partners."""
+
+from socbot_plugins.plan.models import Decision, IntelRequirement, Objective, Plan
+from sqlmodel import Session, func, select
+
+from socbot.store.models import Assignment, Outbox, Person
+from socbot.withhold import WITHHELD
+
+
+def rows(bot, model) -> int:
+    with Session(bot.engine) as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def text_of(reply) -> str:
+    parts = [reply.title or "", reply.text or "", reply.context or ""]
+    parts += [f"{f.label} {f.value}" for f in reply.facts]
+    for s in reply.sections:
+        parts += [s.title or "", s.text or ""]
+        parts += [f"{f.label} {f.value}" for f in s.facts]
+        parts += [f"{i.text} {i.detail or ''}" for i in s.items]
+    return "\n".join(parts)
+
+
+def test_the_lro_builds_the_plan_in_chat_and_sees_it_whole(bot, say):
+    aim = "dismantle the supply into Fratton and stop child recruitment"
+    assert not say("okafor", f'ocg plan smith aim "{aim}"').error
+    assert not say(
+        "okafor", 'ocg plan smith hold "licensing checks keep the car wash honest"'
+    ).error
+    assert not say(
+        "okafor", 'ocg plan smith target "the car wash on Fratton Road" category=business'
+    ).error
+    made = say(
+        "okafor",
+        'ocg objective smith prevent "divert the two youngest siblings" '
+        'measure="both engaged with the scheme" by 31/03/2027 level=secondary',
+    )
+    assert not made.error, made.text
+    assert not say("okafor", "ocg lead smith prevent @patel").error
+    assert not say(
+        "okafor", 'ocg decide smith not prepare "no exit work" because "principals on remand"'
+    ).error
+    raised = say("okafor", 'ocg intel smith "who supplies the cash to the car wash?" @khan')
+    assert not raised.error, raised.text
+    shown = text_of(say("okafor", "ocg plan smith"))
+    for expected in (
+        aim,
+        "licensing checks keep the car wash honest",
+        "business: the car wash on Fratton Road",
+        "(secondary): divert the two youngest siblings",
+        "PS Ravi Patel (@patel)",
+        "Not developed: no exit work (because principals on remand)",
+        "who supplies the cash to the car wash? (@khan)",
+        "Danny Smith (principal)",
+    ):
+        assert expected in shown, expected
+    # Protect has neither an objective nor a decision saying why not: the plan says so
+    assert "No objective, and no decision saying why not" in shown
+
+
+def test_replacing_the_aim_needs_a_reason_and_is_logged(bot, say):
+    say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"')
+    refused = say("okafor", 'ocg plan smith aim "disrupt the cash laundering first"')
+    assert refused.error and "because" in refused.text
+    done = say(
+        "okafor",
+        'ocg plan smith aim "disrupt the cash laundering first" because "supply is covered by the NCA"',
+    )
+    assert not done.error
+    assert done.facts[0].value == "dismantle the supply into Fratton"
+    log = text_of(say("okafor", "ocg decisions smith"))
+    assert "supply is covered by the NCA" in log
+
+
+def test_bad_input_writes_nothing(bot, say):
+    before = (
+        rows(bot, Objective),
+        rows(bot, Decision),
+        rows(bot, Plan),
+        rows(bot, IntelRequirement),
+    )
+    for line, words in (
+        (
+            'ocg objective smith pursuit "seize the cash" measure="£" by 31/03/2027',
+            "isn't a pillar",
+        ),
+        ('ocg objective smith pursue "seize the car wash cash" by 31/03/2027', "measure"),
+        (
+            'ocg objective smith pursue "seize the car wash cash" measure="order made" by someday soon',
+            "date",
+        ),
+        ('ocg objective nosuch pursue "seize the car wash cash" measure="x" by 31/03/2027', "OCG"),
+        ('ocg plan smith aim "ok"', "sentence"),
+        ('ocg intel smith "who supplies the cash?" @evans', "police"),
+        ("ocg lead smith pursuit @patel", "isn't a pillar"),
+    ):
+        reply = say("okafor", line)
+        assert reply.error, line
+        assert words.lower() in reply.text.lower(), (line, reply.text)
+    after = (
+        rows(bot, Objective),
+        rows(bot, Decision),
+        rows(bot, Plan),
+        rows(bot, IntelRequirement),
+    )
+    assert after == before
+
+
+def test_only_the_lro_and_sro_write_the_plan(bot, say):
+    for who in ("patel", "nguyen", "evans", "walsh", "khan"):
+        assert say(who, 'ocg plan smith aim "dismantle the supply into Fratton"').error, who
+    assert say("brennan", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+    assert not say("hart", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+
+
+def test_the_lro_gives_roles_on_their_own_ocg_only(bot, say):
+    assert not say("okafor", "ocg team smith analyst @cole").error
+    assert "PC Amy Cole (@cole)" in text_of(say("okafor", "ocg team smith"))
+    # @cole can now read the OCG
+    assert not say("cole", "ocg status smith").error
+    # a police officer can't be made a partner; a partner can't be made an analyst
+    assert "partner agencies" in say("okafor", "ocg team smith partner @cole").text
+    assert say("okafor", "ocg team smith analyst @ford").error
+    # not on someone else's OCG
+    assert say("okafor", "ocg team kestrel analyst @cole").error
+    assert not say("okafor", "ocg team smith analyst @cole off").error
+    assert say("cole", "ocg status smith").error
+
+
+def test_a_handover_tells_the_new_lro_and_copies_the_sro(bot, say):
+    reply = say("okafor", 'ocg handover smith @brennan "cash seizure hearing on 14 April"')
+    assert not reply.error, reply.text
+    with Session(bot.engine) as s:
+        told = set(
+            s.exec(
+                select(Person.handle)
+                .join(Outbox, Outbox.person_id == Person.id)
+                .where(Outbox.kind == "handover")
+            ).all()
+        )
+        lro = s.exec(
+            select(Person.handle)
+            .join(Assignment, Assignment.person_id == Person.id)
+            .where(Assignment.role == "lro", Assignment.ocg_id == 1, Assignment.ended_at.is_(None))
+        ).all()
+    assert told == {"brennan", "hart"}
+    assert lro == ["brennan"]
+    # the old LRO no longer runs the plan; the new one does
+    assert say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+    assert not say("brennan", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+    assert "cash seizure hearing on 14 April" in text_of(say("brennan", "ocg decisions smith"))
+
+
+def test_a_partner_sees_only_what_is_written_for_partners(bot, say):
+    say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"')
+    say("okafor", 'ocg decide smith "covert work on the yard" because "intelligence gap on supply"')
+    say(
+        "okafor",
+        'ocg decide smith "licensing visit to Danny Smith\'s car wash" because "shared aim with '
+        'Trading Standards" partner=yes',
+    )
+    seen = text_of(say("evans", "ocg plan OCG-0001"))
+    assert "licensing visit to" in seen and WITHHELD in seen
+    for secret in ("Danny", "covert", "dismantle", "Smith Brothers", "@okafor", "khan"):
+        assert secret not in seen, secret
+    assert "Test-purchase at the Fratton nail bar" in seen  # their own action
