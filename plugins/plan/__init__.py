@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socbot_plugins.plan import commands, decisions, intel, objectives, team
+from socbot_plugins.plan import commands, decisions, forms, intel, objectives, team
 
 from socbot import CommandSpec, Permission, Tables, hookimpl
 from socbot.context import Context
@@ -157,6 +157,12 @@ def register_commands(register: Register) -> None:
             examples=("decisions smith", "decisions smith prevent", "decisions smith not"),
         )
     )
+
+
+@hookimpl
+def register_forms(register: Register) -> None:
+    for spec in forms.specs():
+        register(spec)
 
 
 @hookimpl

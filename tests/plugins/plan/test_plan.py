@@ -66,7 +66,8 @@ def test_replacing_the_aim_needs_a_reason_and_is_logged(bot, say):
     assert refused.error and "because" in refused.text
     done = say(
         "okafor",
-        'ocg plan smith aim "disrupt the cash laundering first" because "supply is covered by the NCA"',
+        'ocg plan smith aim "disrupt the cash laundering first" '
+        'because "supply is covered by the NCA"',
     )
     assert not done.error
     assert done.facts[0].value == "dismantle the supply into Fratton"
@@ -88,7 +89,8 @@ def test_bad_input_writes_nothing(bot, say):
         ),
         ('ocg objective smith pursue "seize the car wash cash" by 31/03/2027', "measure"),
         (
-            'ocg objective smith pursue "seize the car wash cash" measure="order made" by someday soon',
+            'ocg objective smith pursue "seize the car wash cash" measure="order made" '
+            "by someday soon",
             "date",
         ),
         ('ocg objective nosuch pursue "seize the car wash cash" measure="x" by 31/03/2027', "OCG"),
@@ -166,3 +168,44 @@ def test_a_partner_sees_only_what_is_written_for_partners(bot, say):
     for secret in ("Danny", "covert", "dismantle", "Smith Brothers", "@okafor", "khan"):
         assert secret not in seen, secret
     assert "Test-purchase at the Fratton nail bar" in seen  # their own action
+
+
+def test_the_cards_run_the_same_checks_as_typed_lines(bot, say):
+    from socbot.bot import Who
+
+    who = Who("console", "okafor")
+    missing = bot.submit(
+        who, "plan-decision", {"ocg": "smith", "text": "work with housing"}, face="console"
+    )
+    assert missing.form is not None and missing.form.errors == {
+        "because": "This field is required."
+    }
+    made = bot.submit(
+        who,
+        "plan-objective",
+        {
+            "ocg": "smith",
+            "pillar": "protect",
+            "what": "close the nail bar as a cash front",
+            "measure": "premises licence revoked",
+            "by": "30/06/2027",
+        },
+        face="console",
+    )
+    assert not made.error, made.text
+    assert "close the nail bar as a cash front" in text_of(say("okafor", "ocg plan smith"))
+    decided = bot.submit(
+        who,
+        "plan-decision",
+        {
+            "ocg": "smith",
+            "kind": "not doing",
+            "pillar": "prepare",
+            "text": "no exit work yet",
+            "because": "principals on remand",
+            "partner": "no",
+        },
+        face="console",
+    )
+    assert not decided.error, decided.text
+    assert "Not developed: no exit work yet" in text_of(say("okafor", "ocg plan smith"))
