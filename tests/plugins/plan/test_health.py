@@ -1,12 +1,10 @@
 """``ocg health`` and the weekly nudge: each gap the inspection found (seed 003) is replayed and
 shown, worst first; fixing it clears it; archived OCGs are left out."""
 
-from datetime import timedelta
-
 from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
-from socbot.store.models import Ocg, Outbox, Person
+from socbot.store.models import Outbox, Person
 
 
 def failures(say, who: str, ref: str, scope: str = "all") -> str | None:
@@ -93,7 +91,7 @@ def test_each_lro_is_nudged_once_a_week_about_their_own(bot, clock):
         ).all()
     assert sorted(h for h, _ in sent) == ["brennan", "okafor"]  # ...but queued once
     okafor = next(body for h, body in sent if h == "okafor")
-    assert [i["text"] for i in okafor["items"]][0].startswith("OCG-0009")
+    assert next(i["text"] for i in okafor["items"]).startswith("OCG-0009")
     clock.advance(days=7)
     bot.run_job("plan-health")
     with Session(bot.engine) as s:
