@@ -43,6 +43,7 @@ from socbot.registry import (
     Permission,
     PluginError,
     PluginSettings,
+    cli_commands,
     collect,
 )
 from socbot.store.models import Channel, Identity, Person
@@ -125,9 +126,7 @@ class Bot:
             self._check_permission(f"form {form.name!r}", plugin, form.permission)
             self.forms[form.name] = form
         self.jobs: dict[str, Job] = {j.name: j for _, j in collect(self.pm, "register_jobs", Job)}
-        self.cli: dict[str, CliCommand] = {
-            c.name: c for _, c in collect(self.pm, "register_cli", CliCommand)
-        }
+        self.cli: dict[str, CliCommand] = cli_commands(self.pm)
         self.tables = store_tables(self.pm)  # a table claimed twice stops the bot here
         self._plugin_settings = load_plugin_settings(
             collect(self.pm, "register_settings", PluginSettings), plugin_settings
