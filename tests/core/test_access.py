@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from socbot import access, people
 from socbot.access import ANY, OWN
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.lookup import find_ocg
 from socbot.model import CommandError
 from socbot.store.models import Ocg, OcgAlias, Person

@@ -3,7 +3,8 @@ import textwrap
 import pytest
 
 from socbot import CommandSpec, Reply, hookimpl
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
+from socbot.identify import Who
 from socbot.plugins import DEFAULT_PLUGINS, get_plugin_manager
 from socbot.registry import PluginError
 

@@ -30,13 +30,14 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import text as sql
 
-from socbot.bot import UNKNOWN_USER, Bot, Who
+from socbot.bot import Bot
 from socbot.faces.slack import blockkit, views
 from socbot.faces.slack.door import MAX_BODY, FrontDoor
 from socbot.faces.slack.outbox import SlackDelivery
 from socbot.faces.slack.people import SlackPeople
 from socbot.faces.slack.send import SlackSender, payload
 from socbot.guards import first_time
+from socbot.identify import UNKNOWN_USER, Who
 from socbot.model import Reply
 
 log = logging.getLogger(__name__)

@@ -299,7 +299,7 @@ def any_bot(make_bot, any_engine):
 
 
 def chat(bot, line):
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     reply = bot.handle(line, Who("console", "admin"), face="console")
     assert reply.severity.value != "error", reply.text
