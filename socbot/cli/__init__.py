@@ -1,6 +1,7 @@
 """The ``socbot`` command line: console chat, administration, jobs, servers.
 
-Exit status: 0 success, 1 a user error (the reply explains), 2 bad command-line usage.
+Exit status: 0 success, 1 a user error (the reply explains), 2 bad command-line usage or a
+plugin that cannot start (``socbot: <why>`` on standard error).
 """
 
 from __future__ import annotations
@@ -268,11 +269,17 @@ def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from socbot.registry import PluginError
+
     argv = list(sys.argv[1:] if argv is None else argv)
-    p = parser()
-    _plugin_commands(p, argv)
-    args = p.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        p = parser()
+        _plugin_commands(p, argv)
+        args = p.parse_args(argv)
+        return int(args.func(args) or 0)
+    except PluginError as exc:  # a plugin that can't start: say why, not a traceback
+        print(f"socbot: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
