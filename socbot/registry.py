@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import pluggy
 
+from socbot.access import Access
 from socbot.access import Permission as Permission  # defined beside the rules that read it
 from socbot.model import Command, Form, Reply
 
@@ -137,6 +138,8 @@ class BotApi(Protocol):
     def clock(self) -> Clock: ...
     @property
     def pm(self) -> pluggy.PluginManager: ...
+    @property
+    def access(self) -> Access: ...
     @property
     def commands(self) -> Mapping[str, CommandSpec]: ...
     @property
