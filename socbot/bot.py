@@ -13,7 +13,7 @@ import gc
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -34,7 +34,7 @@ from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply, Severity
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugin_settings import load_plugin_settings
-from socbot.plugins import check_pending, get_plugin_manager
+from socbot.plugins import check_pending, get_plugin_manager, with_built_ins
 from socbot.registry import (
     CliCommand,
     CommandSpec,
@@ -86,6 +86,17 @@ class Who:
     email: str | None = None
 
 
+def nominal_aliases(pm: pluggy.PluginManager) -> access.AliasSource:
+    """The ``nominal_aliases`` hook of every built-in plugin, whatever the allow-list (a plugin
+    left out still has its rows, and partners must not read them), and of the others on ``pm``."""
+    parts = with_built_ins(pm, "nominal_aliases")
+
+    def aliases(session: Session, ocg_ids: Sequence[int]) -> Iterable[tuple[int, str]]:
+        return [pair for part in parts for pair in part(session=session, ocg_ids=ocg_ids) or ()]
+
+    return aliases
+
+
 class Bot:
     def __init__(
         self,
@@ -106,6 +117,7 @@ class Bot:
         self.access = access.Access(
             permissions.registered(collect(self.pm, "register_permissions", Permission)),
             reach=self.pm.hook.ocg_reach,
+            aliases=nominal_aliases(self.pm),
         )
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}
