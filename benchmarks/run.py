@@ -127,7 +127,7 @@ def log(text: str) -> None:
 
 
 def run_commands(bot: Any, r: raw.Raw, cfg: Config, backend: str) -> list[dict[str, Any]]:
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     rows = []
     for op in COMMANDS:
@@ -216,7 +216,7 @@ def run_faces(bot: Any, cfg: Config, backend: str) -> list[dict[str, Any]]:
 
 def run_steady(bot: Any, cfg: Config) -> dict[str, Any]:
     """The command mix over and over: resident memory after each block should not climb."""
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     mix = [(op.text, Who("console", op.who)) for op in COMMANDS if op.verb in bot.commands]
     samples = []

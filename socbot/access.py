@@ -230,6 +230,10 @@ def no_aliases(session: Session, ocg_ids: Sequence[int]) -> Iterable[tuple[int, 
     return ()
 
 
+class UnknownPermission(LookupError):
+    """A check named a permission that no plugin registers (``register_permissions``)."""
+
+
 @dataclass(frozen=True)
 class Access:
     """One bot's permissions and the plugins' ``ocg_reach`` hook: everything ``can`` needs; and
@@ -240,15 +244,24 @@ class Access:
     aliases: AliasSource = no_aliases
 
     def grants(self, permission: str) -> dict[str, str]:
-        """Role -> scope for ``permission``; a role missing may not use it at all."""
+        """Role -> scope for ``permission``; a role missing may not use it at all.
+
+        A permission no plugin registers is a programming error (a typo would otherwise refuse
+        everyone quietly): ``UnknownPermission``, not a refusal.
+        """
         found = self.permissions.get(permission)
-        return found.grants if found else {}
+        if found is None:
+            known = ", ".join(sorted(self.permissions)) or "none"
+            raise UnknownPermission(
+                f"no plugin registers permission {permission!r} (registered: {known})"
+            )
+        return found.grants
 
     def scope(self, actor: Actor, permission: str) -> str | None:
         """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
+        grants = self.grants(permission)
         if actor.is_system:
             return ANY
-        grants = self.grants(permission)
         if any(grants.get(r) == ANY for r in actor.granting(actor.force_roles)):
             return ANY
         return OWN if any(r in grants for r in actor.granting(actor.roles)) else None

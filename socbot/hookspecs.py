@@ -111,7 +111,8 @@ def startup(bot: BotApi) -> None:
     """Called once when a ``Bot`` is built, after every plugin's commands are registered.
 
     ``bot`` offers what ``socbot.BotApi`` lists (engine, settings, clock, plugin manager,
-    commands, jobs); plugins never import ``socbot.bot`` itself.
+    registered permissions as ``access``, commands, jobs); plugins never import ``socbot.bot``
+    itself.
 
     Load and check a plugin's own data here (e.g. local tactics files) and raise
     ``PluginError`` so that a mistake stops the bot at start rather than on first use.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 import pluggy
 
+from socbot.access import Access
 from socbot.access import Permission as Permission  # defined beside the rules that read it
 from socbot.model import Command, Form, Reply
 
@@ -73,7 +74,24 @@ class CliCommand:
     help: str
     configure: Callable[[ArgumentParser], None]
     run: Callable[[BotApi, Namespace], int]
-    subcommands: dict[str, Any] = field(default_factory=dict)
+    subcommands: dict[str, CliCommand] = field(default_factory=dict)
+
+    @classmethod
+    def group(cls, name: str, help: str, children: Mapping[str, CliCommand]) -> CliCommand:
+        """``socbot NAME CHILD ...``: one sub-command per child. Plugins registering groups of the
+        same name (``socbot export disruptions``, ``socbot export audit``) are merged into one."""
+        children = dict(children)
+        dest = f"{name}_what"
+
+        def configure(parser: ArgumentParser) -> None:
+            sub = parser.add_subparsers(dest=dest, required=True, metavar="WHAT")
+            for child_name, child in children.items():
+                child.configure(sub.add_parser(child_name, help=child.help))
+
+        def run(bot: BotApi, args: Namespace) -> int:
+            return children[getattr(args, dest)].run(bot, args)
+
+        return cls(name, help, configure, run, subcommands=children)
 
 
 @dataclass(frozen=True)
@@ -121,6 +139,8 @@ class BotApi(Protocol):
     @property
     def pm(self) -> pluggy.PluginManager: ...
     @property
+    def access(self) -> Access: ...
+    @property
     def commands(self) -> Mapping[str, CommandSpec]: ...
     @property
     def jobs(self) -> Mapping[str, Job]: ...
@@ -150,3 +170,19 @@ def collect(pm: pluggy.PluginManager, hook: str, kind: type[T]) -> list[tuple[st
 
         impl.function(register)
     return found
+
+
+def cli_commands(pm: pluggy.PluginManager) -> dict[str, CliCommand]:
+    """Every plugin's ``socbot`` sub-command by name. Plugins may each add children to one group
+    (``socbot export disruptions``, ``socbot export audit``): groups sharing a name become one."""
+    by_name: dict[str, list[CliCommand]] = {}
+    for _, cli in collect(pm, "register_cli", CliCommand):
+        by_name.setdefault(cli.name, []).append(cli)
+    merged = {}
+    for name, group in by_name.items():
+        if len(group) == 1 or not all(c.subcommands for c in group):
+            merged[name] = group[-1]
+            continue
+        children = {k: v for c in group for k, v in c.subcommands.items()}
+        merged[name] = CliCommand.group(name, group[0].help, children)
+    return merged

@@ -26,9 +26,10 @@ from sqlalchemy import Engine, MetaData, delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
 from socbot.clock import Clock
 from socbot.config import Settings
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.plugins import get_plugin_manager
 from socbot.store.engine import make_engine, upgrade

@@ -39,13 +39,7 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def cli_commands() -> list[CliCommand]:
     export = CliCommand("audit", "the audit trail, hashes included", _configure_export, _export)
     return [
-        CliCommand(
-            "export",
-            "export records as CSV or JSON",
-            lambda p: _children(p, {"audit": export}),
-            lambda bot, args: export.run(bot, args),
-            subcommands={"audit": export},
-        ),
+        CliCommand.group("export", "export records as CSV or JSON", {"audit": export}),
         CliCommand(
             "purge",
             "delete closed OCGs quiet since before a date (the audit trail is kept)",
@@ -59,12 +53,6 @@ def cli_commands() -> list[CliCommand]:
             _docs,
         ),
     ]
-
-
-def _children(parser: argparse.ArgumentParser, children: dict[str, CliCommand]) -> None:
-    sub = parser.add_subparsers(dest="export_what", required=True, metavar="WHAT")
-    for name, child in children.items():
-        child.configure(sub.add_parser(name, help=child.help))
 
 
 def _day(flag: str, value: str) -> date | None:

@@ -71,22 +71,7 @@ def cli() -> CliCommand:
             "disruptions", "one row per disruption, for national recording", configure, run
         )
     }
-
-    def configure_export(parser: argparse.ArgumentParser) -> None:
-        sub = parser.add_subparsers(dest="export_what", required=True, metavar="WHAT")
-        for name, child in children.items():
-            child.configure(sub.add_parser(name, help=child.help))
-
-    def run_export(bot: BotApi, args: argparse.Namespace) -> int:
-        return children[args.export_what].run(bot, args)
-
-    return CliCommand(
-        "export",
-        "export records as CSV or JSON",
-        configure_export,
-        run_export,
-        subcommands=children,
-    )
+    return CliCommand.group("export", "export records as CSV or JSON", children)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -7,15 +7,16 @@ Job: ``review-alerts``. CLI: ``socbot alerts --once [--dry-run]``,
 Rules from the Home Office LRO guidance (``seeds/001``): "Understanding the OCG threat bands and
 scores", "MoRiLE", "Tiers of response" and "Prioritisation mechanism (P-mech)". The work is split
 into ``ocg_rules`` (pure rules and the review clock), ``ocg_status``, ``ocg_lists``,
-``ocg_review``, ``ocg_admin``, ``ocg_store``, ``ocg_alerts`` and ``ocg_import``.
+``ocg_review``, ``ocg_admin``, ``ocg_store``, ``ocg_alerts``, and the CSV imports (``csv_read``,
+``import_ocgs``, ``import_people``).
 """
 
 from __future__ import annotations
 
 from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
-from socbot_plugins.ocg import csv_import as ocg_import
 from socbot_plugins.ocg import demo as ocg_demo
+from socbot_plugins.ocg import import_ocgs, import_people
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
 from socbot_plugins.ocg import settings as ocg_settings
@@ -164,11 +165,10 @@ def register_cli(register: Register) -> None:
         )
     )
     register(
-        CliCommand(
+        CliCommand.group(
             "import",
             "import OCGs or people from a CSV file (checked first; all or nothing)",
-            ocg_import.configure_cli,
-            ocg_import.run_cli,
+            {"ocgs": import_ocgs.IMPORT.command(), "people": import_people.IMPORT.command()},
         )
     )
 

@@ -25,10 +25,10 @@ from .catalogue import (
     CATEGORIES,
     CATEGORY_LABELS,
     Tactic,
-    search,
 )
 from .profile import profile_command
 from .registry import Catalogue, menu_for
+from .search import search
 from .settings import SETTINGS, TacticsSettings
 from .suggest import suggestions
 

@@ -1,6 +1,7 @@
 """The ``socbot`` command line: console chat, administration, jobs, servers.
 
-Exit status: 0 success, 1 a user error (the reply explains), 2 bad command-line usage.
+Exit status: 0 success, 1 a user error (the reply explains), 2 bad command-line usage or a
+plugin that cannot start (``socbot: <why>`` on standard error).
 """
 
 from __future__ import annotations
@@ -258,49 +259,27 @@ def _plugin_commands(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     if argv and argv[0] in core:
         return
     from socbot.plugins import get_plugin_manager
-    from socbot.registry import CliCommand, collect
+    from socbot.registry import cli_commands
 
     sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-    for cli in _merge([c for _, c in collect(get_plugin_manager(), "register_cli", CliCommand)]):
+    for cli in cli_commands(get_plugin_manager()).values():
         s = sub.add_parser(cli.name, help=cli.help)
         cli.configure(s)
         s.set_defaults(func=lambda a, cli=cli: cli.run(_bot(a), a))
 
 
-def _merge(commands: list) -> list:  # type: ignore[type-arg]
-    """Plugins may each add children to one group (``socbot export disruptions``, ``socbot
-    export audit``): commands sharing a name and all having ``subcommands`` become one."""
-    from socbot.registry import CliCommand
-
-    by_name: dict[str, list[CliCommand]] = {}
-    for cli in commands:
-        by_name.setdefault(cli.name, []).append(cli)
-    merged = []
-    for name, group in by_name.items():
-        if len(group) == 1 or not all(c.subcommands for c in group):
-            merged.append(group[-1])
-            continue
-        children = {k: v for c in group for k, v in c.subcommands.items()}
-        dest = f"{name}_what"
-
-        def configure(p: argparse.ArgumentParser, children=children, dest=dest) -> None:  # type: ignore[no-untyped-def]
-            sub = p.add_subparsers(dest=dest, required=True, metavar="WHAT")
-            for child_name, child in children.items():
-                child.configure(sub.add_parser(child_name, help=child.help))
-
-        def run(bot, a, children=children, dest=dest):  # type: ignore[no-untyped-def]
-            return children[getattr(a, dest)].run(bot, a)
-
-        merged.append(CliCommand(name, group[0].help, configure, run, subcommands=children))
-    return merged
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    from socbot.registry import PluginError
+
     argv = list(sys.argv[1:] if argv is None else argv)
-    p = parser()
-    _plugin_commands(p, argv)
-    args = p.parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        p = parser()
+        _plugin_commands(p, argv)
+        args = p.parse_args(argv)
+        return int(args.func(args) or 0)
+    except PluginError as exc:  # a plugin that can't start: say why, not a traceback
+        print(f"socbot: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
 from socbot.hookspecs import hookimpl
+from socbot.identify import Who
 from socbot.outbox import Delivery, Outgoing, deliver_due
 from socbot.render_text import render
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from socbot import access, people
 from socbot.access import ANY, OWN
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.lookup import find_ocg
 from socbot.model import CommandError
 from socbot.store.models import Ocg, OcgAlias, Person
@@ -274,3 +274,19 @@ def test_help_lists_only_what_the_actor_may_run(bot, say):
         }
         assert shown == runnable, handle
     assert "grant" not in {i.text.split()[1].strip("`") for i in say("okafor", "help").items}
+
+
+def test_a_permission_nobody_registered_is_a_programming_error_not_a_refusal(bot):
+    from socbot.access import SYSTEM
+
+    with Session(bot.engine) as session:
+        ctx = bot.context(session, SYSTEM, "console")
+        ocg = session.exec(select(Ocg)).first()
+        for check in (
+            lambda: ctx.can("ocg.reveiw"),
+            lambda: ctx.can("ocg.reveiw", ocg),
+            lambda: bot.access.may_run(SYSTEM, "ocg.reveiw"),
+        ):
+            with pytest.raises(LookupError, match=r"'ocg\.reveiw'.*ocg\.review"):
+                check()
+        assert ctx.can("ocg.review")

@@ -203,7 +203,7 @@ def test_every_role_on_an_own_and_another_ocg(name, bot):
 
 
 def _who(handle: str):  # type: ignore[no-untyped-def]
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     return Who("console", handle)
 

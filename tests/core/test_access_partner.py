@@ -109,7 +109,7 @@ def test_an_lro_sees_their_ocgs_in_full_and_not_others(say):
 
 def test_a_sanitised_reply_is_never_shared_to_a_channel(bot, say):
     from socbot import people
-    from socbot.bot import Who
+    from socbot.identify import Who
     from socbot.store.models import Channel
 
     with Session(bot.engine) as s:

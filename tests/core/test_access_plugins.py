@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from socbot import CommandSpec, FormSpec, Permission, Reply, hookimpl
-from socbot.bot import Who
 from socbot.context import Context
+from socbot.identify import Who
 from socbot.model import Command
 from socbot.plugins import get_plugin_manager
 from socbot.registry import PluginError

@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from socbot import audit, outbox
-from socbot.bot import Who
 from socbot.clock import LONDON
 from socbot.faces.console import attach
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.store.models import AuditEvent
 

@@ -179,7 +179,7 @@ def test_purge_on_both_databases(make_bot, any_engine, clock):
     from datetime import timedelta
 
     from socbot import retention
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     bot = make_bot(any_engine, demo=True)
     with Session(any_engine) as s:

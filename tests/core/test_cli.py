@@ -56,3 +56,11 @@ def test_user_add_link_and_list(store, capsys):
     assert main(["user", "list"]) == 0
     out = capsys.readouterr().out
     assert "@jsmith" in out and "HMRC" in out and "partner" in out
+
+
+def test_a_plugin_that_fails_at_start_is_one_line_not_a_traceback(store, monkeypatch, capsys):
+    monkeypatch.setenv("SOCBOT_PLUGIN__OCG__REVIEW_ALERT_DAYS", "soon")
+    assert main(["jobs", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("socbot: plugin ") and "bad setting SOCBOT_PLUGIN__OCG__REVIEW" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

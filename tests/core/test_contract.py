@@ -15,7 +15,8 @@ from sqlalchemy import create_engine
 
 import socbot
 from socbot import CommandSpec, Context, Reply, hookimpl
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.registry import PluginError
 

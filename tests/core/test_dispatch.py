@@ -3,7 +3,7 @@ import logging
 from sqlmodel import Session, func, select
 
 from socbot import CommandError, CommandSpec, Reply, hookimpl
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import AuditEvent, Ocg

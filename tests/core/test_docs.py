@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from socbot import hookspecs
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 
 DOCS = Path(__file__).parents[2] / "docs" / "plugins.md"

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel, func, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import CommandError, Reply
 from socbot.parser import MAX_TEXT, parse
 from socbot.render_text import render

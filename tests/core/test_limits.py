@@ -13,8 +13,9 @@ from sqlmodel import Session, select
 from test_fuzz import counts
 
 from socbot import bot as core
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
 from socbot.faces import console
+from socbot.identify import Who
 from socbot.parser import MAX_TEXT
 from socbot.store.models import AuditEvent, RateWindow
 

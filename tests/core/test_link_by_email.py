@@ -11,7 +11,8 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from socbot import people
-from socbot.bot import UNKNOWN_USER, Bot, Who
+from socbot.bot import Bot
+from socbot.identify import UNKNOWN_USER, Who
 from socbot.model import Reply
 from socbot.store.models import AuditEvent, Identity, Outbox, Person
 

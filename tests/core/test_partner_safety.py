@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 from test_access_partner import PARTNERS, everything_shown, secrets_of
 
 from socbot import access
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.render_text import render
 from socbot.store.models import ROLES, Nominal, Ocg, Outbox, Person

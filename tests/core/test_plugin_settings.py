@@ -12,7 +12,8 @@ from pydantic_settings import BaseSettings
 from socbot_plugins.ocg.settings import OcgSettings
 
 from socbot import CommandSpec, PluginSettings, Reply, hookimpl
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
+from socbot.identify import Who
 from socbot.registry import PluginError
 
 

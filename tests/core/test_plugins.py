@@ -3,7 +3,8 @@ import textwrap
 import pytest
 
 from socbot import CommandSpec, Reply, hookimpl
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
+from socbot.identify import Who
 from socbot.plugins import DEFAULT_PLUGINS, get_plugin_manager
 from socbot.registry import PluginError
 
@@ -70,3 +71,28 @@ def test_two_plugins_claiming_one_command_fail_at_start(engine):
     pm.register(Other(), name="b")
     with pytest.raises(PluginError, match="'echo' is claimed by both"):
         Bot(engine, pm=pm)
+
+
+def test_a_startup_hook_can_check_permissions_through_bot_access(make_bot, engine):
+    """``BotApi`` offers ``access``: a plugin can check at start that what it needs exists."""
+    from socbot import BotApi
+    from socbot.access import SYSTEM
+
+    seen = []
+
+    class NeedsReview:
+        @hookimpl
+        def startup(self, bot: BotApi) -> None:
+            if "ocg.review" not in bot.access.permissions:
+                raise PluginError("needs-review: the ocg plugin isn't loaded")
+            seen.append(bot.access.may_run(SYSTEM, "ocg.review"))
+
+    assert "access" in dir(BotApi)  # the protocol names it, so a typed plugin may use it
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(NeedsReview(), name="needs-review")
+    make_bot(engine, plugins=pm)
+    assert seen == [True]
+    bare = get_plugin_manager(load_entrypoints=False, allow="help")
+    bare.register(NeedsReview(), name="needs-review")
+    with pytest.raises(PluginError, match="isn't loaded"):
+        make_bot(engine, plugins=bare)

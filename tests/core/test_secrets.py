@@ -8,8 +8,8 @@ import logging
 import pytest
 from sqlmodel import Session, select
 
-from socbot.bot import Who
 from socbot.config import Settings
+from socbot.identify import Who
 from socbot.logs import ScrubSecrets, install
 from socbot.redact import scrub, scrub_shaped
 from socbot.render_text import render

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from socbot import audit
-from socbot.bot import Who
 from socbot.cli import main
+from socbot.identify import Who
 from socbot.store.models import AuditEvent, Ocg, Person
 
 PLUGINS = "help,ocg,admin"

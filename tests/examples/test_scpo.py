@@ -12,8 +12,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import Session, func, select
 
 from socbot import AuditEvent, Outbox
-from socbot.bot import Who
 from socbot.cli import main as socbot_cli
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.engine import make_engine
 

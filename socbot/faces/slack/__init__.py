@@ -1,1 +1,3 @@
 """The Slack face."""
+
+FACE = "slack"  # the face named on every command and audit row from Slack

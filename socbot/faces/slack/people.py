@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.store.models import Identity
 
 log = logging.getLogger(__name__)

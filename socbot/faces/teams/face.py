@@ -32,7 +32,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.app.typing_indicator import TypingOptions
 from sqlmodel import Session
 
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
 from socbot.faces.teams import adaptive
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
@@ -42,6 +42,7 @@ from socbot.faces.teams.outbound import (
     TeamsDelivery,
     to_activity,
 )
+from socbot.identify import Who
 from socbot.model import Reply
 
 log = logging.getLogger(__name__)

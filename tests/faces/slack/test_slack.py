@@ -20,8 +20,8 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import CommandSpec, Item, Reply, hookimpl
-from socbot.bot import Who
 from socbot.faces.slack.blockkit import decode, encode
+from socbot.identify import Who
 from socbot.model import Button
 from socbot.outbox import deliver_due, enqueue
 from socbot.store.models import AuditEvent, Channel, Identity, Outbox, Person

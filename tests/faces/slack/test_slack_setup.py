@@ -18,7 +18,8 @@ from slack_standin import SECRET, TOKEN, SignedSlack, SlackStandIn, block_text
 from sqlmodel import Session, select
 
 from socbot import people
-from socbot.faces.slack.app import SlackFace, serve
+from socbot.faces.slack.app import serve
+from socbot.faces.slack.face import SlackFace
 from socbot.store.engine import make_engine, upgrade
 from socbot.store.models import Person
 

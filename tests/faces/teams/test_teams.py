@@ -20,8 +20,9 @@ from sqlmodel import Session, func, select
 from teams_standin import BOT_ID, TENANT, StandIn, activity, member, mention, start
 
 from socbot import CommandSpec, Reply, hookimpl, outbox, people
-from socbot.bot import Bot, Who
+from socbot.bot import Bot
 from socbot.faces.teams.app import FACE_KEY, TeamsFace, build_app
+from socbot.identify import Who
 from socbot.outbox import deliver_due
 from socbot.store.models import AuditEvent, Identity, Outbox, Person
 

@@ -19,8 +19,8 @@ from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
 from socbot import withhold
-from socbot.bot import Who
 from socbot.clock import LONDON
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import AuditEvent, Person

@@ -19,8 +19,8 @@ from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 from socbot import people
-from socbot.bot import Who
 from socbot.clock import LONDON
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.outbox import Delivery, deliver_due
 from socbot.plugins import get_plugin_manager

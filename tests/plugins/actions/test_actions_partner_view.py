@@ -11,7 +11,7 @@ import pytest
 from socbot_plugins.actions.models import Action
 from sqlmodel import Session, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.render_text import render
 from socbot.store.models import Person
 

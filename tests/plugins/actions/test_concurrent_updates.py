@@ -13,7 +13,7 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, func, select
 
 from socbot import people
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.store.models import Person
 
 PENDING_SMITH = 3  # a pending disruption in the demo data

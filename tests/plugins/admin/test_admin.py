@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, func, select
 
-from socbot.bot import Who
 from socbot.cli import main
+from socbot.identify import Who
 from socbot.store.models import Assignment, Channel, Identity, Person
 
 

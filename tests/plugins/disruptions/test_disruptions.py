@@ -11,8 +11,8 @@ from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
 
 from socbot import CommandSpec, Permission, Reply, hookimpl
-from socbot.bot import Who
 from socbot.events import ActionDone, DisruptionRecorded
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import AuditEvent, Nominal, Ocg

@@ -7,7 +7,7 @@ from socbot_plugins.disruptions import chart
 from socbot_plugins.ocg.models import Review
 from sqlmodel import Session, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import Ocg, Person
 

@@ -10,7 +10,7 @@ from socbot_plugins.disruptions import export
 from sqlmodel import Session, select
 
 from socbot import cli
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent
 

@@ -7,7 +7,7 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import people
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import Assignment, Ocg, OcgAlias, Person
 

@@ -102,7 +102,7 @@ def test_warning_days_and_escalation_are_configurable(make_bot, engine, plugin_s
 
 
 def test_a_recorded_review_stops_the_alerts(bot):
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     bot.run_job("review-alerts")
     bot.handle('ocg review smith "reviewed"', Who("console", "okafor"), face="console")

@@ -7,7 +7,7 @@ from socbot_plugins.ocg.alerts import stages
 from socbot_plugins.ocg.rules import age, next_due, stale
 from sqlmodel import Session, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import Ocg
 

@@ -238,6 +238,57 @@ def test_the_socbot_command_line_runs_the_import(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().out.startswith("no new alerts")
 
 
+def test_another_plugin_adds_its_own_import_beside_ocgs_and_people(
+    make_bot, engine, tmp_path, capsys
+):
+    from socbot_plugins.ocg.csv_read import Checked, CsvImport, check_cell
+
+    from socbot import CliCommand, hookimpl
+    from socbot.model import CommandError
+
+    written = []
+
+    def number(cell):
+        if not cell.isdigit():
+            raise CommandError(f"{cell!r} is not a number.")
+        return int(cell)
+
+    def check(session, rows, now):
+        out = Checked()
+        for line, row in rows:
+            bad: list[str] = []
+            count = check_cell(number, row["count"], bad, "count")
+            if bad:
+                out.problems.append((line, "; ".join(bad)))
+            else:
+                out.rows.append((line, {"name": row["name"], "count": count}))
+        return out
+
+    def write_rows(session, rows, now):
+        written.extend(v for _, v in rows)
+        return f"{len(rows)} added"
+
+    nominals = CsvImport("nominals", "people linked to OCGs", {"name": True, "count": True},
+                         check, write_rows)  # fmt: skip
+
+    class Nominals:
+        @hookimpl
+        def register_cli(self, register):
+            children = {"nominals": nominals.command()}
+            register(CliCommand.group("import", "import nominals", children))
+
+    pm = get_plugin_manager(False, allow="help,ocg")
+    pm.register(Nominals(), name="nominals")
+    bot = make_bot(engine, plugins=pm, demo=True)
+    assert set(bot.cli["import"].subcommands) == {"ocgs", "people", "nominals"}
+    bad = write(tmp_path, "bad.csv", "name,count\nA,1\nB,x\n")
+    assert run(bot, "nominals", bad) == 1 and written == []  # all or nothing
+    assert "line 3: count: 'x' is not a number" in capsys.readouterr().out
+    assert run(bot, "nominals", write(tmp_path, "n.csv", "name,count\nA,1\n")) == 0
+    assert written == [{"name": "A", "count": 1}]
+    assert run(bot, "people", SAMPLES / "people.csv") == 0
+
+
 # -- re-imports never silently undo a change made in chat ---------------------------------------
 
 
@@ -248,7 +299,7 @@ def any_bot(make_bot, any_engine):
 
 
 def chat(bot, line):
-    from socbot.bot import Who
+    from socbot.identify import Who
 
     reply = bot.handle(line, Who("console", "admin"), face="console")
     assert reply.severity.value != "error", reply.text

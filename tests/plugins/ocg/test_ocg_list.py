@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import Severity
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render

@@ -7,8 +7,8 @@ from socbot_plugins.ocg.models import Review
 from sqlmodel import Session, func, select
 
 from socbot import hookimpl
-from socbot.bot import Who
 from socbot.events import ReviewRecorded
+from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Ocg, Outbox
 

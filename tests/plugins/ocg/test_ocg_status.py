@@ -8,7 +8,7 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import Severity
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render

@@ -15,7 +15,7 @@ from socbot_plugins.tactics.suggest import Picture, rank
 from sqlmodel import Session, select
 
 from socbot import hookimpl
-from socbot.bot import Who
+from socbot.identify import Who
 from socbot.model import Reply
 from socbot.registry import PluginError
 from socbot.render_text import render

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from socbot_plugins.tactics.search import search
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -72,7 +73,7 @@ def catalogue() -> list[Any]:
 
 
 def _top_ids(tactics: list[Any], query: str, n: int) -> list[str]:
-    return [t.id for t, _ in tc.search(tactics, query, limit=n)]
+    return [t.id for t, _ in search(tactics, query, limit=n)]
 
 
 # --- the built-in catalogue ----------------------------------------------------------------
@@ -181,14 +182,14 @@ def test_search_finds_the_obvious_entry(
 
 
 def test_search_is_ranked_limited_and_deterministic(catalogue: list[Any]) -> None:
-    first = tc.search(catalogue, "loan shark", limit=5)
+    first = search(catalogue, "loan shark", limit=5)
     assert len(first) <= 5
-    assert first == tc.search(list(reversed(catalogue)), "loan shark", limit=5)
+    assert first == search(list(reversed(catalogue)), "loan shark", limit=5)
     scores = [s for _, s in first]
     assert scores == sorted(scores, reverse=True)
-    assert tc.search(catalogue, "", limit=5) == []
-    assert tc.search(catalogue, "zzzz qqqq", limit=5) == []
-    assert tc.search(catalogue, "loan", limit=0) == []
+    assert search(catalogue, "", limit=5) == []
+    assert search(catalogue, "zzzz qqqq", limit=5) == []
+    assert search(catalogue, "loan", limit=0) == []
 
 
 def test_search_weights_title_and_phrases() -> None:
