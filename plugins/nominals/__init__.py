@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from socbot_plugins.nominals import commands, link, listing, store
+from socbot_plugins.nominals import commands, csv_import, link, listing, store
 from socbot_plugins.nominals import demo as nominals_demo
 from socbot_plugins.nominals.models import NominalAction, NominalAlias
 from sqlmodel import Session
 
-from socbot import ActionRecorded, CommandSpec, Event, Permission, Tables, hookimpl
+from socbot import ActionRecorded, CliCommand, CommandSpec, Event, Permission, Tables, hookimpl
 from socbot.context import Context
 from socbot.demo import Demo
 from socbot.registry import Register
@@ -86,6 +86,17 @@ def register_commands(register: Register) -> None:
             usage="nominals <OCG>",
             examples=("nominals smith", "nominals OCG-0001"),
             permission="nominal.read",
+        )
+    )
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(
+        CliCommand.group(
+            "import",
+            "import from a CSV file (checked first; all or nothing)",
+            {"nominals": csv_import.IMPORT.command()},
         )
     )
 
