@@ -28,4 +28,4 @@ def load(demo: Demo) -> None:
             select(Nominal).where(Nominal.ocg_id == demo.ocgs[ref].id, Nominal.name == name)
         ).one()
         added += len(store.add_aliases(demo.session, nominal, aliases, now=demo.start, by_id=None))
-    demo.summary.append(f"{added} nominals' aliases")
+    demo.summary.append(f"{added} nominal aliases")
