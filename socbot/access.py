@@ -222,16 +222,26 @@ def _no_reach(**_: Any) -> list[Iterable[int]]:
     return []
 
 
+# (session, OCG ids) -> (nominal id, alias) for those OCGs' nominals: the ``nominal_aliases`` hook
+AliasSource = Callable[[Session, Sequence[int]], Iterable[tuple[int, str]]]
+
+
+def no_aliases(session: Session, ocg_ids: Sequence[int]) -> Iterable[tuple[int, str]]:
+    return ()
+
+
 class UnknownPermission(LookupError):
     """A check named a permission that no plugin registers (``register_permissions``)."""
 
 
 @dataclass(frozen=True)
 class Access:
-    """One bot's permissions and the plugins' ``ocg_reach`` hook: everything ``can`` needs."""
+    """One bot's permissions and the plugins' ``ocg_reach`` hook: everything ``can`` needs; and
+    nominals' aliases kept by plugins (``nominal_aliases``), which partners never read."""
 
     permissions: Mapping[str, Permission]
     reach: Callable[..., list[Iterable[int]]] = _no_reach  # pm.hook.ocg_reach
+    aliases: AliasSource = no_aliases
 
     def grants(self, permission: str) -> dict[str, str]:
         """Role -> scope for ``permission``; a role missing may not use it at all.

@@ -8,7 +8,7 @@ command, turning a user error into a polite reply and anything else into an inci
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -30,7 +30,7 @@ from socbot.identify import Who, identify
 from socbot.model import Command, CommandError, NotAllowed, Reply
 from socbot.parser import MAX_TEXT, parse
 from socbot.plugin_settings import load_plugin_settings
-from socbot.plugins import check_pending, get_plugin_manager
+from socbot.plugins import check_pending, get_plugin_manager, with_built_ins
 from socbot.registry import (
     CliCommand,
     CommandSpec,
@@ -44,6 +44,17 @@ from socbot.registry import (
 )
 from socbot.store.tables import store_tables
 from socbot.transaction import complete
+
+
+def nominal_aliases(pm: pluggy.PluginManager) -> access.AliasSource:
+    """The ``nominal_aliases`` hook of every built-in plugin, whatever the allow-list (a plugin
+    left out still has its rows, and partners must not read them), and of the others on ``pm``."""
+    parts = with_built_ins(pm, "nominal_aliases")
+
+    def aliases(session: Session, ocg_ids: Sequence[int]) -> Iterable[tuple[int, str]]:
+        return [pair for part in parts for pair in part(session=session, ocg_ids=ocg_ids) or ()]
+
+    return aliases
 
 
 class Bot:
@@ -66,6 +77,7 @@ class Bot:
         self.access = access.Access(
             permissions.registered(collect(self.pm, "register_permissions", Permission)),
             reach=self.pm.hook.ocg_reach,
+            aliases=nominal_aliases(self.pm),
         )
         self.commands: dict[str, CommandSpec] = {}
         self._verbs: dict[str, CommandSpec] = {}

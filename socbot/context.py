@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol, overload
 from pydantic_settings import BaseSettings
 from sqlmodel import Session, select
 
-from socbot import access, hold, lookup, outbox
+from socbot import access, hold, lookup, nominal_lookup, outbox
 from socbot.access import Access, Actor
 from socbot.clock import Clock
 from socbot.model import Command, CommandError, Fact, NotAllowed, Reply
-from socbot.store.models import Identity, Ocg, Person
+from socbot.store.models import Identity, Nominal, Ocg, Person
 
 if TYPE_CHECKING:
     import pluggy
@@ -103,6 +103,37 @@ class Context:
         self.ocg_ids.add(found.id or 0)
         return found
 
+    def nominal(
+        self,
+        query: str,
+        *,
+        ocg: Ocg | None = None,
+        permission: str = "ocg.read",
+        field: str = "nominal",
+    ) -> Nominal:
+        """The one nominal ``query`` names (id, full name, alias or part of one): on ``ocg``
+        when given, else on any OCG the actor may use with ``permission``; or a polite error
+        listing the candidates. Partners never look nominals up."""
+        if self.sanitised:
+            raise CommandError(
+                "Partners can't name a nominal: leave it out and the OCG's LRO can add it.",
+                field=field,
+            )
+        if ocg is not None:
+            ids: set[int] | None = {ocg.id or 0}
+        else:
+            ids = self.access.visible_ocg_ids(self.session, self.actor, permission)
+        found = nominal_lookup.find_nominal(
+            self.session,
+            query,
+            ocg_ids=ids,
+            refs=[ocg] if ocg is not None else [],
+            aliases=self.access.aliases,
+            field=field,
+        )
+        self.ocg_ids.add(found.ocg_id)
+        return found
+
     def can(self, permission: str, ocg: Ocg | None = None) -> bool:
         if ocg is None:
             return self.access.may_run(self.actor, permission)
@@ -155,7 +186,9 @@ class Context:
             return []
         reader = f"@{person.handle}" if person else str(agency)
         ids = hold.reader_ocgs(self.session, person, agency, self.utcnow(), self.access)
-        return hold.preview(self.session, self.command, ocg, texts, reader, ids)
+        return hold.preview(
+            self.session, self.command, ocg, texts, reader, ids, self.access.aliases
+        )
 
     def emit(self, event: Event) -> None:
         """Tell other plugins something was recorded (inside this transaction)."""

@@ -9,17 +9,15 @@ always something overdue and something healthy. Loading twice changes nothing th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import pluggy
 from sqlalchemy import and_, not_
 from sqlmodel import Session, col, select
 
 from socbot import audit, demo_force, wipe
 from socbot.demo_force import Demo
 from socbot.model import CommandError
-from socbot.plugins import get_plugin_manager
+from socbot.plugins import with_built_ins
 from socbot.store.models import AuditEvent, Ocg, Person
 
 if TYPE_CHECKING:
@@ -108,22 +106,13 @@ def _not_demo(session: Session) -> str | None:
     return None
 
 
-def _parts(pm: pluggy.PluginManager) -> list[Callable[..., object]]:
-    """Every built-in plugin's part, whatever the allow-list (the store has all their tables, and
-    a bot serving fewer plugins sees a subset of one force), then other plugins', in plugin order
-    (``get_hookimpls`` is registration order; calling the hook would run the last one first)."""
-    mine = {i.plugin_name: i for i in pm.hook.load_demo.get_hookimpls()}
-    built_in = get_plugin_manager(load_entrypoints=False, allow="").hook.load_demo.get_hookimpls()
-    return [mine.pop(i.plugin_name, i).function for i in built_in] + [
-        i.function for i in mine.values()
-    ]
-
-
 def _load(session: Session, bot: BotApi) -> Demo:
     """The core's records, then each plugin's part, then the audit row."""
     demo = Demo(session, bot.clock)
     demo_force.add(demo)
-    for part in _parts(bot.pm):
-        part(demo)
+    # every built-in plugin's part, whatever the allow-list (the store has all their tables, and
+    # a bot serving fewer plugins sees a subset of one force), then other plugins'
+    for part in with_built_ins(bot.pm, "load_demo"):
+        part(demo=demo)
     audit.append(session, at=bot.clock.utcnow(), action="demo", text_="socbot demo", detail=LOADED)
     return demo

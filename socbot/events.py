@@ -18,9 +18,11 @@ class Event:
 
 @dataclass(frozen=True)
 class ActionRecorded(Event):
-    """An action was created or changed (snoozed, reassigned, cancelled...)."""
+    """An action was created or changed (snoozed, reassigned, cancelled...). ``nominal`` is
+    the nominal a new action targets (``action ... nominal=``), for the plugin keeping links."""
 
     action: Any  # socbot_plugins.actions.models.Action
+    nominal: Any = None  # socbot.Nominal
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from socbot.access import Access, Actor, load_actor
+from socbot.access import Access, Actor, AliasSource, load_actor, no_aliases
 from socbot.model import Button, Command, CommandError, Fact, Reply, Severity
 from socbot.names import suspected_names, without_possessive
 from socbot.parser import join_args
@@ -74,12 +74,13 @@ def preview(
     texts: Mapping[str, str],
     reader: str,
     reader_ids: Iterable[int] = (),
+    aliases: AliasSource = no_aliases,
 ) -> list[Fact]:
     """Facts saying what ``reader`` will see of each text; raises ``Held`` when a text seems to
     name an unknown person and the command was not confirmed."""
     agencies = session.exec(select(Person.agency).distinct()).all()
     known = [*agencies, ocg.partner_name or ""]
-    hide = names_hider(session, {ocg.id or 0, *reader_ids})
+    hide = names_hider(session, {ocg.id or 0, *reader_ids}, aliases)
     shown = {label: hide(text) for label, text in texts.items() if text}
     facts = [Fact(f"{label} as {reader} will see it", text) for label, text in shown.items()]
     confirmed = command is not None and command.options.get("confirm", "").lower() == "yes"

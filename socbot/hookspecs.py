@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from sqlmodel import Session
 
@@ -98,11 +98,11 @@ def add_hookspecs(pm: pluggy.PluginManager) -> None:
 def load_demo(demo: Demo) -> None:
     """Add this plugin's part of the fictional demo force (``socbot demo``).
 
-    Called in plugin order (help, admin, ocg, actions, disruptions, tactics, then third-party
-    plugins) inside one transaction, after the core has added the demo's people and OCGs; ``demo``
-    gives the session, the clock, ``start`` and those people and OCGs. Append a count to
-    ``demo.summary`` for the printed summary. The core calls it once per store (``socbot demo``
-    twice changes nothing; ``--reset`` loads afresh).
+    Called in plugin order (help, admin, ocg, actions, disruptions, tactics, sensitive,
+    nominals, then third-party plugins) inside one transaction, after the core has added the
+    demo's people and OCGs; ``demo`` gives the session, the clock, ``start`` and those people
+    and OCGs. Append a count to ``demo.summary`` for the printed summary. The core calls it once
+    per store (``socbot demo`` twice changes nothing; ``--reset`` loads afresh).
     """
 
 
@@ -146,5 +146,21 @@ def ocg_reach(session: Session, actor: Actor) -> Iterable[int]:
     on without holding a role there (``socbot.access``); every plugin's answers are joined.
     Called on every OCG check of such a person, so keep it to one query. Grants nothing by
     itself: the permission must still give the role ``own``, and the partner cap still applies.
+    """
+    return ()
+
+
+@hookspec
+def nominal_aliases(session: Session, ocg_ids: Sequence[int]) -> Iterable[tuple[int, str]]:
+    """Return ``(nominal_id, alias)`` for every alias this plugin keeps of the nominals of these
+    OCGs (the nominals plugin: street names, nicknames).
+
+    The core uses them twice. Partners never read an alias, as they never read a nominal's name:
+    ``socbot.withhold`` withholds both at read time (so text written before an alias was known
+    is withheld too) from every reply, card, outbox message and the writer's preview of them.
+    And a nominal is found by alias wherever it is found by name (``ctx.nominal``, so
+    ``disrupt ... nominal=Daz``). Every built-in plugin's answer counts, whatever
+    ``SOCBOT_LOAD_PLUGINS`` says, since the store holds their rows either way. Called once per
+    reply a partner reads: keep it to one query.
     """
     return ()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
+from collections.abc import Callable
 from importlib.metadata import entry_points
+from typing import Any
 
 import pluggy
+from pluggy import HookImpl
 
 from socbot import hookspecs
 from socbot.registry import PluginError
@@ -24,6 +27,7 @@ DEFAULT_PLUGINS = (
     "socbot_plugins.tactics",
     "socbot_plugins.sensitive",
     "socbot_plugins.plan",
+    "socbot_plugins.nominals",
 )
 
 
@@ -54,6 +58,25 @@ def get_plugin_manager(
                 pm.register(ep.load(), name=ep.name)
     pm.hook.add_hookspecs(pm=pm)
     return pm
+
+
+def with_built_ins(pm: pluggy.PluginManager, hook: str) -> list[Callable[..., Any]]:
+    """Every built-in plugin's implementation of ``hook``, whatever the allow-list (the store
+    holds all their tables), then the other plugins' on ``pm``, in plugin order (``pm``'s own
+    where it has the plugin). Each is called with keyword arguments, like the hook itself."""
+    mine = {i.plugin_name: i for i in getattr(pm.hook, hook).get_hookimpls()}
+    built_in = getattr(get_plugin_manager(load_entrypoints=False, allow="").hook, hook)
+    impls = [mine.pop(i.plugin_name, i) for i in built_in.get_hookimpls()] + list(mine.values())
+    return [_call(i) for i in impls]
+
+
+def _call(impl: HookImpl) -> Callable[..., Any]:
+    """Call one implementation as pluggy would: with only the arguments it names."""
+
+    def call(**kwargs: Any) -> Any:
+        return impl.function(*(kwargs[a] for a in impl.argnames))
+
+    return call
 
 
 def check_pending(pm: pluggy.PluginManager) -> None:

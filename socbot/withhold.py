@@ -4,7 +4,9 @@ it per recipient), and the plugins' lists, nudges and digests (``redactor``).
 
 Names are withheld when they are read, not when they are written, so a nominal added today is
 withheld from every record written before, and a record copied from another (a disruption
-logged from an action's result) is withheld like the original.
+logged from an action's result) is withheld like the original. Nominals' aliases, kept in a
+plugin's table, come from the ``nominal_aliases`` hook, which the bot hands in as
+``acl.aliases``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, col, select
 
-from socbot.access import Access, Actor
+from socbot.access import Access, Actor, AliasSource, no_aliases
 from socbot.model import Reply, map_text
 from socbot.store.models import Nominal, Ocg, OcgAlias
 
@@ -23,9 +25,10 @@ Redact = Callable[[int, str], str]
 WITHHELD = "[name withheld]"
 
 
-def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
-    """Blank out the names of an OCG's nominals, its name and aliases from free text, for
-    partners' eyes. Nothing is read until the first call; then three queries cover every OCG."""
+def redactor(session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no_aliases) -> Redact:
+    """Blank out the names of an OCG's nominals and their ``aliases`` (the ``nominal_aliases``
+    hook), the OCG's name and aliases from free text, for partners' eyes. Nothing is read until
+    the first call; then four queries cover every OCG."""
     ids = list(set(ocg_ids))
     # Full names, surnames, principal and significant nominals' first names, aliases and the
     # OCG's name, matched in any case and with a plural ("the smiths van")...
@@ -43,9 +46,13 @@ def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
         (surnames if common else names).setdefault(ocg_id, set()).add(term)
 
     def load() -> None:
-        for ocg_id, name, role in session.exec(
-            select(Nominal.ocg_id, Nominal.name, Nominal.role).where(Nominal.ocg_id.in_(ids))  # type: ignore[attr-defined]
+        ocg_of: dict[int, int] = {}
+        for nominal_id, ocg_id, name, role in session.exec(
+            select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role).where(
+                Nominal.ocg_id.in_(ids)  # type: ignore[attr-defined]
+            )
         ).all():
+            ocg_of[nominal_id or 0] = ocg_id
             names.setdefault(ocg_id, set()).add(name)
             parts = name.split()
             if len(parts) > 1:
@@ -58,6 +65,9 @@ def redactor(session: Session, ocg_ids: Iterable[int]) -> Redact:
             keep(ocg_id, alias)
         for oid, name in session.exec(select(Ocg.id, Ocg.name).where(col(Ocg.id).in_(ids))).all():
             keep(oid or 0, name)
+        for nominal_id, alias in aliases(session, ids) if ocg_of else ():
+            if nominal_id in ocg_of:
+                keep(ocg_of[nominal_id], alias)
 
     def redact(ocg_id: int, text: str) -> str:
         text = normalise(text)
@@ -140,11 +150,13 @@ _COMMON = """
 COMMON_WORDS = frozenset(_COMMON.split())
 
 
-def names_hider(session: Session, ocg_ids: Iterable[int]) -> Callable[[str], str]:
+def names_hider(
+    session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no_aliases
+) -> Callable[[str], str]:
     """Withhold the names of every OCG in ``ocg_ids`` from any text, whichever OCG it is about:
     for a whole reply, whose lines don't say which OCG they came from."""
     ids = sorted(set(ocg_ids))
-    redact = redactor(session, ids)
+    redact = redactor(session, ids, aliases)
 
     def hide(text: str) -> str:
         for ocg_id in ids:
@@ -168,14 +180,15 @@ def for_partner(
 
     ``typed`` is what the partner typed: a reply quoting it back ("no OCG matching 'Voss'")
     quotes it as typed, never withheld, so a partner can't test a guessed name against the
-    withholding. ``acl`` (the bot's permissions) says which OCGs they see; without it every
-    OCG's names are withheld (safe, but slower)."""
+    withholding. ``acl`` (the bot's permissions) says which OCGs they see, and brings the
+    nominals' aliases (``acl.aliases``); without it every OCG's names are withheld (safe, but
+    slower), though not the aliases plugins keep."""
     visible: set[int]
     if acl is None:
         visible = {i for i in session.exec(select(Ocg.id)).all() if i is not None}
     else:
         visible = acl.visible_ocg_ids(session, actor) or set()
-    hide = names_hider(session, visible | set(ocg_ids))
+    hide = names_hider(session, visible | set(ocg_ids), acl.aliases if acl else no_aliases)
     echoes = [w for w in typed if len(w) > 2]
 
     def shown(text: str) -> str:

@@ -28,7 +28,17 @@ from socbot_plugins.actions.update import (
 from socbot_plugins.actions.view import description, echo_due, ocg_label, owner_label
 from sqlmodel import Session
 
-from socbot import CommandError, CommandSpec, Fact, Permission, Reply, Severity, hookimpl
+from socbot import (
+    CommandError,
+    CommandSpec,
+    Fact,
+    Nominal,
+    Ocg,
+    Permission,
+    Reply,
+    Severity,
+    hookimpl,
+)
 from socbot.access import Actor
 from socbot.context import Context
 from socbot.demo import Demo
@@ -60,7 +70,8 @@ def register_commands(register: Register) -> None:
             "its coordinator holds the action until someone there takes it (`ocg take`). Dates "
             "are UK, day first: friday, next friday (next week's), in 2 weeks, 05/03/2027, end "
             "of month, tomorrow 5pm. A date with no time means the end of that working day; the "
-            "reply says the date in words so a misreading shows at once.",
+            "reply says the date in words so a misreading shows at once. `nominal=` names "
+            "the nominal it targets (name, alias or id; police only).",
             writes=True,
             aliases=("task",),
         ),
@@ -169,6 +180,17 @@ def register_cli(register: Register) -> None:
 # -- ocg action -------------------------------------------------------------------------------
 
 
+def _nominal(ctx: Context, ocg: Ocg, query: str) -> Nominal:
+    """``nominal=``: whom the action targets, by id, name or alias (police only; the nominals
+    plugin keeps the link, told by ``ActionRecorded``)."""
+    if ctx.sanitised:
+        raise CommandError(
+            "Partners can't name a nominal: leave `nominal=` out and the OCG's LRO can add it.",
+            field="nominal",
+        )
+    return ctx.nominal(query, ocg=ocg)
+
+
 def add_action(ctx: Context, cmd: Command) -> Reply:
     """Read the one line (or the form's fields), check everything, then write once."""
     opts = cmd.options
@@ -217,6 +239,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     sensitive = opts.get("sensitive", "").lower() in ("yes", "true", "y")
     if sensitive:
         ctx.require("record.sensitive", ocg)
+    nominal = _nominal(ctx, ocg, opts["nominal"]) if opts.get("nominal") else None
     shown = ctx.for_partner(ocg, {"Description": what}, person=owner.person, agency=owner.agency)
     if sensitive and (shown or is_partner(ctx.session, owner.person, owner.agency, ctx.utcnow())):
         raise NotAllowed(
@@ -239,7 +262,7 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
     ctx.session.add(action)
     ctx.session.flush()
     store.log_change(ctx, action, "created", new_due=due, new_owner=owner.key)
-    ctx.emit(ActionRecorded(action))
+    ctx.emit(ActionRecorded(action, nominal=nominal))
     said = echo_due(due, ctx.now(), ctx.settings.work_end)
     note = ""
     if match := _NEXT_DAY.search(when):
@@ -254,6 +277,8 @@ def add_action(ctx: Context, cmd: Command) -> Reply:
         facts.append(Fact("Tactic", f"{tactic.title} ({tactic.id})"))
     if sensitive:
         facts.append(Fact("Sensitive", "yes: the OCG's police roles only"))
+    if nominal is not None:
+        facts.append(Fact("Nominal", f"{nominal.name} ({nominal.role})"))
     facts += rules.owner_facts(ctx, owner, ocg) + shown
     return Reply(
         title=f"Action #{action.id} added",

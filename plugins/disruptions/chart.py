@@ -78,7 +78,7 @@ def chart(ctx: Context, cmd: Command) -> Reply:
     series.partial = add_months(today.replace(day=1), 1) - today > timedelta(days=1)
     series.subtitle = f"{start:%b %Y} to {today:%b %Y}, stacked by grade. {series.note}"
     if ctx.sanitised:  # the picture's words pass the same withholding as the reply's
-        hide = names_hider(ctx.session, ctx.ocg_ids)
+        hide = names_hider(ctx.session, ctx.ocg_ids, ctx.access.aliases)
         series.title, series.subtitle = hide(series.title), hide(series.subtitle)
     folder = ctx.settings.data_dir / "charts"
     name = f"disruptions-{ctx.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.png"

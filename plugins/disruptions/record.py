@@ -16,7 +16,6 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.rules import sees_action
 from socbot_plugins.disruptions import parse
 from socbot_plugins.disruptions.models import Disruption
-from sqlmodel import select
 
 from socbot import Nominal, Ocg
 from socbot.clock import say_date
@@ -103,36 +102,13 @@ def recorded_reply(ctx: Context, disruption: Disruption, ocg: Ocg) -> Reply:
 
 
 def _nominal(ctx: Context, ocg: Ocg, query: str) -> Nominal:
-    """A nominal of this OCG by id or name. Partners never look names up."""
+    """A nominal of this OCG by id, name or alias. Partners never look names up."""
     if ctx.sanitised:
         raise CommandError(
             "Partners can't link a nominal: leave `nominal=` out and the OCG's LRO can add it.",
             field="nominal",
         )
-    members = list(ctx.session.exec(select(Nominal).where(Nominal.ocg_id == ocg.id)).all())
-    wanted = query.strip().lstrip("#")
-    if wanted.isdigit():
-        found = [n for n in members if n.id == int(wanted)]
-    else:
-        key = " ".join(wanted.lower().split())
-        found = [n for n in members if n.name.lower() == key]
-        found = found or [n for n in members if key in n.name.lower()]
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        listed = "; ".join(f"{n.id} {n.name}" for n in found[:8])
-        raise CommandError(
-            f"`nominal={query}` matches {len(found)} nominals of {ocg.ref}: {listed}. "
-            "Use the full name or the id.",
-            field="nominal",
-        )
-    close = difflib.get_close_matches(wanted, [n.name for n in members], n=1, cutoff=0.6)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise CommandError(
-        f"{ocg.ref} has no nominal {query!r}.{hint} Give a nominal's name or id as recorded "
-        "on this OCG.",
-        field="nominal",
-    )
+    return ctx.nominal(query, ocg=ocg)
 
 
 def _action(ctx: Context, ocg: Ocg, text: str) -> Action:

@@ -11,6 +11,7 @@ import json
 
 import pytest
 from socbot_plugins.actions.models import Action
+from socbot_plugins.nominals.models import NominalAlias
 from sqlmodel import Session, select
 
 from socbot import access
@@ -30,6 +31,7 @@ def secrets_of(session: Session) -> set[str]:
     for o in session.exec(select(Ocg)).all():
         found |= {o.name, o.notes or ""} - {""}
     found |= {a.alias for a in session.exec(select(OcgAlias)).all()}
+    found |= {a.alias for a in session.exec(select(NominalAlias)).all()}
     return {s for s in found if len(s) > 3 and s != "(fictional address withheld)"}
 
 

@@ -44,6 +44,8 @@ OMITTED: dict[str, str] = {
     "profile": _READS,
     "moderation": _MODERATORS,
     "sensitive": "SIOs and LROs only: `help` lists it for them",
+    "nominals": "police only: `help` lists it for those who may read nominals",
+    "nominal": "police only: `help` lists it for those who may change nominals",
     "accept": _MODERATORS,
     "reject": _MODERATORS,
     "audit": _ADMIN,
