@@ -16,6 +16,7 @@ from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
 from socbot_plugins.ocg import csv_import as ocg_import
 from socbot_plugins.ocg import demo as ocg_demo
+from socbot_plugins.ocg import history as ocg_history
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
 from socbot_plugins.ocg import settings as ocg_settings
@@ -78,21 +79,31 @@ def register_commands(register: Register) -> None:
         CommandSpec(
             "review",
             ocg_review.record_review,
-            "Record a scheduled or trigger review; any score change needs a reason",
-            usage="review <OCG> [trigger] [band=2B] [tier=1] [morile=78] [pmech=P2] [on=<date>] "
-            '"notes"',
+            "Record a scheduled or trigger review: progress per P, scores, next review date",
+            usage='review <OCG> [trigger] "what the review found" [pursue="..."] '
+            '[prevent="..."] [protect="..."] [prepare="..."] [band=2B] [tier=1] [morile=78] '
+            "[pmech=P2] [on=<date held>] [next=<date>]",
             examples=(
-                'review smith "plan on track, no change"',
+                'review smith "on track: supply line quiet" pursue="two charged, one remanded" '
+                'prevent="schools sessions delivered" protect="car wash staff visited"',
                 'review OCG-0042 trigger band=2B tier=2 "two principals remanded"',
-                'review harbour morile=64 on=yesterday "MoRiLE refreshed at tasking"',
+                'review harbour morile=64 on=yesterday "MoRiLE refreshed at tasking" '
+                "next=30/04/2027",
             ),
             permission="ocg.review",
             writes=True,
-            details="For the OCG's LRO (or an acting LRO) and the SRO. The next review is due "
-            "one tier period after the day the review was held, in calendar months (tier 1 "
-            "monthly, tiers 2 and 3 quarterly, tier 4 every six months; 31 Jan + 1 month is the "
-            "end of February). A tier change counts from this review. Name the OCG in one word "
-            "or in quotes.",
+            details="For the OCG's LRO (or an acting LRO) and the SRO. Say what the review "
+            'found, in a few words at least (a one-word review such as "ok" is refused), and '
+            "what moved in each P with pursue=, prevent=, protect= and prepare=. Any change of "
+            "band, tier, MoRiLE or P-mech needs the reason in the notes, and goes into the "
+            "decision log. The reply counts the disruptions since the last review and keeps "
+            "the count. The next review is due one tier period after the day held, in calendar "
+            "months (tier 1 monthly, tiers 2 and 3 quarterly, tier 4 every six months; 31 Jan "
+            "+ 1 month is the end of February); next= may bring it forward, never put it back. "
+            "A tier change counts from this review. One scheduled review a day: anything new "
+            "since is a trigger review, with what triggered it. A review held more than two "
+            "days before it is entered shows both dates, here and in `ocg reviews`. Name the "
+            "OCG in one word or in quotes.",
         )
     )
     register(
@@ -179,7 +190,7 @@ def show_reviews(ctx: Context, cmd: Command) -> Reply:
         cmd, {"mine", "overdue", "due", "page"}, ocg_lists.REVIEW_FILTERS, keep_rest=True
     )
     if f.rest:
-        return ocg_review.review_history(ctx, " ".join(f.rest))
+        return ocg_history.review_history(ctx, " ".join(f.rest))
     return ocg_lists.review_calendar(ctx, f)
 
 
