@@ -56,12 +56,14 @@ class ProfileFactAdded(Event):
 @dataclass(frozen=True)
 class OcgChanged(Event):
     """Something about an OCG that the plan's decision log keeps was changed: its phase, a
-    lead or role, its status. ``rationale`` is why, as the person gave it ("" when they gave
-    none)."""
+    lead or role, its status, its closure. ``rationale`` is why, as the person gave it ("" when
+    they gave none); ``detail`` what else the record keeps with it (the role that changed hands,
+    a closure's exit strategy, a reopened OCG's next review)."""
 
     ocg: Any  # socbot.store.models.Ocg
-    what: str  # phase | lead | role | status | ...
+    what: str  # phase | lead | role | status | closure | reopen | no-lro | ...
     before: str | None
     after: str | None
     rationale: str = ""
     pillar: str | None = None
+    detail: str = ""

@@ -1,6 +1,8 @@
 """Built-in: OCG lookup, reviews and review-due alerts.
 
-Commands: ``status``, ``list``, ``review``, ``reviews``, ``new``, ``set``.
+Commands: ``status``, ``list``, ``review``, ``reviews``, ``new``, ``set``, ``close``,
+``reopen``. ``set`` (for the plan's own settings), ``close`` and ``reopen`` use the permission
+``plan.write``, which the plan plugin registers: load both.
 Job: ``review-alerts``. CLI: ``socbot alerts --once [--dry-run]``,
 ``socbot import ocgs|people FILE.csv``.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
+from socbot_plugins.ocg import closure as ocg_closure
 from socbot_plugins.ocg import csv_import as ocg_import
 from socbot_plugins.ocg import demo as ocg_demo
 from socbot_plugins.ocg import history as ocg_history
@@ -148,6 +151,37 @@ def register_commands(register: Register) -> None:
             details="For administrators and SROs. A hand-over ends the old assignment and starts "
             "the new one; both stay on record. `none` ends a role with no successor. Band, tier, "
             "MoRiLE and P-mech change only through `ocg review`, so the reason is kept.",
+        )
+    )
+
+    register(
+        CommandSpec(
+            "close",
+            ocg_closure.close_ocg,
+            "Close an OCG's plan: archive it with the reason and the exit strategy",
+            usage=ocg_closure.CLOSE_USAGE,
+            examples=(ocg_closure.CLOSE_EXAMPLE.format(ref="smith").removeprefix("ocg "),),
+            permission="plan.write",
+            writes=True,
+            details="For the OCG's LRO and the SRO. Both the reason and the exit strategy (who "
+            "holds the ground now, what is still watched) are required, in a few words each; "
+            "they go into the decision log. An archived OCG has no review due, leaves `list` "
+            "and the review calendar, and raises no review alert or chasing of its actions "
+            "(those left open are listed so they can be closed or reassigned). `ocg reopen` "
+            "brings it back.",
+        )
+    )
+    register(
+        CommandSpec(
+            "reopen",
+            ocg_closure.reopen_ocg,
+            "Reopen an archived OCG, with the reason; its review clock starts again",
+            usage=ocg_closure.REOPEN_USAGE,
+            examples=(ocg_closure.REOPEN_EXAMPLE.format(ref="smith").removeprefix("ocg "),),
+            permission="plan.write",
+            writes=True,
+            details="For the OCG's LRO and the SRO. The reason goes into the decision log; the "
+            "next review falls due one tier period from today.",
         )
     )
 

@@ -17,7 +17,7 @@ SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 
 @pytest.fixture
 def bot(make_bot, engine):
-    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def run(bot, *argv):
@@ -244,7 +244,7 @@ def test_the_socbot_command_line_runs_the_import(tmp_path, monkeypatch, capsys):
 @pytest.fixture
 def any_bot(make_bot, any_engine):
     """As ``bot``, once on SQLite and once on PostgreSQL."""
-    return make_bot(any_engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(any_engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def chat(bot, line):

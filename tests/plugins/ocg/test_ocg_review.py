@@ -31,7 +31,7 @@ def listener():
 @pytest.fixture
 def bot(make_bot, engine, listener):
     # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
-    pm = get_plugin_manager(False, allow="help,ocg,actions")
+    pm = get_plugin_manager(False, allow="help,ocg,plan,actions")
     pm.register(listener, name="listener")
     return make_bot(engine, plugins=pm, demo=True)
 
