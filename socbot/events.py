@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+NO_REASON = "no reason given"  # what the decision log keeps when a change came with no reason
+
 
 @dataclass(frozen=True)
 class Event:

@@ -122,38 +122,52 @@ def register_commands(register: Register) -> None:
         CommandSpec(
             "new",
             ocg_admin.new_ocg,
-            "Add a newly mapped OCG",
-            usage='new "<name>" band=2B tier=2 [pmech=P3] [morile=55] [area=NAME] [lro=@handle] '
-            '[sro=@handle] [sio=@handle] [partner="safe name"] [alias="a;b"]',
-            examples=('new "Canal Street Crew" band=2B tier=2 lro=@okafor area=Portsmouth',),
+            "Add a newly mapped OCG, with its LRO",
+            usage='new "<name>" band=2B tier=2 lro=@handle [pmech=P3] [morile=55] [area=NAME] '
+            '[sro=@handle] [sio=@handle] [phase=clear|hold|build] [partner="safe name"] '
+            '[alias="a;b"] | new "<name>" band=.. tier=.. nolro="why it has no LRO" (the SRO)',
+            examples=(
+                'new "Canal Street Crew" band=2B tier=2 lro=@okafor area=Portsmouth',
+                'new "Quayside Crew" band=3C tier=4 nolro="awaiting allocation at the March '
+                'tasking meeting"',
+            ),
             permission="ocg.admin",
             writes=True,
-            details="For administrators and SROs. The first review falls due one tier period "
-            "from today.",
+            details="For administrators and SROs. Every OCG needs an LRO to own its plan: a new "
+            'one without is refused, unless the SRO adds it with nolro="the reason", which '
+            "goes into the decision log. It has no Clear, Hold, Build phase until phase= or "
+            "`ocg set <OCG> phase` gives one. The first review falls due one tier period from "
+            "today.",
         )
     )
     register(
         CommandSpec(
             "set",
             ocg_admin.set_ocg,
-            "Assign or hand over the LRO, SRO, SIO and P leads; rename; set the phase",
-            usage="set <OCG> lro|sro|sio|pursue|prevent|protect|prepare|intel @handle | "
-            "delegate @handle until <date> | phase clear|hold|build | area NAME | "
-            'name "..." | partner "..." | alias "..." | status active|archived|closed',
+            "Set an OCG's phase, SIO and P leads (its LRO); LRO, SRO, name, area (the SRO)",
+            usage="set <OCG> phase clear|hold|build | sio|pursue|prevent|protect|prepare|intel "
+            '@handle [because "why"] | lro|sro @handle | delegate @handle until <date> | area '
+            'NAME | name "..." | partner "..." | alias "..." | status active|archived|closed',
             examples=(
+                'set smith phase hold because "principals remanded; stop others moving in"',
+                'set smith prevent @patel because "runs the schools programme"',
                 "set smith lro @brennan",
-                "set smith prevent @patel",
                 "set smith delegate @nguyen until 31/03/2027",
-                "set smith phase hold",
             ),
-            permission="ocg.admin",
+            permission="plan.team",
             writes=True,
-            details="For administrators and SROs. A hand-over ends the old assignment and starts "
-            "the new one; both stay on record. `none` ends a role with no successor. Band, tier, "
-            "MoRiLE and P-mech change only through `ocg review`, so the reason is kept.",
+            details="The OCG's LRO sets its Clear, Hold, Build phase and appoints its SIO and P "
+            "leads; the SRO can set anything on any OCG; administrators everything but the "
+            "phase. Handing over the LRO or SRO role, delegating, renaming, the area, the "
+            "partner-safe name, aliases and status stay with administrators and the SRO. Every "
+            "change of phase, status, lead or role goes into the decision log with the reason "
+            'given after `because "..."`; without one it is logged as "no reason given" and '
+            "the reply says how to add it (`ocg decide ... corrects=<number>`). A hand-over "
+            "ends the old assignment and starts the new one; both stay on record. `none` ends "
+            "a role with no successor. Band, tier, MoRiLE and P-mech change only through `ocg "
+            "review`, so the reason is kept. A new OCG has no phase until one is set.",
         )
     )
-
     register(
         CommandSpec(
             "close",

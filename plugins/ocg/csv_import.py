@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socbot_plugins.ocg import import_memory as memory
-from socbot_plugins.ocg import rules, store
+from socbot_plugins.ocg import no_lro, rules, store
 from sqlmodel import Session, select
 
 from socbot import Ocg, Person, audit, lookup, people
@@ -44,6 +44,7 @@ OCG_COLUMNS = {
     "last_review": False,
     "partner_name": False,
     "phase": False,
+    "no_lro_reason": False,
 }
 PEOPLE_COLUMNS = {
     "handle": True,
@@ -190,6 +191,7 @@ def check_ocgs(session: Session, rows: list[tuple[int, dict[str, str]]], now: da
                 values[role] = person
         existing = _match(session, ref, name, bad)
         values["existing"] = existing
+        no_lro.check_row(row, values, bad)
         _no_repeats(line, ref, name, seen_refs, seen_names, bad)
         aliases = _split(row.get("aliases", ""))
         for alias in aliases:
@@ -267,6 +269,7 @@ def write_ocgs(session: Session, rows: list[tuple[int, dict[str, Any]]], now: da
             if v.get(role):
                 changed |= store.hand_over(session, ocg=ocg, role=role, to=v[role], now=now)[1]
         session.add(ocg)
+        v["ocg"] = ocg
         memory.remember(session, ocg, v, now)
         updated += int(changed and v["existing"] is not None)
     session.flush()
@@ -424,6 +427,8 @@ def run_cli(bot: BotApi, args: argparse.Namespace) -> int:
                 _list(conflicts)
             return 0
         summary = write(session, checked.rows, now)
+        if args.kind == "ocgs":
+            no_lro.record(bot, session, checked.rows)
         if conflicts:
             summary += f"; overwrote {_changes(conflicts)}"
         command = f"import {args.kind} {path.name}"

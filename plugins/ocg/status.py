@@ -215,7 +215,7 @@ def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) 
         Fact("MoRiLE", morile, morile_sev),
         Fact("P-mech", ocg.pmech or "none"),
         Fact("Tier", rules.tier_meaning(ocg.tier)),
-        Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase)),
+        _phase_fact(ocg),
     ]
     if ocg.area:
         facts.append(Fact("Area", ocg.area))
@@ -237,6 +237,16 @@ def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) 
 
 def _overdue(ocg: Ocg, today: date) -> bool:
     return ocg.status == "active" and ocg.next_review_due < today
+
+
+def _phase_fact(ocg: Ocg) -> Fact:
+    if ocg.phase:
+        return Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase))
+    return Fact(
+        "Phase",
+        f'not set — `ocg set {ocg.ref} phase clear because "..."` (or hold, or build)',
+        Severity.WARNING,
+    )
 
 
 def _people_facts(found: list[Holder]) -> list[Fact]:

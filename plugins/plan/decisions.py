@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from socbot import PILLARS, Ocg, Person
 from socbot.clock import local, say_date
 from socbot.context import Context
-from socbot.events import Event, OcgChanged, ReviewRecorded
+from socbot.events import NO_REASON, Event, OcgChanged, ReviewRecorded
 from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Severity
 from socbot.parser import because, record_number
 
@@ -39,7 +39,6 @@ TOPIC_WORDS = {
     "handover": "Hand-over",
     "no-lro": "No LRO",
 }
-NO_REASON = "no reason given"
 USAGE = 'decide <OCG> [not] [<pillar>] "decision" because "rationale" [partner=yes] [corrects=<id>]'
 
 
