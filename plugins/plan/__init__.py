@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socbot_plugins.plan import decisions
+from socbot_plugins.plan import commands, decisions, forms, health, intel, objectives, team
+from socbot_plugins.plan import demo as plan_demo
 
-from socbot import CommandSpec, Permission, Tables, hookimpl
+from socbot import CommandSpec, Job, Permission, Tables, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.events import Event
 from socbot.registry import Register
 
@@ -34,10 +36,44 @@ def register_permissions(register: Register) -> None:
             {"admin": "any", "sro": "any", "lro": "own"},
         )
     )
+    register(
+        Permission(
+            "plan.health",
+            "see which OCGs' plans fail the health checks (no LRO, no aim, Pursue only...)",
+            {"admin": "any", "sro": "any", "lro": "own", "coordinator": "own", "analyst": "any"},
+        )
+    )
+
+
+@hookimpl
+def register_jobs(register: Register) -> None:
+    register(
+        Job(
+            health.JOB,
+            health.sweep,
+            "Tell each LRO, once a week, which of their plans fail a health check",
+            every_minutes=60,
+        )
+    )
 
 
 @hookimpl
 def register_commands(register: Register) -> None:
+    register(
+        CommandSpec(
+            "health",
+            health.show_health,
+            "Which OCGs' plans fail a health check, worst first",
+            usage="health [mine|area NAME|all]",
+            examples=("health", "health area Portsmouth", "health all"),
+            permission="plan.health",
+            details="Checks: no LRO; no aim; a pillar with no objective and no decision saying "
+            "why not; no Prevent, Protect or Prepare work (open or done) this review period; "
+            "actions closed with no result; review overdue; nothing recorded for 60 days. An "
+            "LRO sees their own OCGs by default; the SRO sees every OCG. Archived OCGs are "
+            "left out.",
+        )
+    )
     register(
         CommandSpec(
             "decide",
@@ -61,6 +97,95 @@ def register_commands(register: Register) -> None:
     )
     register(
         CommandSpec(
+            "plan",
+            commands.plan,
+            "An OCG's 4P plan, or set its aim, Hold and Build intentions and targets",
+            usage=commands.USAGE,
+            examples=(
+                "plan smith",
+                'plan smith aim "dismantle the supply into Fratton and stop child recruitment"',
+                'plan smith hold "licensing checks on the car wash once the principals are held"',
+                'plan smith target "the car wash on Fratton Road" category=business',
+            ),
+            permission="ocg.read",
+            writes=True,
+            details="Shows the aim, the Clear/Hold/Build intentions, each pillar's lead, "
+            "objectives, open and completed actions with results, strands not developed and "
+            "why, nominals in focus, targets, partners tasked, intelligence requirements and the "
+            "latest decisions. Setting a part needs `plan.write` (the OCG's LRO, the SRO); "
+            'replacing what was there needs `because "..."`. Partners see their own actions and '
+            "the decisions written for partners.",
+        )
+    )
+    register(
+        CommandSpec(
+            "objective",
+            objectives.objective,
+            "Set a SMART objective under a pillar, or record how one went",
+            usage=objectives.USAGE,
+            examples=(
+                'objective smith prevent "divert the two youngest siblings" '
+                'measure="both engaged with the scheme" by 31/03/2027 level=secondary',
+                'objective 4 met "both attend weekly"',
+            ),
+            permission="plan.write",
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
+            "lead",
+            team.lead,
+            "Name the lead of one pillar of an OCG's plan (a P lead)",
+            usage=team.LEAD_USAGE,
+            examples=("lead smith prevent @patel", 'lead smith protect @evans because "licensing"'),
+            permission="plan.team",
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
+            "team",
+            team.team,
+            "Who holds a role on an OCG; the LRO gives or ends SIO, analyst and partner roles",
+            usage=team.TEAM_USAGE,
+            examples=("team smith", "team smith analyst @khan", "team smith partner @ford off"),
+            permission="plan.team",
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
+            "handover",
+            team.handover,
+            "Hand an OCG to another LRO with a note; they are told and the SRO copied",
+            usage=team.HANDOVER_USAGE,
+            examples=(
+                'handover smith @brennan "plan reviewed 1 Mar; cash seizure hearing 14 Apr"',
+            ),
+            permission="plan.team",
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
+            "intel",
+            intel.intel,
+            "Raise an intelligence requirement for an analyst, record the response, close it",
+            usage=intel.USAGE,
+            examples=(
+                'intel smith "who supplies the cash to the car wash?" @khan',
+                'intel 3 response "two couriers identified, see report 41"',
+                'intel 3 close "answered at tasking"',
+            ),
+            permission="ocg.read",
+            writes=True,
+            details="Raising one needs `plan.write` (the LRO, the SRO); the owner (police only) "
+            "records the response and closes it. Partners never see requirements.",
+        )
+    )
+    register(
+        CommandSpec(
             "decisions",
             decisions.show_log,
             "An OCG's decision log, newest first",
@@ -68,6 +193,12 @@ def register_commands(register: Register) -> None:
             examples=("decisions smith", "decisions smith prevent", "decisions smith not"),
         )
     )
+
+
+@hookimpl
+def register_forms(register: Register) -> None:
+    for spec in forms.specs():
+        register(spec)
 
 
 @hookimpl
@@ -91,3 +222,8 @@ def register_tables(register: Register) -> None:
             migrations=Path(__file__).parent / "migrations",
         )
     )
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    plan_demo.load(demo)
