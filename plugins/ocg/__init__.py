@@ -44,7 +44,7 @@ def register_permissions(register: Register) -> None:
     register(
         Permission(
             "ocg.admin",
-            "create, rename, close or re-assign OCGs; hand over the LRO role",
+            "create and rename OCGs, set their area and status; name their LRO and SRO",
             {"admin": "any", "sro": "any"},
         )
     )

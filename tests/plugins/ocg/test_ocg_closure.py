@@ -5,8 +5,9 @@ on the demo's Wed 3 Mar 2027 and has actions long overdue."""
 
 from datetime import date
 
+import pytest
 from socbot_plugins.plan.models import Decision
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from socbot.outbox import deliver_due
 from socbot.store.models import Ocg, Outbox
@@ -22,12 +23,21 @@ def smith(bot) -> Ocg:
         return s.exec(select(Ocg).where(Ocg.ref == "OCG-0001")).one()
 
 
-def decisions(bot) -> list[Decision]:
+@pytest.fixture
+def decisions(bot):
+    """Smith's decision-log entries written by the test (the demo's own left out)."""
     with Session(bot.engine) as s:
-        return list(s.exec(select(Decision).where(Decision.ocg_id == smith(bot).id)).all())
+        demo = s.exec(select(func.max(Decision.id))).one() or 0
+
+    def entries(_bot) -> list[Decision]:
+        with Session(bot.engine) as s:
+            query = select(Decision).where(Decision.ocg_id == smith(bot).id, Decision.id > demo)
+            return list(s.exec(query.order_by(Decision.id)).all())
+
+    return entries
 
 
-def test_the_lro_closes_an_ocg_with_reason_and_exit_strategy_logged(bot, say):
+def test_the_lro_closes_an_ocg_with_reason_and_exit_strategy_logged(bot, say, decisions):
     reply = say("okafor", CLOSE)
     assert not reply.error, reply.text
     assert reply.title == "Archived OCG-0001 Smith Brothers"
@@ -42,7 +52,7 @@ def test_the_lro_closes_an_ocg_with_reason_and_exit_strategy_logged(bot, say):
     assert "Closed: active → archived; exit strategy" in log.text
 
 
-def test_closing_needs_a_reason_and_an_exit_strategy_of_a_few_words(bot, say):
+def test_closing_needs_a_reason_and_an_exit_strategy_of_a_few_words(bot, say, decisions):
     for line, field in (
         ("ocg close smith", "because"),
         ('ocg close smith because "done"', "because"),
@@ -132,7 +142,7 @@ def test_an_archived_ocgs_overdue_actions_are_not_escalated_or_chased(bot, say):
         assert smith(bot).id not in {a.ocg_id for a in data.actions}
 
 
-def test_reopening_restarts_the_review_clock_with_a_decision(bot, say):
+def test_reopening_restarts_the_review_clock_with_a_decision(bot, say, decisions):
     say("okafor", CLOSE)
     bot.clock.advance(days=10)
     reply = say("okafor", 'ocg reopen smith because "new intelligence: the network is re-forming"')
