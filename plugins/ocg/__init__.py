@@ -145,9 +145,10 @@ def register_commands(register: Register) -> None:
             "set",
             ocg_admin.set_ocg,
             "Set an OCG's phase, SIO and P leads (its LRO); LRO, SRO, name, area (the SRO)",
-            usage="set <OCG> phase clear|hold|build | sio|pursue|prevent|protect|prepare|intel "
-            '@handle [because "why"] | lro|sro @handle | delegate @handle until <date> | area '
-            'NAME | name "..." | partner "..." | alias "..." | status active|archived|closed',
+            usage="set <OCG> sio|pursue|prevent|protect|prepare|intel @handle "
+            '[because "why"] | phase clear|hold|build [because "why"] | lro|sro @handle | '
+            'delegate @handle until <date> | area NAME | name "..." | partner "..." | alias '
+            '"..." | status active|archived|closed',
             examples=(
                 'set smith phase hold because "principals remanded; stop others moving in"',
                 'set smith prevent @patel because "runs the schools programme"',
