@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+NO_REASON = "no reason given"  # what the decision log keeps when a change came with no reason
+
 
 @dataclass(frozen=True)
 class Event:
@@ -58,12 +60,14 @@ class ProfileFactAdded(Event):
 @dataclass(frozen=True)
 class OcgChanged(Event):
     """Something about an OCG that the plan's decision log keeps was changed: its phase, a
-    lead or role, its status. ``rationale`` is why, as the person gave it ("" when they gave
-    none)."""
+    lead or role, its status, its closure. ``rationale`` is why, as the person gave it ("" when
+    they gave none); ``detail`` what else the record keeps with it (the role that changed hands,
+    a closure's exit strategy, a reopened OCG's next review)."""
 
     ocg: Any  # socbot.store.models.Ocg
-    what: str  # phase | lead | role | status | ...
+    what: str  # phase | lead | role | status | closure | reopen | no-lro | ...
     before: str | None
     after: str | None
     rationale: str = ""
     pillar: str | None = None
+    detail: str = ""

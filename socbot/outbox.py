@@ -20,7 +20,7 @@ from socbot import audit
 from socbot.access import Access, load_actor
 from socbot.model import Reply
 from socbot.people import partners_among
-from socbot.store.models import Identity, Outbox, Person
+from socbot.store.models import Identity, Ocg, Outbox, Person
 from socbot.withhold import for_partner
 
 if TYPE_CHECKING:
@@ -177,11 +177,23 @@ def deliver_due(bot: Sender, *, limit: int = 200) -> dict[str, int]:
             query = query.with_for_update(skip_locked=True)
         for row in session.exec(query).all():
             outcome = _deliver_one(bot, session, row)
-            counts[outcome] += 1
+            counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
+# Reminders about an OCG's plan (review alerts, plan-health nudges) mean nothing once the OCG
+# is closed: one decided before it was archived, but still pending, is withdrawn at send time.
+# A plugin whose reminders carry ``ocg_id`` adds its kind here.
+ACTIVE_OCG_ONLY = {"review-alert"}
+
+
 def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
+    if row.kind in ACTIVE_OCG_ONLY and row.ocg_id is not None:
+        ocg = session.get(Ocg, row.ocg_id)
+        if ocg is not None and ocg.status != "active":
+            row.status, row.last_error = "withdrawn", f"the OCG is {ocg.status}"
+            session.add(row)
+            return "withdrawn"
     person = session.get(Person, row.person_id) if row.person_id else None
     identities = {}
     if person is not None:

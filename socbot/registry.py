@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     import pluggy
     from pydantic_settings import BaseSettings
     from sqlalchemy import Engine
+    from sqlmodel import Session
 
+    from socbot.access import Actor
     from socbot.clock import Clock
     from socbot.config import Settings
     from socbot.context import Context
@@ -145,6 +147,9 @@ class BotApi(Protocol):
     @property
     def jobs(self) -> Mapping[str, Job]: ...
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]: ...
+    def context(
+        self, session: Session, actor: Actor, face: str, channel: str | None = None
+    ) -> Context: ...
     def in_working_hours(self, moment: datetime | None = None) -> bool: ...
     @overload
     def plugin_settings(self, name: str) -> BaseSettings: ...

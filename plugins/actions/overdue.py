@@ -60,8 +60,11 @@ def overdue_query(before: datetime) -> Any:
 
 
 def load(session: Session, before: datetime, now: datetime) -> Overdue:
+    """Overdue actions on active OCGs: a closed (archived) OCG's actions are chased by no one."""
     actions = list(session.exec(overdue_query(before)).all())
     ocgs = {o.id or 0: o for o in by_ids(session, Ocg, {a.ocg_id for a in actions})}
+    actions = [a for a in actions if ocgs[a.ocg_id].status == "active"]
+    ocgs = {i: o for i, o in ocgs.items() if o.status == "active"}
     people = {
         p.id or 0: p for p in by_ids(session, Person, {a.owner_id for a in actions if a.owner_id})
     }

@@ -173,8 +173,9 @@ def _message(alert: Alert, today: date, lros: list[Person], escalate_days: int) 
     phrase = rules.due_phrase(ocg.next_review_due, today)
     period = rules.PERIOD_WORDS[REVIEW_MONTHS[ocg.tier]]
     how = (
-        f'Record it with `ocg review {ocg.ref} "notes"` (add `trigger` for a trigger review, '
-        "and band=, tier=, morile= or pmech= for any change)."
+        f'Record it with `ocg review {ocg.ref} "what the review found" pursue="..." '
+        'prevent="..." protect="..." prepare="..."` (band=, tier=, morile= or pmech= for any '
+        "change, with the reason)."
     )
     button = [Button("Status", "status", {"args": ocg.ref})]
     if alert.stage == "before":

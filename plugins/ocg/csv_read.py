@@ -118,6 +118,8 @@ class CsvImport:
     ``check(session, rows, now)`` returns ``Checked`` (it never sees a row that could not be
     read); ``write(session, ready, now)`` returns a summary such as ``"2 added, 1 updated"``.
     ``overwrites`` offers ``--overwrite-chat-changes`` for a check that reports conflicts.
+    ``then(bot, session, ready)``, if given, runs after the write in the same transaction (to
+    tell other plugins, e.g. the decision log, what the import decided).
     """
 
     kind: str
@@ -126,6 +128,7 @@ class CsvImport:
     check: Callable[[Session, Rows, datetime], Checked]
     write: Callable[[Session, Ready, datetime], str]
     overwrites: bool = False
+    then: Callable[[BotApi, Session, Ready], None] | None = None
 
     def command(self) -> CliCommand:
         return CliCommand(self.kind, self.help, self.configure, self.run)
@@ -163,6 +166,8 @@ class CsvImport:
                     _list(checked.conflicts)
                 return 0
             summary = self.write(session, checked.rows, now)
+            if self.then is not None:
+                self.then(bot, session, checked.rows)
             if checked.conflicts:
                 summary += f"; overwrote {_changes(checked.conflicts)}"
             command = f"import {self.kind} {path.name}"

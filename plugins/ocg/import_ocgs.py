@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from socbot_plugins.ocg import import_memory as memory
-from socbot_plugins.ocg import rules, store
+from socbot_plugins.ocg import no_lro, rules, store
 from socbot_plugins.ocg.csv_read import Checked, CsvImport, Ready, Rows, check_cell, split_cell
 from sqlmodel import Session, select
 
@@ -34,6 +34,7 @@ OCG_COLUMNS = {
     "last_review": False,
     "partner_name": False,
     "phase": False,
+    "no_lro_reason": False,
 }
 
 
@@ -93,6 +94,7 @@ def check_ocgs(session: Session, rows: Rows, now: datetime) -> Checked:
                 values[role] = person
         existing = _match(session, ref, name, bad)
         values["existing"] = existing
+        no_lro.check_row(row, values, bad)
         _no_repeats(line, ref, name, seen_refs, seen_names, bad)
         aliases = split_cell(row.get("aliases", ""))
         for alias in aliases:
@@ -170,6 +172,7 @@ def write_ocgs(session: Session, rows: Ready, now: datetime) -> str:
             if v.get(role):
                 changed |= store.hand_over(session, ocg=ocg, role=role, to=v[role], now=now)[1]
         session.add(ocg)
+        v["ocg"] = ocg
         memory.remember(session, ocg, v, now)
         updated += int(changed and v["existing"] is not None)
     session.flush()
@@ -218,4 +221,5 @@ IMPORT = CsvImport(
     check_ocgs,
     write_ocgs,
     overwrites=True,
+    then=no_lro.record,
 )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 class Review(SQLModel, table=True):
-    """A scheduled or trigger review, with every score change and the rationale."""
+    """A scheduled or trigger review: progress per pillar, every score change with the
+    rationale, the disruptions since the last review and the next review date. ``reviewed_on``
+    is the day it was held; ``recorded_at`` when it was entered."""
 
     __table_args__ = (Index("ix_review_ocg_date", "ocg_id", "reviewed_on"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -28,6 +30,13 @@ class Review(SQLModel, table=True):
     pmech_before: str | None = None
     pmech_after: str | None = None
     next_due: date
+    # What the review found in each pillar (pursue, prevent, protect, prepare -> text), and how
+    # many disruptions had been recorded since the review before it. Empty on reviews recorded
+    # before reviews were structured.
+    progress: dict[str, str] | None = Field(
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
+    )
+    disruptions: int | None = None
 
 
 class ImportedValue(SQLModel, table=True):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from socbot_plugins.actions import rules as action_rules
@@ -168,6 +168,16 @@ def _action_item(
 
 def _review_facts(ctx: Context, ocg: Ocg) -> list[Fact]:
     today = ctx.today()
+    if ocg.status != "active":  # closed: no review is due, so none is overdue
+        last = say_date(ocg.last_review_on) if ocg.last_review_on else "none"
+        return [
+            Fact("Last review", last),
+            Fact(
+                "Next review",
+                f'none while {ocg.status} (`ocg reopen {ocg.ref} because "..."` restarts the '
+                "clock)",
+            ),
+        ]
     days = (ocg.next_review_due - today).days
     severity = Severity.ERROR if days < 0 else Severity.WARNING if days <= DUE_SOON_DAYS else None
     last = (
@@ -205,7 +215,7 @@ def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) 
         Fact("MoRiLE", morile, morile_sev),
         Fact("P-mech", ocg.pmech or "none"),
         Fact("Tier", rules.tier_meaning(ocg.tier)),
-        Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase)),
+        _phase_fact(ocg),
     ]
     if ocg.area:
         facts.append(Fact("Area", ocg.area))
@@ -221,7 +231,21 @@ def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) 
         facts=facts,
         sections=sections,
         buttons=_buttons(ctx, ocg),
-        severity=Severity.WARNING if ocg.next_review_due < today else Severity.INFO,
+        severity=Severity.WARNING if _overdue(ocg, today) else Severity.INFO,
+    )
+
+
+def _overdue(ocg: Ocg, today: date) -> bool:
+    return ocg.status == "active" and ocg.next_review_due < today
+
+
+def _phase_fact(ocg: Ocg) -> Fact:
+    if ocg.phase:
+        return Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase))
+    return Fact(
+        "Phase",
+        f'not set — `ocg set {ocg.ref} phase clear because "..."` (or hold, or build)',
+        Severity.WARNING,
     )
 
 
@@ -288,7 +312,12 @@ def _partner_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]])
     facts = [
         Fact("Band", f"{ocg.band}: {rules.band_meaning(ocg.band)}"),
         Fact("Tier", rules.tier_meaning(ocg.tier)),
-        Fact("Review", rules.due_phrase(ocg.next_review_due, ctx.today())),
+        Fact(
+            "Review",
+            rules.due_phrase(ocg.next_review_due, ctx.today())
+            if ocg.status == "active"
+            else f"none: {ocg.status}",
+        ),
     ]
     sections = [
         Section("Your actions", text=None if mine else "none open", items=mine),

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from socbot import PILLARS, Ocg, Person
 from socbot.clock import local, say_date
 from socbot.context import Context
-from socbot.events import Event, OcgChanged, ReviewRecorded
+from socbot.events import NO_REASON, Event, OcgChanged, ReviewRecorded
 from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Severity
 from socbot.parser import because, record_number
 
@@ -193,13 +193,11 @@ def entry_item(d: Decision, handle: str, *, hide_author: bool = False) -> Item:
 def on_event(ctx: Context, event: Event) -> None:
     """Changes made by other commands (``set``, ``review``) are written to the log too."""
     if isinstance(event, OcgChanged):
-        before, after = event.before or "none", event.after or "none"
-        label = event.pillar.capitalize() + " lead" if event.pillar else event.what
         record(
             ctx,
             event.ocg,
-            f"{label}: {before} → {after}",
-            event.rationale or "no reason given",
+            _change_text(event),
+            event.rationale or NO_REASON,
             topic=event.what,
             pillar=event.pillar,
         )
@@ -215,6 +213,17 @@ def on_event(ctx: Context, event: Event) -> None:
             ocg = ctx.session.get(Ocg, review.ocg_id)
             if ocg is not None:
                 record(ctx, ocg, "; ".join(changed), review.notes, topic="score")
+
+
+def _change_text(event: OcgChanged) -> str:
+    """``hold → build``; ``SIO: @cole → @nguyen``; ``active → archived; exit strategy: ...``.
+    The entry's label already names the topic (and the pillar, for a lead)."""
+    change = ""
+    if event.before is not None or event.after is not None:
+        change = f"{event.before or 'none'} → {event.after or 'none'}"
+    if event.what == "role" and event.detail:
+        return f"{event.detail}: {change}"
+    return "; ".join(p for p in (change, event.detail) if p) or TOPIC_WORDS.get(event.what, "")
 
 
 def _say(value: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,8 @@ from socbot_plugins.tactics.models import ProfileFact
 from sqlalchemy import CompoundSelect, func, union
 from sqlmodel import Session, col, select
 
-from socbot import Ocg, access
+from socbot import REVIEW_MONTHS, Ocg, access
+from socbot.clock import LONDON, add_months
 from socbot.context import Context
 from socbot.model import Button, Fact, Item, Reply
 
@@ -48,11 +50,12 @@ _STOP = frozenset(
 class Picture:
     """What is known of one OCG that bears on tactics."""
 
-    phase: str
+    phase: str  # clear | hold | build, or "" when the LRO has not set one
     facts: dict[str, list[str]]  # profile category -> facts
     open_actions: dict[str, int]  # pillar -> open actions
     used: frozenset[str]  # tactic ids in its actions or disruptions
     pillars: tuple[str, ...] = PILLARS  # the pillars whose gaps count (partners: not Pursue)
+    done_lately: frozenset[str] = frozenset()  # pillars with an action completed this period
 
     @property
     def gaps(self) -> tuple[str, ...]:
@@ -61,9 +64,15 @@ class Picture:
 
     @property
     def pursue_only(self) -> bool:
-        """Open actions exist and all of them are Pursue: the drift inspectors warned about."""
+        """Open actions exist, all of them Pursue, and no other pillar's action was completed in
+        the last review period either: the drift inspectors warned about. Work done in Prevent,
+        Protect or Prepare and closed since the last review is not drift."""
         live = {p for p, n in self.open_actions.items() if n and p in PILLARS}
-        return live == {"pursue"}
+        return live == {"pursue"} and not (self.done_lately - {"pursue"})
+
+    def fits(self, tactic: Tactic) -> bool:
+        """The tactic suits the OCG's phase; with no phase set, every tactic does."""
+        return not self.phase or self.phase in tactic.phases
 
 
 @dataclass(frozen=True)
@@ -81,8 +90,10 @@ def picture(
     partner: bool = False,
     seen: Any = True,
     seen_disruptions: Any = True,
+    period_start: datetime | None = None,
 ) -> Picture:
-    """Three indexed queries: profile facts, open actions per pillar, tactic ids used.
+    """Four indexed queries: profile facts, open actions per pillar, pillars with an action
+    completed since ``period_start`` (the last review period), tactic ids used.
 
     For a partner the intelligence profile and the Pursue strand stay out of the picture.
     """
@@ -113,7 +124,21 @@ def picture(
     used = session.exec(used_ids).scalars().all()  # type: ignore[call-overload]
     pillars = tuple(p for p in PILLARS if not (partner and p == "pursue"))
     open_actions = {p: n for p, n in counts if p in pillars}
-    return Picture(phase, facts, open_actions, frozenset(used), pillars)
+    done: set[str] = set()
+    if period_start is not None:
+        done = set(
+            session.exec(
+                select(Action.pillar)
+                .where(
+                    Action.ocg_id == ocg_id,
+                    Action.status == "done",
+                    col(Action.completed_at) >= period_start,
+                    seen,
+                )
+                .distinct()
+            ).all()
+        )
+    return Picture(phase, facts, open_actions, frozenset(used), pillars, frozenset(done))
 
 
 def rank(tactics: Iterable[Tactic], pic: Picture, limit: int = LIMIT) -> list[Suggestion]:
@@ -129,7 +154,7 @@ def rank(tactics: Iterable[Tactic], pic: Picture, limit: int = LIMIT) -> list[Su
             (
                 s
                 for s in scored
-                if s.tactic.pillar == pillar and pic.phase in s.tactic.phases and s not in chosen
+                if s.tactic.pillar == pillar and pic.fits(s.tactic) and s not in chosen
             ),
             None,
         )
@@ -162,7 +187,7 @@ def _score(tactic: Tactic, pic: Picture, texts: list[_FactTerms]) -> Suggestion:
     if tactic.pillar in pic.gaps:
         score += GAP
         reasons.append(f"no open {tactic.pillar.title()} action in its plan")
-    if pic.phase in tactic.phases:
+    if pic.phase and pic.phase in tactic.phases:
         score += PHASE
         reasons.append(f"suits the {pic.phase.title()} phase")
     return Suggestion(tactic, round(score, 2), tuple(reasons))
@@ -231,7 +256,13 @@ def suggestions(ctx: Context, tactics: Iterable[Tactic], query: str) -> Reply:
     seen = access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id))
     seen_d = access.sensitive_visible(ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id))
     pic = picture(
-        ctx.session, ocg.id or 0, ocg.phase, partner=partner, seen=seen, seen_disruptions=seen_d
+        ctx.session,
+        ocg.id or 0,
+        ocg.phase,
+        partner=partner,
+        seen=seen,
+        seen_disruptions=seen_d,
+        period_start=review_period_start(ocg, ctx.today()),
     )
     ranked = rank(tactics, pic)
     can_plan = ctx.can("action.create", ocg)
@@ -273,7 +304,12 @@ def _item(s: Suggestion, ocg: Ocg, can_plan: bool) -> Item:
 
 
 def _notes(ocg: Ocg, pic: Picture, partner: bool) -> list[str]:
-    notes = [f"Phase: {pic.phase.title()}."]
+    notes = [
+        f"Phase: {pic.phase.title()}."
+        if pic.phase
+        else "Phase: not set, so tactics for every phase are shown"
+        + ("." if partner else f' (`ocg set {ocg.ref} phase clear because "..."`).')
+    ]
     if pic.pursue_only:
         notes.append(
             "Its plan is Pursue-only: inspectors found plans drifting to Pursue alone, so "
@@ -303,6 +339,12 @@ def _notes(ocg: Ocg, pic: Picture, partner: bool) -> list[str]:
                 f'profile {ocg.ref} add {missing[0]} "..."`) would sharpen these.'
             )
     return notes
+
+
+def review_period_start(ocg: Ocg, today: date) -> datetime:
+    """The start of the OCG's last review period: its last review, or one tier period back."""
+    start = ocg.last_review_on or add_months(today, -REVIEW_MONTHS[ocg.tier])
+    return datetime.combine(start, time(0), LONDON).astimezone(UTC)
 
 
 def _facts(pic: Picture) -> list[Fact]:

@@ -56,7 +56,10 @@ class Ocg(SQLModel, table=True):
     morile_date: date | None = None
     pmech: str | None = None  # P1..P4
     tier: int = 4
-    phase: str = "clear"
+    # clear | hold | build, or "" until the LRO sets one (no default to Clear: seed 001, section
+    # G, has Hold and Build planned from the start). Not NULL: making the column nullable would
+    # mean rebuilding on SQLite the table every other one references.
+    phase: str = ""
     area: str | None = Field(default=None, index=True)
     status: str = "active"  # active | archived | closed
     notes: str | None = None  # intelligence summary: never shown to partners

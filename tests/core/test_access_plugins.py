@@ -191,7 +191,7 @@ def test_partners_reach_ocgs_through_actions_only_while_the_actions_plugin_is_lo
     from socbot.store.models import Ocg, Person
 
     full = make_bot(engine, demo=True)
-    bare = make_bot(engine, plugins=get_plugin_manager(load_entrypoints=False, allow="ocg"))
+    bare = make_bot(engine, plugins=get_plugin_manager(load_entrypoints=False, allow="ocg,plan"))
     with Session(engine) as s:
         evans = s.exec(select(Person).where(Person.handle == "evans")).one()
         me = load_actor(s, evans, full.clock.utcnow())

@@ -15,7 +15,7 @@ from socbot.cli import main
 from socbot.identify import Who
 from socbot.store.models import AuditEvent, Ocg, Person
 
-PLUGINS = "help,ocg,admin"
+PLUGINS = "help,ocg,plan,admin"  # ocg names the plan plugin's permissions
 
 
 @pytest.fixture
@@ -57,7 +57,9 @@ REAL_DATA = {
         "@jsmith",
     ),
     "an OCG the demo never had": (
-        lambda engine: main(["say", "--as", "admin", 'ocg new "Canal Street Crew" band=2B tier=2']),
+        lambda engine: main(
+            ["say", "--as", "admin", 'ocg new "Canal Street Crew" band=2B tier=2 lro=@okafor']
+        ),
         "OCG-0011",
     ),
     "a Slack message in the audit trail": (slack_stranger, "slack"),
@@ -149,7 +151,7 @@ def test_chat_demo_always_starts_afresh_whatever_was_typed_into_it(tmp_path, mon
     monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", PLUGINS)
     for _ in range(2):
         monkeypatch.setattr(
-            "sys.stdin", io.StringIO('ocg new "Canal Street Crew" band=2B tier=2\n')
+            "sys.stdin", io.StringIO('ocg new "Canal Street Crew" band=2B tier=2 lro=@okafor\n')
         )
         assert main(["chat", "--demo", "--as", "admin"]) == 0
         assert "Added OCG-0011 Canal Street Crew" in capsys.readouterr().out

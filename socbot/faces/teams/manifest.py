@@ -55,7 +55,7 @@ OMITTED: dict[str, str] = {
     "user": _ADMIN,
     "users": _ADMIN,
     "new": _ADMIN,
-    "set": _ADMIN,
+    "set": "the LRO's and the SRO's: `help set` lists what each may set",
     "chart": _READS,
     "decide": _PLAN,
     "decisions": _PLAN,
@@ -65,6 +65,8 @@ OMITTED: dict[str, str] = {
     "handover": _PLAN,
     "intel": _PLAN,
     "health": _PLAN,
+    "close": "the LRO's and the SRO's, once a plan's work is done: `help close`",
+    "reopen": "the LRO's and the SRO's: `help reopen`",
 }
 
 

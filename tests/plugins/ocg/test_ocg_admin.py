@@ -12,7 +12,7 @@ from socbot.store.models import Assignment, Ocg, OcgAlias, Person
 
 @pytest.fixture
 def bot(make_bot, engine):
-    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def say(bot, handle, text):
@@ -85,7 +85,7 @@ def test_bad_new_ocgs_write_nothing(bot, text, says):
 def test_only_admins_and_sros_create_or_set(bot):
     assert say(bot, "okafor", 'ocg new "X Crew" band=2B tier=2').error
     assert say(bot, "okafor", "ocg set smith lro @brennan").error
-    assert not say(bot, "admin", 'ocg new "X Crew" band=2B tier=2').error
+    assert not say(bot, "admin", 'ocg new "X Crew" band=2B tier=2 lro=@okafor').error
 
 
 def test_hand_over_ends_the_old_lro_and_starts_the_new_keeping_both(bot):
@@ -117,6 +117,7 @@ def test_p_leads_sio_and_other_settings(bot):
         ("Phase", "clear → hold"),
         ("Area", "Portsmouth → Southsea"),
         ("Partner-safe name", "Group A (Fratton) → Group Z"),
+        ("Because", "no reason given"),  # the phase change is logged: the reply says so
     ]
     assert not say(bot, "hart", 'ocg set smith name "Smith Family"').error
     assert say(bot, "hart", "ocg status smith family").title == "OCG-0001 Smith Family"

@@ -28,7 +28,7 @@ DEMO_ALERTS = [
 
 
 def ocg_pm():
-    return get_plugin_manager(False, allow="help,ocg")
+    return get_plugin_manager(False, allow="help,ocg,plan")
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_a_recorded_review_stops_the_alerts(bot):
     from socbot.identify import Who
 
     bot.run_job("review-alerts")
-    bot.handle('ocg review smith "reviewed"', Who("console", "okafor"), face="console")
+    bot.handle('ocg review smith "reviewed at tasking"', Who("console", "okafor"), face="console")
     bot.clock.advance(days=7)
     assert not any("OCG-0001" in line for line in bot.run_job("review-alerts"))
 

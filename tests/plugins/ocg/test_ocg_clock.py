@@ -14,7 +14,7 @@ from socbot.store.models import Ocg
 
 @pytest.fixture
 def bot(make_bot, engine):
-    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def say(bot, handle, text):

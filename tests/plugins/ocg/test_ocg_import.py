@@ -17,7 +17,7 @@ SAMPLES = Path(__file__).resolve().parents[3] / "docs" / "samples"
 
 @pytest.fixture
 def bot(make_bot, engine):
-    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def run(bot, *argv):
@@ -160,7 +160,8 @@ def test_non_utf8_and_missing_files(bot, tmp_path, capsys):
 def test_excel_bom_and_header_spacing_are_accepted(bot, tmp_path):
     path = tmp_path / "excel.csv"
     path.write_bytes(
-        "\ufeffName, Band ,Tier,Last Review\r\nCaf\u00e9 Crew,3b,3,05/03/2026\r\n".encode()
+        "\ufeffName, Band ,Tier,Last Review, LRO\r\n"
+        "Caf\u00e9 Crew,3b,3,05/03/2026,okafor\r\n".encode()
     )
     assert run(bot, "ocgs", path) == 0
     made = ocg(bot, "OCG-0011")
@@ -227,7 +228,7 @@ def test_people_import_updates_and_grants(bot, tmp_path):
 def test_the_socbot_command_line_runs_the_import(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SOCBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SOCBOT_NOW", "2027-03-03T09:00")
-    monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,ocg")
+    monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,ocg,plan")
     monkeypatch.delenv("SOCBOT_DATABASE_URL", raising=False)
     assert main(["import", "people", str(SAMPLES / "people.csv")]) == 0
     assert main(["import", "ocgs", str(SAMPLES / "ocgs.csv")]) == 0
@@ -296,7 +297,7 @@ def test_another_plugin_adds_its_own_import_beside_ocgs_and_people(
 @pytest.fixture
 def any_bot(make_bot, any_engine):
     """As ``bot``, once on SQLite and once on PostgreSQL."""
-    return make_bot(any_engine, plugins=get_plugin_manager(False, allow="help,ocg"), demo=True)
+    return make_bot(any_engine, plugins=get_plugin_manager(False, allow="help,ocg,plan"), demo=True)
 
 
 def chat(bot, line):

@@ -31,7 +31,7 @@ def listener():
 @pytest.fixture
 def bot(make_bot, engine, listener):
     # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
-    pm = get_plugin_manager(False, allow="help,ocg,actions")
+    pm = get_plugin_manager(False, allow="help,ocg,plan,actions")
     pm.register(listener, name="listener")
     return make_bot(engine, plugins=pm, demo=True)
 
@@ -148,7 +148,8 @@ def test_only_the_lro_sro_or_a_delegate_may_review(bot):
     assert lro.value == (
         "DI Grace Okafor (@okafor); DI Linh Nguyen (@nguyen, acting until Wed 31 Mar 2027)"
     )
-    assert not say(bot, "nguyen", 'ocg review smith "acting for the LRO"').error
+    # one scheduled review a day: the acting LRO's, after the SRO's, is a trigger review
+    assert not say(bot, "nguyen", 'ocg review smith trigger "acting for the LRO"').error
     bot.clock.advance(days=30)
     assert say(bot, "nguyen", 'ocg review smith "too late"').error
     with Session(bot.engine) as s:

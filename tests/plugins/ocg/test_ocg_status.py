@@ -18,7 +18,7 @@ from socbot.store.models import Nominal, Ocg, Person
 @pytest.fixture
 def bot(make_bot, engine):
     # actions too: partners reach OCGs through the actions they hold (its ocg_reach hook)
-    pm = get_plugin_manager(False, allow="help,ocg,actions")
+    pm = get_plugin_manager(False, allow="help,ocg,plan,actions")
     return make_bot(engine, plugins=pm, demo=True)
 
 
