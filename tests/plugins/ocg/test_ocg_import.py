@@ -278,7 +278,7 @@ def test_another_plugin_adds_its_own_import_beside_ocgs_and_people(
             children = {"nominals": nominals.command()}
             register(CliCommand.group("import", "import nominals", children))
 
-    pm = get_plugin_manager(False, allow="help,ocg")
+    pm = get_plugin_manager(False, allow="help,ocg,plan")
     pm.register(Nominals(), name="nominals")
     bot = make_bot(engine, plugins=pm, demo=True)
     assert set(bot.cli["import"].subcommands) == {"ocgs", "people", "nominals"}

@@ -157,13 +157,11 @@ def _write(path, rows: str) -> None:
 def test_import_refuses_a_new_ocg_with_no_lro_unless_the_sro_says_why(bot, tmp_path, capsys, log):
     import argparse
 
-    from socbot_plugins.ocg.csv_import import run_cli
+    from socbot_plugins.ocg.import_ocgs import IMPORT
 
     def run(path):
-        args = argparse.Namespace(
-            kind="ocgs", file=path, dry_run=False, overwrite_chat_changes=False
-        )
-        return run_cli(bot, args)
+        args = argparse.Namespace(file=path, dry_run=False, overwrite_chat_changes=False)
+        return IMPORT.run(bot, args)
 
     path = tmp_path / "ocgs.csv"
     _write(
