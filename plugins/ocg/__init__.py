@@ -8,9 +8,9 @@ Job: ``review-alerts``. CLI: ``socbot alerts --once [--dry-run]``,
 
 Rules from the Home Office LRO guidance (``seeds/001``): "Understanding the OCG threat bands and
 scores", "MoRiLE", "Tiers of response" and "Prioritisation mechanism (P-mech)". The work is split
-into ``ocg_rules`` (pure rules and the review clock), ``ocg_status``, ``ocg_lists``,
-``ocg_review``, ``ocg_admin``, ``ocg_store``, ``ocg_alerts``, and the CSV imports (``csv_read``,
-``import_ocgs``, ``import_people``).
+into ``rules`` (pure rules and the review clock), ``status``, ``lists``, ``review`` and
+``history``, ``admin``, ``closure``, ``no_lro``, ``store``, ``alerts``, and the CSV imports
+(``csv_read``, ``import_ocgs``, ``import_people``).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from socbot_plugins.plan import decisions, view
 from socbot_plugins.plan.models import Plan, Target
 from socbot_plugins.plan.show import plan_reply
 from socbot_plugins.tactics.catalogue import CATEGORIES as TACTIC_CATEGORIES
+from socbot_plugins.tactics.models import ProfileFact
 from sqlmodel import col, select
 
 from socbot import Ocg
@@ -25,7 +26,7 @@ CATEGORIES = tuple(
 )
 USAGE = (
     'plan <OCG> [aim|hold|build "..." [because "..."] | target "..." [category=business] | '
-    "target drop <n>]"
+    'target fact="words of a profile fact" | target drop <n>]'
 )
 
 
@@ -41,7 +42,11 @@ def plan(ctx: Context, cmd: Command) -> Reply:
     if part in PARTS:
         return _set_part(ctx, ocg, part, text, rationale)
     if part == "target":
-        return _target(ctx, ocg, text, cmd.options.get("category"), rationale)
+        fact = _profile_fact(ctx, ocg, cmd.options.get("fact"))
+        category: str | None = cmd.options.get("category")
+        if fact is not None:
+            text, category = text or fact.fact, fact.category
+        return _target(ctx, ocg, text, category, rationale, fact.id if fact else None)
     raise CommandError(
         f"I can set a plan's aim, hold, build or target, not {part!r}. Usage: `ocg {USAGE}`",
         field="part",
@@ -94,7 +99,35 @@ _EXAMPLES = {
 }
 
 
-def _target(ctx: Context, ocg: Ocg, text: str, category: str | None, rationale: str) -> Reply:
+def _profile_fact(ctx: Context, ocg: Ocg, wanted: str | None) -> ProfileFact | None:
+    """``fact="car wash"``: the one fact of this OCG's profile (``ocg profile``) whose words
+    these are, that the target attacks."""
+    if wanted is None:
+        return None
+    facts = ctx.session.exec(select(ProfileFact).where(ProfileFact.ocg_id == ocg.id)).all()
+    found = [f for f in facts if wanted.lower() in f.fact.lower()]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = "; ".join(f'"{f.fact}"' for f in found[:5])
+        raise CommandError(
+            f"fact={wanted!r} matches {len(found)} facts: {listed}. Say more.", field="fact"
+        )
+    raise CommandError(
+        f"{ocg.ref}'s profile has no fact with {wanted!r} in it. `ocg profile {ocg.ref}` "
+        "lists them.",
+        field="fact",
+    )
+
+
+def _target(
+    ctx: Context,
+    ocg: Ocg,
+    text: str,
+    category: str | None,
+    rationale: str,
+    fact_id: int | None = None,
+) -> Reply:
     """A business-model target, or ``target drop <n>``."""
     if text.lower().startswith("drop "):
         number = record_number(text[5:])
@@ -120,6 +153,7 @@ def _target(ctx: Context, ocg: Ocg, text: str, category: str | None, rationale: 
         ocg_id=ocg.id or 0,
         category=category.lower() if category else None,
         text=text,
+        profile_fact_id=fact_id,
         created_at=ctx.utcnow(),
         by_id=ctx.actor.id or 0,
     )

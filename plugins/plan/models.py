@@ -86,6 +86,7 @@ class Target(SQLModel, table=True):
     ocg_id: int = Field(foreign_key="ocg.id", index=True)
     category: str | None = None
     text: str
+    profile_fact_id: int | None = Field(default=None, foreign_key="profilefact.id")
     created_at: datetime
     by_id: int = Field(foreign_key="person.id")
     active: bool = True

@@ -240,7 +240,11 @@ def _targets(session: Session, ocg: Ocg) -> list[str]:
         .where(Target.ocg_id == ocg.id, col(Target.active).is_(True))
         .order_by(col(Target.id))
     ).all()
-    return [f"{t.category}: {t.text}" if t.category else t.text for t in rows]
+    return [
+        (f"{t.category}: {t.text}" if t.category else t.text)
+        + (" (from the profile)" if t.profile_fact_id else "")
+        for t in rows
+    ]
 
 
 def _partners_tasked(session: Session, actor: Actor, ocg: Ocg) -> list[str]:

@@ -31,7 +31,7 @@ BUILT_IN_HEADS = {
     "disruptions_0001",
     "nominals_0001",
     "ocg_0002",
-    "plan_0001",
+    "plan_0002",
     "tactics_0001",
 }
 # and those of third-party plugins installed beside socbot (the SCPO example, in CI)

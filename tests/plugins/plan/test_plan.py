@@ -227,3 +227,13 @@ def test_the_analyst_answers_and_closes_their_requirement(bot, say):
     assert not closed.error, closed.text
     assert "answered at tasking" in text_of(say("okafor", "ocg decisions smith"))
     assert "no open requirement" in text_of(say("okafor", "ocg plan smith"))
+
+
+def test_a_target_can_come_from_the_profile(bot, say):
+    made = say("okafor", 'ocg plan smith target fact="car wash"')
+    assert not made.error, made.text
+    assert made.text == "car wash on Fratton Road, cash-only"
+    assert "business: car wash on Fratton Road, cash-only (from the profile)" in text_of(
+        say("okafor", "ocg plan smith")
+    )
+    assert "no fact with 'yacht'" in say("okafor", 'ocg plan smith target fact="yacht"').text
