@@ -85,8 +85,8 @@ def register_commands(register: Register) -> None:
             ocg_review.record_review,
             "Record a scheduled or trigger review: progress per P, scores, next review date",
             usage='review <OCG> [trigger] "what the review found" [pursue="..."] '
-            '[prevent="..."] [protect="..."] [prepare="..."] [band=2B] [tier=1] [morile=78] '
-            "[pmech=P2] [on=<date held>] [next=<date>]",
+            '[prevent="..."] [protect="..."] [prepare="..."] [objectives="4 met; 5 partly"] '
+            "[band=2B] [tier=1] [morile=78] [pmech=P2] [on=<date held>] [next=<date>]",
             examples=(
                 'review smith "on track: supply line quiet" pursue="two charged, one remanded" '
                 'prevent="schools sessions delivered" protect="car wash staff visited"',

@@ -68,7 +68,7 @@ def review_item(review: Review, handle: str) -> Item:
     parts = [
         "; ".join(changed),
         review.notes or "no notes",
-        *(f"{p.capitalize()}: {progress[p]}" for p in PROGRESS if p in progress),
+        *(f"{p.capitalize()}: {progress[p]}" for p in (*PROGRESS, "objectives") if p in progress),
     ]
     if review.disruptions is not None:
         parts.append(f"disruptions since the review before: {review.disruptions}")

@@ -29,7 +29,9 @@ from socbot.model import Command, CommandError, Fact, Reply, Severity
 
 KINDS = ("scheduled", "trigger")
 PROGRESS = ("pursue", "prevent", "protect", "prepare")
-OPTIONS = ("band", "tier", "morile", "pmech", "on", "next", *PROGRESS)
+# objectives="4 met; 5 partly: half the runners referred": progress against each objective,
+# kept with the review and applied to the plan's objectives by the plan plugin (on_event)
+OPTIONS = ("band", "tier", "morile", "pmech", "on", "next", "objectives", *PROGRESS)
 LABELS = {"band": "Band", "tier": "Tier", "morile": "MoRiLE", "pmech": "P-mech"}
 MIN_WORDS = 2  # "ok" is not a review anyone can read back at the tasking meeting
 LATE_ENTRY_DAYS = 2  # held and entered further apart than this: both dates are shown
@@ -50,8 +52,9 @@ def record_review(ctx: Context, cmd: Command) -> Reply:
     if unknown:
         raise CommandError(
             f"I don't know the option {unknown[0]}=. A review takes pursue=, prevent=, "
-            "protect=, prepare= (progress in each P), band=, tier=, morile=, pmech= (P1-P4 or "
-            "none), on=<date held> and next=<date of the next review>.",
+            'protect=, prepare= (progress in each P), objectives= (e.g. "4 met; 5 partly"), '
+            "band=, tier=, morile=, pmech= (P1-P4 or none), on=<date held> and "
+            "next=<date of the next review>.",
             field=unknown[0],
         )
     ocg = ctx.ocg(cmd.args[0], "ocg.review")
@@ -62,6 +65,8 @@ def record_review(ctx: Context, cmd: Command) -> Reply:
     notes = " ".join(words).strip()
     new = _read_scores(cmd.options)
     progress = {p: cmd.options[p].strip() for p in PROGRESS if cmd.options.get(p, "").strip()}
+    if cmd.options.get("objectives", "").strip():
+        progress["objectives"] = cmd.options["objectives"].strip()
     held = _held(ctx, ocg, cmd.options)
     changes = {k: v for k, v in new.items() if getattr(ocg, k) != v}
     if kind == "trigger" and len(notes.split()) < MIN_WORDS:
@@ -144,7 +149,7 @@ def _held(ctx: Context, ocg: Ocg, options: dict[str, str]) -> date:
 def _require_substance(ocg: Ocg, notes: str, progress: dict[str, str]) -> None:
     """A review says what it found: a few words at least, and a few words for each P named."""
     for pillar, text in progress.items():
-        if len(text.split()) < MIN_WORDS:
+        if pillar in PROGRESS and len(text.split()) < MIN_WORDS:
             raise CommandError(
                 f"{pillar}={text!r} doesn't say how {pillar.capitalize()} is going: a few words, "
                 f'e.g. {pillar}="two arrests, warrant executed at the car wash".',
@@ -247,7 +252,7 @@ def _recorded_reply(
         else:
             facts.append(Fact(label, f"{say_value(before)} → {say_value(after)}"))
     progress = review.progress or {}
-    facts += [Fact(p.capitalize(), progress[p]) for p in PROGRESS if p in progress]
+    facts += [Fact(p.capitalize(), progress[p]) for p in (*PROGRESS, "objectives") if p in progress]
     missing = [p.capitalize() for p in PROGRESS if p not in progress]
     if missing and review.kind == "scheduled":
         facts.append(

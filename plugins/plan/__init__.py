@@ -12,10 +12,10 @@ from pathlib import Path
 from socbot_plugins.plan import commands, decisions, forms, health, intel, objectives, team
 from socbot_plugins.plan import demo as plan_demo
 
-from socbot import CommandSpec, Job, Permission, Tables, hookimpl
+from socbot import CommandSpec, Job, Ocg, Permission, Tables, hookimpl
 from socbot.context import Context
 from socbot.demo import Demo
-from socbot.events import Event
+from socbot.events import Event, ReviewRecorded
 from socbot.registry import Register
 
 
@@ -212,6 +212,10 @@ def register_forms(register: Register) -> None:
 @hookimpl
 def on_event(ctx: Context, event: Event) -> None:
     decisions.on_event(ctx, event)
+    if isinstance(event, ReviewRecorded) and (event.review.progress or {}).get("objectives"):
+        ocg = ctx.session.get(Ocg, event.review.ocg_id)
+        if ocg is not None:
+            objectives.at_review(ctx, ocg, event.review.progress["objectives"])
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from socbot_plugins.plan import decisions
 from socbot_plugins.plan.decisions import PLAN_PILLARS
 from socbot_plugins.plan.models import OBJECTIVE_STATES, PREVENT_LEVELS, Objective
 
+from socbot import Ocg
 from socbot.clock import say_date
 from socbot.context import Context
 from socbot.dates import parse_due
@@ -110,8 +111,6 @@ def _close(ctx: Context, words: tuple[str, ...], rationale: str) -> Reply:
     found = ctx.session.get(Objective, number) if number is not None else None
     if found is None:
         raise CommandError(f"There is no objective #{words[0]}. `ocg plan <OCG>` lists them.")
-    from socbot import Ocg
-
     ocg = ctx.session.get(Ocg, found.ocg_id)
     assert ocg is not None
     ctx.ocg(ocg.ref)  # the actor must be able to write this OCG's plan
@@ -139,3 +138,38 @@ def _close(ctx: Context, words: tuple[str, ...], rationale: str) -> Reply:
         facts=[Fact("What happened", note)],
         severity=Severity.SUCCESS,
     )
+
+
+def at_review(ctx: Context, ocg: Ocg, said: str) -> None:
+    """``ocg review ... objectives="4 met; 5 partly: half referred"``: each named objective of
+    this OCG moves to that state (an entry in the log, the review's notes as the reason). A
+    wrong number or state stops the whole review: nothing is written."""
+    for part in filter(None, (p.strip() for p in said.split(";"))):
+        head, _, note = part.partition(":")
+        words = head.split()
+        number = record_number(words[0]) if words else None
+        found = ctx.session.get(Objective, number) if number is not None else None
+        if found is None or found.ocg_id != ocg.id:
+            raise CommandError(
+                f"objectives=: {ocg.ref} has no objective #{words[0] if words else part}. "
+                f'`ocg plan {ocg.ref}` lists them, e.g. objectives="4 met; 5 partly".',
+                field="objectives",
+            )
+        state = words[1].lower() if len(words) > 1 else ""
+        if state not in OBJECTIVE_STATES:
+            raise CommandError(
+                f"objectives=: say how objective #{number} stands: {', '.join(OBJECTIVE_STATES)}.",
+                field="objectives",
+            )
+        before = found.status
+        found.status = state
+        found.closed_at = None if state == "open" else ctx.utcnow()
+        ctx.session.add(found)
+        decisions.record(
+            ctx,
+            ocg,
+            f"Objective #{found.id} at review: {before} → {state}: {found.what}",
+            note.strip() or "progress recorded at the review",
+            topic="objective",
+            pillar=found.pillar,
+        )

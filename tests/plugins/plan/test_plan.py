@@ -237,3 +237,28 @@ def test_a_target_can_come_from_the_profile(bot, say):
         say("okafor", "ocg plan smith")
     )
     assert "no fact with 'yacht'" in say("okafor", 'ocg plan smith target fact="yacht"').text
+
+
+def test_a_review_records_progress_against_each_objective(bot, say):
+    plan = text_of(say("okafor", "ocg plan smith"))
+    assert "Objective #4: Seize the cash from the car wash" in plan
+    reply = say(
+        "okafor",
+        'ocg review smith "plan on track, cash seizure listed" '
+        'objectives="4 partly: forfeiture hearing listed; 6 met: licence revoked"',
+    )
+    assert not reply.error, reply.text
+    assert "4 partly" in text_of(reply)
+    plan = text_of(say("okafor", "ocg plan smith"))
+    seize = next(line for line in plan.splitlines() if "Seize the cash" in line)
+    assert seize.endswith("; partly"), seize
+    log = text_of(say("okafor", "ocg decisions smith"))
+    assert "Objective #6 at review: open → met: Revoke the nail bar's licence" in log
+    assert "because licence revoked" in log
+    # a wrong objective stops the whole review: nothing written
+    before = text_of(say("okafor", "ocg reviews smith"))
+    wrong = say(
+        "okafor", 'ocg review smith trigger "new intelligence on supply" objectives="2 met"'
+    )
+    assert wrong.error and "no objective #2" in wrong.text
+    assert text_of(say("okafor", "ocg reviews smith")) == before
