@@ -11,7 +11,7 @@ import shlex
 
 from socbot.model import Command, CommandError
 
-MAX_TEXT = 4000  # characters in one message, button or form: enforced by Bot._admit
+MAX_TEXT = 4000  # characters in one message, button or form: enforced by front_door
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _SLACK_SPECIAL = re.compile(r"<!(\w+)(?:\|[^>]*)?>")
@@ -47,7 +47,7 @@ def split(text: str) -> list[str]:
 def parse(text: str) -> Command:
     """Parse ``[/]ocg VERB args...`` into a ``Command``. An empty text asks for help.
 
-    Callers bound the text first (``Bot._admit``): shlex's cost grows with a word's square."""
+    Callers bound the text first (``FrontDoor.admit``): shlex's cost grows with a word's square."""
     words = split(normalise(text))
     if words and words[0].lower() in ("/ocg", "ocg", "/socbot", "socbot"):
         words = words[1:]

@@ -51,7 +51,7 @@ def read_csv(path: Path, columns: dict[str, bool]) -> Rows:
     """Rows as (line number, {column: trimmed text}); the header may be in any order.
 
     ``columns`` maps each column to whether it is required in the header. A row with more cells
-    than columns comes back as ``{"__error__": ...}`` for the check to report by line.
+    than columns comes back as ``{"__error__": ...}``; ``CsvImport`` reports it by line.
     """
     try:
         raw = path.read_bytes()
@@ -115,9 +115,9 @@ def check_cell(fn: Callable[[str], Any], cell: str, problems: list[str], column:
 class CsvImport:
     """One kind of file ``socbot import`` reads, and how its rows are checked and written.
 
-    ``check(session, rows, now)`` returns ``Checked``; ``write(session, ready, now)`` returns a
-    summary such as ``"2 added, 1 updated"``. ``overwrites`` offers ``--overwrite-chat-changes``
-    for a check that reports conflicts.
+    ``check(session, rows, now)`` returns ``Checked`` (it never sees a row that could not be
+    read); ``write(session, ready, now)`` returns a summary such as ``"2 added, 1 updated"``.
+    ``overwrites`` offers ``--overwrite-chat-changes`` for a check that reports conflicts.
     """
 
     kind: str
@@ -151,7 +151,7 @@ class CsvImport:
             return 1
         overwrite = bool(getattr(args, "overwrite_chat_changes", False))
         with Session(bot.engine) as session:
-            checked = self.check(session, rows, now)
+            checked = self._check(session, rows, now)
             if not _acceptable(path, checked, overwrite):
                 session.rollback()
                 return 1
@@ -171,6 +171,15 @@ class CsvImport:
             session.commit()
         print(f"{path.name}: {len(rows)} {self.kind} rows imported: {summary}.")
         return 0
+
+    def _check(self, session: Session, rows: Rows, now: datetime) -> Checked:
+        """``check`` sees only rows that could be read; a row with too many cells is a problem
+        on its line like any other."""
+        checked = self.check(session, [(n, r) for n, r in rows if "__error__" not in r], now)
+        broken = [(n, r["__error__"]) for n, r in rows if "__error__" in r]
+        if broken:
+            checked.problems = sorted(broken + checked.problems, key=lambda p: p[0])
+        return checked
 
 
 def _acceptable(path: Path, checked: Checked, overwrite: bool) -> bool:

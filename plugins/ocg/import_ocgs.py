@@ -50,9 +50,6 @@ def check_ocgs(session: Session, rows: Rows, now: datetime) -> Checked:
     seen_aliases: dict[str, int] = {}
     for line, row in rows:
         bad: list[str] = []
-        if "__error__" in row:
-            out.problems.append((line, row["__error__"]))
-            continue
         for column, needed in OCG_COLUMNS.items():
             if needed and not row.get(column):
                 bad.append(f"{column} is empty; every row needs one")

@@ -28,9 +28,6 @@ def check_people(session: Session, rows: Rows, now: datetime) -> Checked:
     emails: dict[str, int] = {}
     for line, row in rows:
         bad: list[str] = []
-        if "__error__" in row:
-            out.problems.append((line, row["__error__"]))
-            continue
         handle = check_cell(people.clean_handle, row.get("handle", ""), bad, "handle")
         if not row.get("name"):
             bad.append("name is empty; every row needs one")

@@ -281,9 +281,10 @@ def test_another_plugin_adds_its_own_import_beside_ocgs_and_people(
     pm.register(Nominals(), name="nominals")
     bot = make_bot(engine, plugins=pm, demo=True)
     assert set(bot.cli["import"].subcommands) == {"ocgs", "people", "nominals"}
-    bad = write(tmp_path, "bad.csv", "name,count\nA,1\nB,x\n")
+    bad = write(tmp_path, "bad.csv", "name,count\nA,1\nB,x\nC,1,2\n")
     assert run(bot, "nominals", bad) == 1 and written == []  # all or nothing
-    assert "line 3: count: 'x' is not a number" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "line 3: count: 'x' is not a number\n  line 4: 3 cells but 2 columns" in out
     assert run(bot, "nominals", write(tmp_path, "n.csv", "name,count\nA,1\n")) == 0
     assert written == [{"name": "A", "count": 1}]
     assert run(bot, "people", SAMPLES / "people.csv") == 0
