@@ -46,7 +46,7 @@ def add(ctx: Context, cmd: Command, words: list[str]) -> Reply:
     if len(words) < 3 or at is None:
         raise CommandError(
             'Usage: `nominal add <OCG> "Full Name" principal|significant|peripheral '
-            '[alias="a;b"]`, e.g. `nominal add smith "Jayden Reece" significant alias="JR"`.',
+            '[alias="a;b"]`, e.g. `nominal add smith "Jayden Reece" significant alias="Jayd"`.',
             field="role",
         )
     ocg = ctx.ocg(words[0], find.WRITE)

@@ -53,9 +53,6 @@ def check(session: Session, rows: Rows, now: datetime) -> Checked:
     out = Checked()
     seen: dict[tuple[int, str], int] = {}
     for line, row in rows:
-        if "__error__" in row:
-            out.problems.append((line, row["__error__"]))
-            continue
         bad: list[str] = []
         ocg = None
         if row.get("ocg"):
