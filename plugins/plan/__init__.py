@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socbot_plugins.plan import commands, decisions, forms, intel, objectives, team
+from socbot_plugins.plan import commands, decisions, export, forms, intel, objectives, team
 
 from socbot import CommandSpec, Permission, Tables, hookimpl
 from socbot.context import Context
@@ -163,6 +163,11 @@ def register_commands(register: Register) -> None:
 def register_forms(register: Register) -> None:
     for spec in forms.specs():
         register(spec)
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(export.cli())
 
 
 @hookimpl
