@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import io
 import re
+from argparse import Namespace
 
 import docx
 import pytest
@@ -16,6 +17,7 @@ from socbot_plugins.plan import document, export, export_docx, export_md, export
 from sqlmodel import Session, select
 
 from socbot import cli
+from socbot.bot import Who
 from socbot.store.models import AuditEvent
 from socbot.withhold import WITHHELD
 
@@ -259,3 +261,16 @@ def test_render_picks_the_renderer():
     assert export.render(plan, "pdf")[:5] == b"%PDF-"
     assert export.render(plan, "docx")[:2] == b"PK"  # a zip
     assert isinstance(export.render(plan, "md"), str)
+
+
+def test_the_partner_version_on_every_database(make_bot, any_engine, tmp_path):
+    bot = make_bot(any_engine, demo=True)
+    plan_in_chat(lambda handle, line: bot.handle(line, Who("console", handle), face="console"))
+    out = tmp_path / "partner.md"
+    args = Namespace(
+        ocg="smith", format="md", out=str(out), partner=True, agency="Trading Standards"
+    )
+    assert export.run(bot, args) == 0
+    text = out.read_text()
+    assert "check the licence of the car wash [name withheld] runs" in text
+    assert "Rowe" not in text and "Voss" not in text
