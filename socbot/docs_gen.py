@@ -46,17 +46,23 @@ GOLD_SILVER_BRONZE = (
     "",
     "The Home Office LRO guidance (section A, *Gold, Silver, Bronze model*) suggests a command "
     "structure for",
-    "each OCG, and its good practice for 4P plans (*Delegate*) says the LRO owns the plan "
-    "without having to",
-    "lead every P in it. socbot maps its roles onto that model:",
+    "each OCG that the LRO sets up, and its good practice for 4P plans (*Delegate*) says the LRO "
+    "owns the plan",
+    "without having to lead every P in it. socbot maps its roles onto that model:",
     "",
     "- **Gold: `sro`.** Overall responsibility for the force's OCGs, so **any** on every "
     "OCG permission but",
-    "  moderation, which is an independent panel's.",
+    "  moderation, which is an independent panel's: every plan, every plan's health, and a "
+    "copy of each hand-over.",
     "- **Silver: `lro`.** Owns and coordinates one OCG's response, so **own** on everything "
     "about that OCG:",
-    "  reviews and scoring, actions for every pillar, disruptions, sensitive marking and "
-    "its audit trail.",
+    "  the plan itself (`plan.write`: aim, Clear/Hold/Build phase, objectives, targets, "
+    "decisions, closure),",
+    "  its command structure (`plan.team`: P leads, the SIO, analysts and partners on that OCG, "
+    "and handing",
+    "  the OCG to another LRO), reviews and scoring, actions for every pillar, disruptions, "
+    "sensitive marking",
+    "  and its audit trail.",
     "- **Bronze: `plead`, and the `sio` as the usual Pursue lead.** Delivers one or more "
     "pillars, so **own** on",
     "  reading the OCG, tasking actions and recording disruptions; changing an action is "
@@ -64,28 +70,38 @@ GOLD_SILVER_BRONZE = (
     "  pillar (the SIO: Pursue) by the actions plugin. The SIO also gets `record.sensitive` "
     "because covert",
     "  Pursue work is where sensitivity arises.",
+    "- **Oversight outside the model: `coordinator` and `analyst`.** Coordinators chase work in "
+    "their area and",
+    "  see its plans' health; analysts read every OCG and own the intelligence requirements "
+    "raised to them.",
     "",
     "Where socbot differs, and why:",
     "",
-    "- **The LRO cannot yet appoint their Bronzes.** The guidance has the LRO set up the "
-    "command structure and",
-    "  delegate P roles; in socbot an admin grants roles (`admin`) and an admin or the SRO "
-    "hands over the LRO",
-    "  role (`ocg.admin`). Role changes open need-to-know access, so they stay with a few "
-    "accountable people",
-    "  until a later change lets the LRO run their own plan.",
+    "- **The LRO appoints Bronzes, not Gold or Silver.** On their own OCG the LRO names P "
+    "leads, the SIO,",
+    "  analysts and partners, and hands the OCG to another LRO (`ocg handover`: the new LRO is "
+    "told, the SRO",
+    "  copied). Naming an SRO, an acting LRO, and force-wide roles stay with the SRO and "
+    "administrators",
+    "  (`ocg.admin`, `admin`): they open every OCG, not one.",
+    "- **New OCGs are mapped by the SRO or an administrator** (`ocg.admin`), and need an LRO "
+    "or a recorded",
+    "  decision saying why not: the inspection found plans with no LRO (seed 003).",
     "- **Reviews are Silver's and Gold's only.** Bronzes and the SIO cannot record a review "
     "or change the",
     "  OCG's scoring (`ocg.review`): the guidance makes the LRO accountable to the SRO for the "
     "OCG as a whole.",
     "  An SIO who also acts as LRO (the guidance allows it for sensitive cases) is given the "
     "`lro` role too.",
-    "- **Partners are never Gold, Silver or Bronze in socbot.** The guidance says partners "
-    "may be better placed",
-    "  to lead or deliver work in a P;",
-    "  socbot lets them record and close their own work but keeps them to the sanitised view, "
-    "whatever other",
-    "  role they hold (the partner cap).",
+    "- **Administrators are not in the model.** They run socbot; they may fix an OCG's team "
+    "(`plan.team`) when",
+    "  its LRO is away, but never write the plan (`plan.write`).",
+    "- **Partners may be Bronze, never Gold or Silver.** The guidance says partners may be "
+    "better placed to lead",
+    "  or deliver work in a P, so the LRO may make a partner a P lead; socbot still keeps them "
+    "to the sanitised",
+    "  view, whatever other role they hold (the partner cap), and never makes them LRO, SRO "
+    "or SIO.",
 )
 
 

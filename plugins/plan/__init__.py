@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socbot_plugins.plan import commands, decisions, export, forms, intel, objectives, team
+from socbot_plugins.plan import (
+    commands,
+    decisions,
+    export,
+    forms,
+    health,
+    intel,
+    objectives,
+    team,
+)
+from socbot_plugins.plan import demo as plan_demo
 
-from socbot import CommandSpec, Permission, Tables, hookimpl
+from socbot import CommandSpec, Job, Permission, Tables, hookimpl
 from socbot.context import Context
+from socbot.demo import Demo
 from socbot.events import Event
 from socbot.registry import Register
 
@@ -34,10 +45,44 @@ def register_permissions(register: Register) -> None:
             {"admin": "any", "sro": "any", "lro": "own"},
         )
     )
+    register(
+        Permission(
+            "plan.health",
+            "see which OCGs' plans fail the health checks (no LRO, no aim, Pursue only...)",
+            {"admin": "any", "sro": "any", "lro": "own", "coordinator": "own", "analyst": "any"},
+        )
+    )
+
+
+@hookimpl
+def register_jobs(register: Register) -> None:
+    register(
+        Job(
+            health.JOB,
+            health.sweep,
+            "Tell each LRO, once a week, which of their plans fail a health check",
+            every_minutes=60,
+        )
+    )
 
 
 @hookimpl
 def register_commands(register: Register) -> None:
+    register(
+        CommandSpec(
+            "health",
+            health.show_health,
+            "Which OCGs' plans fail a health check, worst first",
+            usage="health [mine|area NAME|all]",
+            examples=("health", "health area Portsmouth", "health all"),
+            permission="plan.health",
+            details="Checks: no LRO; no aim; a pillar with no objective and no decision saying "
+            "why not; no Prevent, Protect or Prepare work (open or done) this review period; "
+            "actions closed with no result; review overdue; nothing recorded for 60 days. An "
+            "LRO sees their own OCGs by default; the SRO sees every OCG. Archived OCGs are "
+            "left out.",
+        )
+    )
     register(
         CommandSpec(
             "decide",
@@ -191,3 +236,8 @@ def register_tables(register: Register) -> None:
             migrations=Path(__file__).parent / "migrations",
         )
     )
+
+
+@hookimpl
+def load_demo(demo: Demo) -> None:
+    plan_demo.load(demo)

@@ -100,9 +100,12 @@ def _update(ctx: Context, words: tuple[str, ...], options: dict[str, str]) -> Re
     if what == "close":
         row.status, row.closed_at = "closed", ctx.utcnow()
         decisions.record(
-            ctx, ocg, f"Intelligence requirement #{row.id} closed: {row.requirement}", text,
+            ctx,
+            ocg,
+            f"Intelligence requirement #{row.id} closed: {row.requirement}",
+            text,
             topic="intel",
-        )  # fmt: skip
+        )
     ctx.session.add(row)
     return Reply(
         title=f"Requirement #{row.id} {'closed' if what == 'close' else 'updated'}",

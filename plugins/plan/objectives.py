@@ -92,8 +92,11 @@ def objective(ctx: Context, cmd: Command) -> Reply:
         topic="objective",
         pillar=pillar,
     )
-    facts = [Fact("Pillar", pillar.capitalize() + (f" ({level})" if level else "")),
-             Fact("Measure", measure), Fact("By", say_date(target))]  # fmt: skip
+    facts = [
+        Fact("Pillar", pillar.capitalize() + (f" ({level})" if level else "")),
+        Fact("Measure", measure),
+        Fact("By", say_date(target)),
+    ]
     return Reply(
         title=f"Objective #{found.id} set: {ocg.ref} {ctx.ocg_name(ocg)}",
         text=what,

@@ -81,3 +81,13 @@ def test_only_the_lro_and_sro_may_decide(bot, say):
     assert say("patel", 'ocg decide smith "x y" because "a reason here"').error
     assert say("evans", 'ocg decide smith "x y" because "a reason here"').error
     assert not say("hart", 'ocg decide smith "x y" because "a reason here"').error
+
+
+def test_a_score_change_at_review_is_logged_with_its_reason(bot, say):
+    reply = say(
+        "okafor", 'ocg review smith trigger band=2B tier=2 "two principals remanded in custody"'
+    )
+    assert not reply.error, reply.text
+    entry = say("okafor", "ocg decisions smith").sections[0].items[0]
+    assert entry.text.endswith("Scores: band 1A → 2B; tier 1 → 2")
+    assert entry.detail == "because two principals remanded in custody"

@@ -25,26 +25,26 @@ def text_of(reply) -> str:
 
 def test_the_lro_builds_the_plan_in_chat_and_sees_it_whole(bot, say):
     aim = "dismantle the supply into Fratton and stop child recruitment"
-    assert not say("okafor", f'ocg plan smith aim "{aim}"').error
+    assert not say("okafor", f'ocg plan northgate aim "{aim}"').error
     assert not say(
-        "okafor", 'ocg plan smith hold "licensing checks keep the car wash honest"'
+        "okafor", 'ocg plan northgate hold "licensing checks keep the car wash honest"'
     ).error
     assert not say(
-        "okafor", 'ocg plan smith target "the car wash on Fratton Road" category=business'
+        "okafor", 'ocg plan northgate target "the car wash on Fratton Road" category=business'
     ).error
     made = say(
         "okafor",
-        'ocg objective smith prevent "divert the two youngest siblings" '
+        'ocg objective northgate prevent "divert the two youngest siblings" '
         'measure="both engaged with the scheme" by 31/03/2027 level=secondary',
     )
     assert not made.error, made.text
-    assert not say("okafor", "ocg lead smith prevent @patel").error
+    assert not say("okafor", "ocg lead northgate prevent @patel").error
     assert not say(
-        "okafor", 'ocg decide smith not prepare "no exit work" because "principals on remand"'
+        "okafor", 'ocg decide northgate not prepare "no exit work" because "principals on remand"'
     ).error
-    raised = say("okafor", 'ocg intel smith "who supplies the cash to the car wash?" @khan')
+    raised = say("okafor", 'ocg intel northgate "who supplies the cash to the car wash?" @khan')
     assert not raised.error, raised.text
-    shown = text_of(say("okafor", "ocg plan smith"))
+    shown = text_of(say("okafor", "ocg plan northgate"))
     for expected in (
         aim,
         "licensing checks keep the car wash honest",
@@ -53,7 +53,7 @@ def test_the_lro_builds_the_plan_in_chat_and_sees_it_whole(bot, say):
         "PS Ravi Patel (@patel)",
         "Not developed: no exit work (because principals on remand)",
         "who supplies the cash to the car wash? (@khan)",
-        "Danny Smith (principal)",
+        "Jordan Pell (principal)",
     ):
         assert expected in shown, expected
     # Protect has neither an objective nor a decision saying why not: the plan says so
@@ -61,7 +61,7 @@ def test_the_lro_builds_the_plan_in_chat_and_sees_it_whole(bot, say):
 
 
 def test_replacing_the_aim_needs_a_reason_and_is_logged(bot, say):
-    say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"')
+    before = say("okafor", "ocg plan smith").sections[0].text
     refused = say("okafor", 'ocg plan smith aim "disrupt the cash laundering first"')
     assert refused.error and "because" in refused.text
     done = say(
@@ -70,7 +70,7 @@ def test_replacing_the_aim_needs_a_reason_and_is_logged(bot, say):
         'because "supply is covered by the NCA"',
     )
     assert not done.error
-    assert done.facts[0].value == "dismantle the supply into Fratton"
+    assert done.facts[0].value == before
     log = text_of(say("okafor", "ocg decisions smith"))
     assert "supply is covered by the NCA" in log
 
@@ -111,10 +111,10 @@ def test_bad_input_writes_nothing(bot, say):
 
 
 def test_only_the_lro_and_sro_write_the_plan(bot, say):
-    for who in ("patel", "nguyen", "evans", "walsh", "khan"):
-        assert say(who, 'ocg plan smith aim "dismantle the supply into Fratton"').error, who
-    assert say("brennan", 'ocg plan smith aim "dismantle the supply into Fratton"').error
-    assert not say("hart", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+    line = 'ocg plan smith hold "licensing checks on the car wash stay" because "new evidence"'
+    for who in ("patel", "nguyen", "evans", "walsh", "khan", "brennan", "admin"):
+        assert say(who, line).error, who
+    assert not say("hart", line).error
 
 
 def test_the_lro_gives_roles_on_their_own_ocg_only(bot, say):
@@ -150,13 +150,13 @@ def test_a_handover_tells_the_new_lro_and_copies_the_sro(bot, say):
     assert told == {"brennan", "hart"}
     assert lro == ["brennan"]
     # the old LRO no longer runs the plan; the new one does
-    assert say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"').error
-    assert not say("brennan", 'ocg plan smith aim "dismantle the supply into Fratton"').error
+    line = 'ocg plan smith build "youth services take over" because "handed over"'
+    assert say("okafor", line).error
+    assert not say("brennan", line).error
     assert "cash seizure hearing on 14 April" in text_of(say("brennan", "ocg decisions smith"))
 
 
 def test_a_partner_sees_only_what_is_written_for_partners(bot, say):
-    say("okafor", 'ocg plan smith aim "dismantle the supply into Fratton"')
     say("okafor", 'ocg decide smith "covert work on the yard" because "intelligence gap on supply"')
     say(
         "okafor",
@@ -165,7 +165,7 @@ def test_a_partner_sees_only_what_is_written_for_partners(bot, say):
     )
     seen = text_of(say("evans", "ocg plan OCG-0001"))
     assert "licensing visit to" in seen and WITHHELD in seen
-    for secret in ("Danny", "covert", "dismantle", "Smith Brothers", "@okafor", "khan"):
+    for secret in ("Danny", "covert", "take the cash out", "Smith Brothers", "@okafor", "khan"):
         assert secret not in seen, secret
     assert "Test-purchase at the Fratton nail bar" in seen  # their own action
 
@@ -209,3 +209,21 @@ def test_the_cards_run_the_same_checks_as_typed_lines(bot, say):
     )
     assert not decided.error, decided.text
     assert "Not developed: no exit work yet" in text_of(say("okafor", "ocg plan smith"))
+
+
+def test_the_analyst_answers_and_closes_their_requirement(bot, say):
+    raised = say("okafor", 'ocg intel smith "who supplies the cash to the car wash?" @khan')
+    number = raised.title.split("#")[1].split(":")[0]
+    with Session(bot.engine) as s:
+        told = s.exec(select(Outbox.body).where(Outbox.kind == "intel")).all()
+    assert [b["title"] for b in told] == [
+        f"Intelligence requirement #{number} for you: OCG-0001 Smith Brothers"
+    ]
+    assert not say("khan", f'ocg intel {number} response "two couriers, see report 41"').error
+    # a partner who reaches the OCG cannot touch it, nor can someone else's P lead
+    assert say("evans", f'ocg intel {number} close "nothing more"').error
+    assert say("patel", f'ocg intel {number} close "nothing more"').error
+    closed = say("khan", f'ocg intel {number} close "answered at tasking"')
+    assert not closed.error, closed.text
+    assert "answered at tasking" in text_of(say("okafor", "ocg decisions smith"))
+    assert "no open requirement" in text_of(say("okafor", "ocg plan smith"))
