@@ -115,7 +115,8 @@ def _title_block(data: PlanData) -> Table:
         rows += [("LRO", data.lro or "none"), ("SRO", data.sro or "none")]
         if data.last_review:
             rows.append(("Last review", say_date(data.last_review)))
-    rows.append(("Review due", say_date(data.review_due)))
+    overdue = " (overdue)" if data.review_due < data.generated_at.date() else ""
+    rows.append(("Review due", say_date(data.review_due) + overdue))
     return Table(("", ""), rows, (1, 4), header=False)
 
 
@@ -145,9 +146,9 @@ def _pillar(p: PillarPlan, partner: bool) -> list[Block]:
     blocks.append(_open(p.open_actions))
     blocks.append(Heading("Completed actions", 2))
     blocks.append(_done(p.done_actions))
-    if p.not_developed or not partner:
+    if p.not_developed:
         blocks.append(Heading("Strands not developed, and why", 2))
-        blocks.append(Bullets(p.not_developed) if p.not_developed else Para("None.", quiet=True))
+        blocks.append(Bullets(p.not_developed))
     return blocks
 
 

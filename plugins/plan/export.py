@@ -92,7 +92,11 @@ def run(bot: BotApi, args: argparse.Namespace) -> int:
         content = render(data, fmt)
         raw = content.encode() if isinstance(content, str) else content
         if args.out:
-            Path(args.out).write_bytes(raw)
+            try:
+                Path(args.out).write_bytes(raw)
+            except OSError as exc:
+                print(f"can't write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+                return 1
         else:
             sys.stdout.write(content if isinstance(content, str) else "")
         variant = "partner" + (f" agency={args.agency}" if args.agency else "")

@@ -34,7 +34,7 @@ def render(data: PlanData) -> bytes:
     _page(word, doc)
     word.core_properties.title = doc.title
     word.core_properties.subject = doc.marking
-    word.core_properties.author = "socbot"
+    word.core_properties.author = word.core_properties.last_modified_by = "socbot"
     word.core_properties.comments = ""
     word.add_heading(doc.title, level=0)
     _quiet(word.add_paragraph(), f"Generated {doc.generated}")

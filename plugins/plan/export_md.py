@@ -42,7 +42,7 @@ def _table(table: Table) -> list[str]:
     if not table.header:  # a label / value list
         return [f"- **{_esc(label)}:** {_cell(value)}" for label, value in table.rows]
     lines = [
-        "| " + " | ".join(_esc(c) for c in table.columns) + " |",
+        "| " + " | ".join(_cell(c) for c in table.columns) + " |",
         "|" + "|".join("---" for _ in table.columns) + "|",
     ]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in table.rows]

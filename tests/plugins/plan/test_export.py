@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 from argparse import Namespace
+from datetime import date
 
 import docx
 import pytest
@@ -69,6 +70,13 @@ def test_markdown_holds_the_whole_plan_in_order():
     assert log.index("| 34 |") < log.index("| 33 |") < log.index("| 1 |")
     assert "(corrects #21)" in text
     assert all(bit in text for bit in UNICODE_BITS)
+
+
+def test_a_review_already_due_says_so():
+    plan = sample_plan()
+    assert "- **Review due:** Wed 31 Mar 2027\n" in export_md.render(plan)
+    late = dataclasses.replace(plan, review_due=date(2027, 3, 2))
+    assert "- **Review due:** Tue 2 Mar 2027 (overdue)" in export_md.render(late)
 
 
 def test_markdown_keeps_typed_text_from_breaking_the_table():
@@ -167,7 +175,8 @@ def run_cli(bot, tmp_path, monkeypatch, capsys):
 def plan_in_chat(say) -> None:
     """An LRO writes the plan in chat; a nominal's name slips into texts partners will read."""
     for line in (
-        'ocg plan smith aim "dismantle the supply into Fratton → stop child recruitment"',
+        'ocg plan smith aim "dismantle the supply into Fratton → stop child recruitment" '
+        'because "the review moved the aim to the children"',
         'ocg decide smith "inspect the car wash with Trading Standards" because '
         '"Carl Rowe launders the cash through it; Stan Voss supplies it" partner=yes',
         'ocg decide smith not prepare "no exit work yet" because "principals on remand"',
@@ -247,6 +256,11 @@ def test_bad_usage_is_refused_in_one_line(bot, run_cli, argv, says):
     with Session(bot.engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert last.action != "export"
+
+
+def test_a_file_it_cannot_write_is_said_in_one_line(bot, run_cli, tmp_path):
+    status, _, err = run_cli("smith", "--out", str(tmp_path / "no" / "such" / "plan.pdf"))
+    assert status == 1 and err.startswith("can't write") and err.count("\n") == 1
 
 
 def test_export_plan_sits_beside_the_other_exports(run_cli, capsys):
