@@ -47,6 +47,13 @@ def register_permissions(register: Register) -> None:
     )
     register(
         Permission(
+            "plan.intel",
+            "raise an intelligence requirement, record its collection plan and response, close it",
+            {"sro": "any", "lro": "own", "analyst": "any"},
+        )
+    )
+    register(
+        Permission(
             "plan.health",
             "see which OCGs' plans fail the health checks (no LRO, no aim, Pursue only...)",
             {"admin": "any", "sro": "any", "lro": "own", "coordinator": "own", "analyst": "any"},
@@ -187,10 +194,11 @@ def register_commands(register: Register) -> None:
                 'intel 3 response "two couriers identified, see report 41"',
                 'intel 3 close "answered at tasking"',
             ),
-            permission="ocg.read",
+            permission="plan.intel",
             writes=True,
-            details="Raising one needs `plan.write` (the LRO, the SRO); the owner (police only) "
-            "records the response and closes it. Partners never see requirements.",
+            details="The LRO, the SRO and analysts raise them; the analyst named owns it (police "
+            "only), records the collection plan and the response, and closes it. Partners never "
+            "see requirements.",
         )
     )
     register(

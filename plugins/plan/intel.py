@@ -28,7 +28,7 @@ def intel(ctx: Context, cmd: Command) -> Reply:
         return _update(ctx, words, cmd.options)
     if len(words) < 3:
         raise CommandError(f"Usage: `ocg {USAGE}`", field="ocg")
-    ocg = ctx.ocg(words[0], "plan.write")
+    ocg = ctx.ocg(words[0])
     owner = ctx.person(words[-1])
     if owner.agency.lower() != "police":
         raise CommandError(
@@ -82,9 +82,7 @@ def _update(ctx: Context, words: tuple[str, ...], options: dict[str, str]) -> Re
     ocg = ctx.session.get(Ocg, row.ocg_id) if row else None
     if row is None or ocg is None:
         raise CommandError(f"There is no intelligence requirement #{words[0]}.", field="id")
-    ctx.ocg(ocg.ref, "ocg.read")
-    if ctx.actor.id != row.owner_id:
-        ctx.ocg(ocg.ref, "plan.write")  # not the owner: the LRO or SRO
+    ctx.ocg(ocg.ref)
     what = words[1].lower()
     text = " ".join(words[2:]).strip()
     if what not in ("response", "close", "collection"):

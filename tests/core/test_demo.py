@@ -36,7 +36,8 @@ class Watchlist:
 def test_each_plugin_adds_its_part_after_the_people_and_ocgs(make_bot, engine, pm):  # type: ignore[no-untyped-def]
     pm.register(watch := Watchlist(), name="watchlist")
     assert load(make_bot(engine, plugins=pm)) == (
-        "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions, 1 watched nominal"
+        "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions, "
+        "3 4P plans of varying health, 1 watched nominal"
     )
     assert watch.seen == (15, ["OCG-0001", "OCG-0002"])
     assert count(engine, Nominal) == 21  # 20 of the ocg plugin's, 1 of the watchlist
@@ -47,7 +48,10 @@ def test_a_bot_serving_fewer_plugins_still_loads_the_whole_force(make_bot, engin
     disruptions-only bot still has OCGs and actions to link its records to."""
     monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,disruptions")
     bot = make_bot(engine, plugins=get_plugin_manager(load_entrypoints=False))
-    assert load(bot) == "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions"
+    assert load(bot) == (
+        "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions, "
+        "3 4P plans of varying health"
+    )
     assert (count(engine, Ocg), count(engine, Action), count(engine, Review)) == (10, 12, 10)
 
 

@@ -27,7 +27,12 @@ from socbot.store.engine import (
 )
 from socbot.store.tables import CORE
 
-BUILT_IN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "tactics_0001"}
+BUILT_IN_HEADS = {"actions_0001", "disruptions_0001", "ocg_0001", "plan_0001", "tactics_0001"}
+# what the release before plugin branches served: its demo force is the store to upgrade
+PREVIOUS_RELEASE = tuple(
+    f"socbot_plugins.{name}"
+    for name in ("help", "admin", "ocg", "actions", "disruptions", "tactics", "sensitive")
+)
 # and those of third-party plugins installed beside socbot (the SCPO example, in CI)
 PLUGIN_HEADS = heads(tables_for(None)) - {"0002"}
 
@@ -41,10 +46,16 @@ def row_counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def test_a_store_from_before_plugin_branches_upgrades_keeping_every_row(empty_engine, make_bot):
-    # The previous release: the core's versions only, up to 0002, with the demo force in it.
+def test_a_store_from_before_plugin_branches_upgrades_keeping_every_row(
+    empty_engine, make_bot, monkeypatch
+):
+    # The previous release: the core's versions only, up to 0002, with its demo force in it.
+    from socbot import demo, plugins
+
     command.upgrade(alembic_config(empty_engine, [CORE]), "0002")
-    make_bot(empty_engine, demo=True)
+    monkeypatch.setattr(plugins, "DEFAULT_PLUGINS", PREVIOUS_RELEASE)
+    demo.load(make_bot(empty_engine, plugins=get_plugin_manager(False)))
+    monkeypatch.undo()
     before = row_counts(empty_engine)
     assert before["action"] and before["disruption"] and before["review"]
 

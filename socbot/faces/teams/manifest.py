@@ -32,6 +32,7 @@ _ACTIONS = "action upkeep: `help action` and the action cards lead there"
 _READS = "reached from a status card or `help`"
 _MODERATORS = "moderators only: `help` lists them for moderators"
 _ADMIN = "administration: `help` lists them for admins"
+_PLAN = "the plan card's buttons and `help plan` lead there"
 OMITTED: dict[str, str] = {
     "snooze": _BUTTONS,
     "cancel": _ACTIONS,
@@ -53,6 +54,15 @@ OMITTED: dict[str, str] = {
     "users": _ADMIN,
     "new": _ADMIN,
     "set": _ADMIN,
+    "chart": _READS,
+    "decide": _PLAN,
+    "decisions": _PLAN,
+    "objective": _PLAN,
+    "lead": _PLAN,
+    "team": _PLAN,
+    "handover": _PLAN,
+    "intel": _PLAN,
+    "health": _PLAN,
 }
 
 

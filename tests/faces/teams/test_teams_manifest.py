@@ -31,10 +31,10 @@ def test_a_new_command_must_be_placed_in_the_menu_or_omitted_on_purpose(bot: Bot
 
     commands = dict(bot.commands)
     commands["brand-new"] = replace(commands["help"], name="brand-new")
-    del commands["chart"]
+    del commands["plan"]
     found = teams_manifest.problems(teams_manifest.load(), commands)
     assert "command 'brand-new' is neither in the menu nor in OMITTED" in found
-    assert "menu command 'chart' is not registered" in found
+    assert "menu command 'plan' is not registered" in found
 
 
 def test_the_manifest_declares_a_bot_for_personal_chats_and_teams() -> None:
