@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from socbot_plugins.plan import commands, decisions, forms, health, intel, objectives, team
+from socbot_plugins.plan import (
+    commands,
+    decisions,
+    export,
+    forms,
+    health,
+    intel,
+    objectives,
+    team,
+)
 from socbot_plugins.plan import demo as plan_demo
 
 from socbot import CommandSpec, Job, Ocg, Permission, Tables, hookimpl
@@ -207,6 +216,11 @@ def register_commands(register: Register) -> None:
 def register_forms(register: Register) -> None:
     for spec in forms.specs():
         register(spec)
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(export.cli())
 
 
 @hookimpl
