@@ -151,10 +151,12 @@ COMMON_WORDS = frozenset(_COMMON.split())
 
 
 def names_hider(
-    session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no_aliases
+    session: Session, ocg_ids: Iterable[int], aliases: AliasSource
 ) -> Callable[[str], str]:
     """Withhold the names of every OCG in ``ocg_ids`` from any text, whichever OCG it is about:
-    for a whole reply, whose lines don't say which OCG they came from."""
+    for a whole reply, whose lines don't say which OCG they came from. ``aliases`` has no
+    default: a caller that forgot the bot's ``nominal_aliases`` (``access.aliases``) would let
+    every nominal's alias through."""
     ids = sorted(set(ocg_ids))
     redact = redactor(session, ids, aliases)
 
@@ -189,7 +191,12 @@ def for_partner(
     else:
         visible = acl.visible_ocg_ids(session, actor) or set()
     hide = names_hider(session, visible | set(ocg_ids), acl.aliases if acl else no_aliases)
-    echoes = [w for w in typed if len(w) > 2]
+    # Only an error quoting what was typed ("no OCG matching 'Voss'") keeps it as typed, and
+    # only where it stands in quotes: anywhere else a typed fragment ("l R") would split a
+    # name ("Carl Rowe") out of reach of the withholding and so give it away.
+    echoes = (
+        [f"{q}{w}{q}" for w in typed if len(w) > 2 for q in ("'", '"', "`")] if reply.error else []
+    )
 
     def shown(text: str) -> str:
         kept = {f"\x00{n}\x00": e for n, e in enumerate(echoes) if e in text}

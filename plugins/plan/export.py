@@ -23,7 +23,7 @@ from socbot_plugins.plan import document, export_md, view
 from sqlmodel import Session, col, func, select
 
 from socbot import Ocg, Person, audit
-from socbot.access import SYSTEM, Actor
+from socbot.access import SYSTEM, Actor, AliasSource
 from socbot.lookup import candidates
 from socbot.registry import CliCommand
 from socbot.withhold import names_hider
@@ -88,7 +88,7 @@ def run(bot: BotApi, args: argparse.Namespace) -> int:
         actor = _partner(args.agency) if args.partner else SYSTEM
         data = view.load(session, actor, ocg, bot.clock.now(), decisions=None)
         if data.partner_view:
-            data = for_partners(session, data)
+            data = for_partners(session, data, bot.access.aliases)
         content = render(data, fmt)
         raw = content.encode() if isinstance(content, str) else content
         if args.out:
@@ -132,11 +132,12 @@ def render(data: view.PlanData, fmt: str) -> str | bytes:
     return export_md.render(data)
 
 
-def for_partners(session: Session, data: view.PlanData) -> view.PlanData:
+def for_partners(session: Session, data: view.PlanData, aliases: AliasSource) -> view.PlanData:
     """Every text of a partner's plan through the core's withholding: the names of every
-    OCG's nominals, its names and aliases (a plan may mention another group's members)."""
+    OCG's nominals and their ``aliases`` (the bot's ``nominal_aliases`` hook), the OCGs' names
+    and aliases (a plan may mention another group's members)."""
     every_ocg = [i for i in session.exec(select(Ocg.id)).all() if i is not None]
-    return document.withheld(data, names_hider(session, every_ocg))
+    return document.withheld(data, names_hider(session, every_ocg, aliases))
 
 
 def _format_of(out: str | None) -> str:
