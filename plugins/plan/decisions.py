@@ -11,7 +11,7 @@ from __future__ import annotations
 from socbot_plugins.plan.models import Decision
 from sqlmodel import col, select
 
-from socbot import PILLARS, Ocg, Person
+from socbot import PILLARS, Ocg, Person, hold
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.events import NO_REASON, Event, OcgChanged, ReviewRecorded
@@ -112,6 +112,7 @@ def decide(ctx: Context, cmd: Command) -> Reply:
     require_rationale(rationale, f'ocg decide {ocg.ref} "{text}" because "..."')
     corrects = _corrected(ctx, ocg, cmd.options.get("corrects"))
     partner = _yes(cmd.options.get("partner", "no"), "partner")
+    shown = _as_partners_see(ctx, ocg, {"Decision": text, "Because": rationale}) if partner else []
     entry = record(
         ctx, ocg, text, rationale, topic=topic, pillar=pillar, partner=partner, corrects=corrects
     )
@@ -121,12 +122,22 @@ def decide(ctx: Context, cmd: Command) -> Reply:
     if corrects:
         facts.append(Fact("Corrects", f"#{corrects.id} ({say_date(local(corrects.at))})"))
     facts.append(Fact("Partners", "can read this entry" if partner else "don't see it"))
+    facts += shown
     what = "Recorded what is deliberately not done" if topic == "not" else "Decision recorded"
     return Reply(
         title=f"{what}: {ocg.ref} {ctx.ocg_name(ocg)} #{entry.id}",
         text=text,
         facts=facts,
         severity=Severity.SUCCESS,
+    )
+
+
+def _as_partners_see(ctx: Context, ocg: Ocg, texts: dict[str, str]) -> list[Fact]:
+    """An entry written for partners is checked as text given to a partner is (``socbot.hold``):
+    the writer sees it as partners will, and a name socbot doesn't know holds it."""
+    every_ocg = [i for i in ctx.session.exec(select(Ocg.id)).all() if i is not None]
+    return hold.preview(
+        ctx.session, ctx.command, ocg, texts, "partners", every_ocg, ctx.access.aliases
     )
 
 

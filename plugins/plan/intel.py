@@ -80,7 +80,7 @@ def _update(ctx: Context, words: tuple[str, ...], options: dict[str, str]) -> Re
     number = record_number(words[0])
     row = ctx.session.get(IntelRequirement, number) if number is not None else None
     ocg = ctx.session.get(Ocg, row.ocg_id) if row else None
-    if row is None or ocg is None:
+    if row is None or ocg is None or not ctx.can("ocg.read", ocg):
         raise CommandError(f"There is no intelligence requirement #{words[0]}.", field="id")
     ctx.ocg(ocg.ref)
     what = words[1].lower()

@@ -109,10 +109,10 @@ def objective(ctx: Context, cmd: Command) -> Reply:
 def _close(ctx: Context, words: tuple[str, ...], rationale: str) -> Reply:
     number = record_number(words[0])
     found = ctx.session.get(Objective, number) if number is not None else None
-    if found is None:
+    ocg = ctx.session.get(Ocg, found.ocg_id) if found else None
+    if found is None or ocg is None or not ctx.can("ocg.read", ocg):
+        # an OCG the actor may not see is answered as if the objective did not exist
         raise CommandError(f"There is no objective #{words[0]}. `ocg plan <OCG>` lists them.")
-    ocg = ctx.session.get(Ocg, found.ocg_id)
-    assert ocg is not None
     ctx.ocg(ocg.ref)  # the actor must be able to write this OCG's plan
     state = words[1].lower()
     note = " ".join(words[2:]).strip() or rationale
