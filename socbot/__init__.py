@@ -30,6 +30,7 @@ from socbot.model import (
     Reply,
     Section,
     Severity,
+    Withdraw,
 )
 from socbot.registry import (
     BotApi,
@@ -109,6 +110,7 @@ __all__ = [
     "Section",
     "Severity",
     "Tables",
+    "Withdraw",
     "collect",
     "hookimpl",
     "hookspec",

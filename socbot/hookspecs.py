@@ -6,19 +6,21 @@ without returning lists. Hooks are called on a fresh plugin manager per bot (no 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sqlmodel import Session
 
     from socbot.access import Actor
+    from socbot.clock import Clock
     from socbot.context import Context
     from socbot.demo_force import Demo
     from socbot.events import Event
+    from socbot.model import Reply, Withdraw
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import BotApi, Register
 
@@ -125,6 +127,26 @@ def deliver_message(message: Outgoing) -> Delivery | None:
 
     Faces implement this; the first one that returns a ``Delivery`` (sent or failed) wins.
     Return ``None`` when this face cannot reach the person at all.
+    """
+
+
+@hookspec(firstresult=True)
+def render_message(
+    session: Session,
+    kind: str,
+    spec: Mapping[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+) -> Reply | Withdraw | None:
+    """Word an outbox message at delivery, from the ``render`` spec it was queued with
+    (``ctx.notify(..., render={...})``), so its figures are those of the moment it is sent.
+
+    Answer a ``Reply`` to send, ``Withdraw(reason)`` when the message no longer has a point
+    (nothing is sent), or ``None`` when ``kind`` is not yours. The outbox then withholds names
+    from a partner's copy as it does for every message. With no plugin answering (the plugin
+    was removed), the message is sent as worded when it was queued. Runs inside the delivery
+    transaction: read, never write.
     """
 
 

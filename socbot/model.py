@@ -117,6 +117,15 @@ class Form:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Withdraw:
+    """A plugin's answer when the outbox asks it to render a message at delivery and the
+    message no longer has a point (the action was closed, the review recorded): the row is
+    marked ``withdrawn`` with ``reason`` and nothing is sent."""
+
+    reason: str
+
+
 @dataclass
 class Reply:
     """What every command returns and every face renders (plain text, Block Kit, Adaptive Card)."""
