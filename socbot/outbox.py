@@ -224,6 +224,7 @@ def render(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
         person_id=row.person_id,
         channel=row.channel,
         clock=bot.clock,
+        hooks=bot.pm.hook,
     )
     if found is None:  # the plugin that queued it is gone: send it as it was worded
         return Reply.from_dict(row.body)
