@@ -7,12 +7,17 @@ requirements, business-model targets, and every decision with its rationale.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
 from pathlib import Path
 
 from socbot_plugins.plan import commands, decisions, forms, health, intel, objectives, team
 from socbot_plugins.plan import demo as plan_demo
+from socbot_plugins.plan import digest as plan_digest
+from sqlmodel import Session
 
-from socbot import CommandSpec, Job, Ocg, Permission, Tables, hookimpl
+from socbot import CommandSpec, DigestPart, Job, Ocg, Permission, Tables, hookimpl
+from socbot.access import Actor
 from socbot.context import Context
 from socbot.demo import Demo
 from socbot.events import Event, ReviewRecorded
@@ -239,3 +244,15 @@ def register_tables(register: Register) -> None:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     plan_demo.load(demo)
+
+
+@hookimpl
+def digest_sections(
+    session: Session,
+    viewer: Actor,
+    ocg_ids: Collection[int] | None,
+    since: datetime | None,
+    now: datetime,
+) -> list[DigestPart]:
+    """Plan-health failures, for the coordinators' digest."""
+    return plan_digest.sections(session, viewer, ocg_ids, now)
