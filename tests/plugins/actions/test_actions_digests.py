@@ -280,3 +280,23 @@ def test_a_week_of_days_digests_change_and_nudges_back_off(bot, face) -> None:  
         "Thu 04": ["#12"],
         "Mon 08": ["#12"],
     }
+
+
+def test_review_alerts_count_days_at_delivery_and_go_no_further_once_the_review_is_held(
+    bot, face
+) -> None:  # type: ignore[no-untyped-def]
+    bot.run_job("review-alerts")  # Wed 3 Mar: OCG-0001 overdue by 12 days, OCG-0009 by 2
+    at(bot, WED + timedelta(days=2))
+    say(
+        bot,
+        "okafor",
+        'ocg review smith "supply line quiet: principals remanded" pursue="two charged" '
+        'prevent="schools sessions" protect="car wash visited" prepare="exit plan drafted"',
+    )
+    deliver_due(bot)
+    sent = [render(r) for _, kind, r in face.sent if kind == "review-alert"]
+    assert sent and all("OCG-0001" not in text for text in sent)
+    assert any("OCG-0009" in t and "overdue by 4 days" in t for t in sent)
+    assert not any("overdue by 2 days" in t for t in sent)
+    withdrawn = [r for r in rows(bot, "review-alert") if r.status == "withdrawn"]
+    assert withdrawn and all("review was recorded" in (r.last_error or "") for r in withdrawn)
