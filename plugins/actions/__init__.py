@@ -79,7 +79,9 @@ def register_commands(register: Register) -> None:
             "are UK, day first: friday, next friday (next week's), in 2 weeks, 05/03/2027, end "
             "of month, tomorrow 5pm. A date with no time means the end of that working day; the "
             "reply says the date in words so a misreading shows at once. `nominal=` names "
-            "the nominal it targets (name, alias or id; police only).",
+            "the nominal it targets (name, alias or id; police only). Once overdue, its owner "
+            "is reminded on the 1st, 2nd and 4th working day, then weekly, until they press "
+            "Seen (`ocg seen <id>`).",
             writes=True,
             aliases=("task",),
         ),
@@ -115,6 +117,7 @@ def register_commands(register: Register) -> None:
             usage='reassign <id> @owner ["reason"]',
             examples=("reassign 2 @price", 'reassign 8 "Council Housing" "their tenancy team"'),
             permission="action.update",
+            details="The new owner is told, once, with who moved it and why.",
             writes=True,
         ),
         CommandSpec(
