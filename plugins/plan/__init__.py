@@ -12,7 +12,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from socbot_plugins.plan import commands, decisions, forms, health, intel, objectives, team
+from socbot_plugins.plan import (
+    commands,
+    decisions,
+    export,
+    forms,
+    health,
+    intel,
+    objectives,
+    team,
+)
 from socbot_plugins.plan import demo as plan_demo
 from socbot_plugins.plan import digest as plan_digest
 from sqlmodel import Session
@@ -214,6 +223,11 @@ def register_commands(register: Register) -> None:
 def register_forms(register: Register) -> None:
     for spec in forms.specs():
         register(spec)
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    register(export.cli())
 
 
 @hookimpl
