@@ -138,21 +138,22 @@ def nudge_reply(
     count = len(bundle.all())
     hide = redact if sanitised(viewer) else None
     budget = [overdue.MAX_ITEMS]
+    listed = partial(
+        overdue.items,
+        data,
+        now=now,
+        viewer=viewer,
+        redact=hide,
+        owner=False,
+        budget=budget,
+        seen=True,
+    )  # with the Seen button: reminders stop until the due date moves
     sections = []
     if bundle.own:
         sections.append(
             Section(
                 "Yours",
-                items=overdue.items(
-                    data,
-                    bundle.own,
-                    now,
-                    viewer=viewer,
-                    redact=hide,
-                    owner=False,
-                    budget=budget,
-                    seen=True,
-                ),
+                items=listed(bundle.own),
             )
         )
     for agency, actions in sorted(bundle.held.items()):
@@ -161,16 +162,7 @@ def nudge_reply(
                 f"Given to {agency}: you hold these as its coordinator",
                 "Pass each to someone who will do it (`ocg reassign <id> @handle`) or let them "
                 "`ocg take <id>`.",
-                items=overdue.items(
-                    data,
-                    actions,
-                    now,
-                    viewer=viewer,
-                    redact=hide,
-                    owner=False,
-                    budget=budget,
-                    seen=True,
-                ),
+                items=listed(actions),
             )
         )
     for owner_id, actions in sorted(bundle.passed.items()):
@@ -178,16 +170,7 @@ def nudge_reply(
         sections.append(
             Section(
                 f"@{owner.handle} ({owner.name}) can't be reached in chat: please chase them",
-                items=overdue.items(
-                    data,
-                    actions,
-                    now,
-                    viewer=viewer,
-                    redact=hide,
-                    owner=False,
-                    budget=budget,
-                    seen=True,
-                ),
+                items=listed(actions),
             )
         )
     verb = "needs" if count == 1 else "need"
