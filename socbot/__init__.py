@@ -22,6 +22,8 @@ from socbot.model import (
     Button,
     Command,
     CommandError,
+    DigestEntry,
+    DigestPart,
     Fact,
     Form,
     Input,
@@ -30,6 +32,7 @@ from socbot.model import (
     Reply,
     Section,
     Severity,
+    Withdraw,
 )
 from socbot.registry import (
     BotApi,
@@ -83,6 +86,8 @@ __all__ = [
     "CommandInfo",
     "CommandSpec",
     "Context",
+    "DigestEntry",
+    "DigestPart",
     "DisruptionRecorded",
     "Event",
     "Fact",
@@ -109,6 +114,7 @@ __all__ = [
     "Section",
     "Severity",
     "Tables",
+    "Withdraw",
     "collect",
     "hookimpl",
     "hookspec",

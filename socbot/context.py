@@ -204,8 +204,12 @@ class Context:
         channel: str | None = None,
         ocg_id: int | None = None,
         note: str | None = None,
+        render: Mapping[str, Any] | None = None,
     ) -> bool:
-        """Queue a message in the outbox (once per ``key``). True when newly queued."""
+        """Queue a message in the outbox (once per ``key``). True when newly queued.
+
+        ``render`` (plain JSON data) has the message worded again when it is delivered, by
+        this plugin's ``render_message``, so its figures are current then."""
         return outbox.enqueue(
             self.session,
             key=key,
@@ -217,6 +221,7 @@ class Context:
             channel=channel,
             ocg_id=ocg_id,
             note=note,
+            render=render,
         )
 
     def notify_many(self, messages: list[dict[str, Any]]) -> set[str]:

@@ -6,19 +6,22 @@ without returning lists. Hooks are called on a fresh plugin manager per bot (no 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from datetime import datetime
 
     from sqlmodel import Session
 
     from socbot.access import Actor
+    from socbot.clock import Clock
     from socbot.context import Context
     from socbot.demo_force import Demo
     from socbot.events import Event
+    from socbot.model import DigestPart, Reply, Withdraw
     from socbot.outbox import Delivery, Outgoing
     from socbot.registry import BotApi, Register
 
@@ -126,6 +129,49 @@ def deliver_message(message: Outgoing) -> Delivery | None:
     Faces implement this; the first one that returns a ``Delivery`` (sent or failed) wins.
     Return ``None`` when this face cannot reach the person at all.
     """
+
+
+@hookspec(firstresult=True)
+def render_message(
+    session: Session,
+    kind: str,
+    spec: Mapping[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+    hooks: pluggy.HookRelay,
+) -> Reply | Withdraw | None:
+    """Word an outbox message at delivery, from the ``render`` spec it was queued with
+    (``ctx.notify(..., render={...})``), so its figures are those of the moment it is sent.
+
+    Answer a ``Reply`` to send, ``Withdraw(reason)`` when the message no longer has a point
+    (nothing is sent), or ``None`` when ``kind`` is not yours. The outbox then withholds names
+    from a partner's copy as it does for every message. With no plugin answering (the plugin
+    was removed), the message is sent as worded when it was queued. ``hooks`` calls other
+    plugins' hooks (a digest asks ``digest_sections``). Runs inside the delivery transaction:
+    read, never write.
+    """
+
+
+@hookspec
+def digest_sections(
+    session: Session,
+    viewer: Actor,
+    ocg_ids: Collection[int] | None,
+    since: datetime | None,
+    now: datetime,
+) -> Iterable[DigestPart]:
+    """Add sections to the coordinators' digest (the actions plugin's ``action-digest``): each
+    ``DigestPart`` lists entries under stable keys, so the digest can lead with what changed
+    since the previous one ("3 new overdue, 2 closed") and send nothing on a quiet day.
+
+    ``ocg_ids`` are the OCGs the digest covers (None: every OCG); ``since`` is when the previous
+    digest was decided (None: this is the first), for parts that list events (tier changes)
+    rather than states. Police detail only: answer nothing for a partner (``sanitised(viewer)``)
+    and leave out what ``viewer`` may not see (sensitive records). Called for each coordinator
+    and again when the digest is delivered, so keep it to a few queries.
+    """
+    return ()
 
 
 @hookspec

@@ -118,6 +118,50 @@ class Form:
 
 
 @dataclass
+class DigestEntry:
+    """One line of a digest section, under a key that stays the same from day to day while it
+    is the same thing (``"review-overdue:3:2027-02-20"``): how the digest tells what is new."""
+
+    key: str
+    item: Item
+
+
+@dataclass
+class DigestPart:
+    """A section of the coordinators' digest, from a plugin's ``digest_sections``.
+
+    ``new`` words a count of new entries in the digest's lead line, singular and plural
+    (``("new review overdue", "new reviews overdue")``); ``gone`` words entries that were in the
+    previous digest and are not now (``("review recorded", "reviews recorded")``), or None when
+    an entry leaving is no news (a list of events). ``more`` is the command listing them all:
+    entries the previous digest already showed are counted, not repeated. ``noun`` words the
+    whole count in the first digest's lead (the title, lower-cased, without it)."""
+
+    key: str
+    title: str
+    entries: list[DigestEntry]
+    new: tuple[str, str]
+    gone: tuple[str, str] | None = None
+    more: str | None = None
+    order: int = 50  # lower first; the actions plugin's overdue actions are 0
+    noun: tuple[str, str] | None = None  # one entry, many: ("review due", "reviews due")
+
+    def count(self, n: int) -> str:
+        """``n`` entries in words (the first digest's lead): "1 review due", "2 reviews due"."""
+        one, many = self.noun or (self.title.lower(), self.title.lower())
+        return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    """A plugin's answer when the outbox asks it to render a message at delivery and the
+    message no longer has a point (the action was closed, the review recorded): the row is
+    marked ``withdrawn`` with ``reason`` and nothing is sent."""
+
+    reason: str
+
+
+@dataclass
 class Reply:
     """What every command returns and every face renders (plain text, Block Kit, Adaptive Card)."""
 

@@ -3,11 +3,18 @@
 Deciding and recording happen in one transaction with a unique key per message, so a sweep that
 runs twice, overlaps itself or runs on two replicas queues each message once. Delivery retries
 with backoff and never drops a row.
+
+A message queued with a ``render`` spec is worded again when it is delivered (``render``), by the
+plugin that queued it (the ``render_message`` hook), so a nudge queued on Monday and sent on
+Wednesday counts Wednesday's days overdue, and one whose point has gone (the action was closed)
+is withdrawn. The spec is kept in the row's body under ``"render"``, beside the reply as worded
+when it was queued (sent as it is when no plugin answers).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from socbot import audit
 from socbot.access import Access, load_actor
-from socbot.model import Reply
+from socbot.model import Reply, Withdraw
 from socbot.people import partners_among
 from socbot.store.models import Identity, Ocg, Outbox, Person
 from socbot.withhold import for_partner
@@ -43,6 +50,8 @@ class Sender(Protocol):
     def clock(self) -> Clock: ...
     @property
     def pm(self) -> pluggy.PluginManager: ...
+    @property
+    def access(self) -> Access: ...
 
 
 @dataclass
@@ -80,15 +89,18 @@ def enqueue(
     ocg_id: int | None = None,
     note: str | None = None,
     acl: Access | None = None,
+    render: Mapping[str, Any] | None = None,
 ) -> bool:
     """Queue a message unless one with ``key`` exists. True when this call queued it.
 
     ``acl`` (the bot's permissions) tells which OCGs a partner recipient sees, whose names are
-    withheld from them; without it every OCG's names are (safe, but slower)."""
+    withheld from them; without it every OCG's names are (safe, but slower). ``render`` (plain
+    JSON data) asks the plugin answering ``render_message`` for ``kind`` to word the message
+    again at delivery; ``reply`` is then what it said when queued."""
     if session.autoflush:  # as an ORM statement would: it may name rows not yet flushed
         session.flush()
     message = {"key": key, "kind": kind, "reply": reply, "person_id": person_id}
-    message |= {"channel": channel, "ocg_id": ocg_id, "note": note}
+    message |= {"channel": channel, "ocg_id": ocg_id, "note": note, "render": render}
     return key in enqueue_many(session, [message], now=now, acl=acl)
 
 
@@ -121,7 +133,7 @@ def enqueue_many(
                 "person_id": m.get("person_id"),
                 "channel": m.get("channel"),
                 "ocg_id": m.get("ocg_id"),
-                "body": m["reply"].to_dict(),
+                "body": _body(m["reply"], m.get("render")),
                 "note": m.get("note"),
                 "created_at": now,
                 "status": "pending",
@@ -157,6 +169,13 @@ def _for_partners(
     return out
 
 
+def _body(reply: Reply, render: Mapping[str, Any] | None) -> dict[str, Any]:
+    body = reply.to_dict()
+    if render:
+        body["render"] = dict(render)
+    return body
+
+
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     wait = timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds()))
     return max(wait, timedelta(seconds=retry_after or 0))
@@ -187,13 +206,42 @@ def deliver_due(bot: Sender, *, limit: int = 200) -> dict[str, int]:
 ACTIVE_OCG_ONLY = {"review-alert"}
 
 
-def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
+def render(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
+    """The message as it reads now: worded again by its plugin when queued with a ``render``
+    spec (a partner's copy withheld as every message is), else as it was queued; or
+    ``Withdraw`` when it no longer has a point. A re-worded row keeps what it now says."""
     if row.kind in ACTIVE_OCG_ONLY and row.ocg_id is not None:
         ocg = session.get(Ocg, row.ocg_id)
         if ocg is not None and ocg.status != "active":
-            row.status, row.last_error = "withdrawn", f"the OCG is {ocg.status}"
-            session.add(row)
-            return "withdrawn"
+            return Withdraw(f"the OCG is {ocg.status}")
+    spec = row.body.get("render")
+    if not spec:
+        return Reply.from_dict(row.body)
+    found = bot.pm.hook.render_message(
+        session=session,
+        kind=row.kind,
+        spec=spec,
+        person_id=row.person_id,
+        channel=row.channel,
+        clock=bot.clock,
+        hooks=bot.pm.hook,
+    )
+    if found is None:  # the plugin that queued it is gone: send it as it was worded
+        return Reply.from_dict(row.body)
+    if isinstance(found, Withdraw):
+        return found
+    message = {"person_id": row.person_id, "ocg_id": row.ocg_id, "reply": found}
+    found = _for_partners(session, [message], bot.clock.utcnow(), bot.access)[0]["reply"]
+    row.body = _body(found, spec)
+    return found
+
+
+def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
+    reply = render(bot, session, row)
+    if isinstance(reply, Withdraw):
+        row.status, row.last_error = "withdrawn", reply.reason
+        session.add(row)
+        return "withdrawn"
     person = session.get(Person, row.person_id) if row.person_id else None
     identities = {}
     if person is not None:
@@ -201,9 +249,7 @@ def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
             i.platform: i
             for i in session.exec(select(Identity).where(Identity.person_id == person.id)).all()
         }
-    message = Outgoing(
-        row.id or 0, row.kind, Reply.from_dict(row.body), person, identities, row.channel
-    )
+    message = Outgoing(row.id or 0, row.kind, reply, person, identities, row.channel)
     try:
         result = bot.pm.hook.deliver_message(message=message)
     except Exception as exc:  # a face bug must not lose the message

@@ -1,9 +1,11 @@
 """Built-in plugin 'actions': stakeholder actions on 4P plans, and chasing them.
 
-Commands: ``action``, ``actions``, ``done``, ``snooze``, ``reassign``, ``cancel``, ``take``.
-Forms: ``action.add``, ``action.done``. Jobs: ``action-nudges`` (owners, one batched message a
-working day), ``action-digest`` (coordinators, daily), ``action-escalations`` (the OCG's LRO,
-once then weekly). CLI: ``socbot nudge --once [--dry-run]``.
+Commands: ``action``, ``actions``, ``done``, ``snooze``, ``reassign``, ``cancel``, ``take``,
+``seen``. Forms: ``action.add``, ``action.done``. Jobs: ``action-nudges`` (owners: the 1st, 2nd
+and 4th working day overdue, then weekly, until seen), ``action-digest`` (coordinators: what
+changed, on working days when something did), ``action-escalations`` (the OCG's LRO, once then
+weekly). CLI: ``socbot nudge --once [--dry-run]``. Every message they queue is worded at delivery
+(``render_message``).
 
 Partners were handed actions at meetings and could neither see nor update them, and finished
 work had no result recorded (HMICFRS south-east SOC inspection): here the owner sees, updates and
@@ -13,7 +15,10 @@ closes an action in one line, with a result, and the bot does the chasing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+import pluggy
 from socbot_plugins.actions import chase, forms, rules, settings, store
 from socbot_plugins.actions import demo as actions_demo
 from socbot_plugins.actions import listing as actions_list
@@ -22,6 +27,7 @@ from socbot_plugins.actions.update import (
     cancel_action,
     close_action,
     reassign_action,
+    seen_action,
     snooze_action,
     take_action,
 )
@@ -37,9 +43,11 @@ from socbot import (
     Permission,
     Reply,
     Severity,
+    Withdraw,
     hookimpl,
 )
 from socbot.access import Actor
+from socbot.clock import Clock
 from socbot.context import Context
 from socbot.demo import Demo
 from socbot.events import ActionRecorded
@@ -71,7 +79,9 @@ def register_commands(register: Register) -> None:
             "are UK, day first: friday, next friday (next week's), in 2 weeks, 05/03/2027, end "
             "of month, tomorrow 5pm. A date with no time means the end of that working day; the "
             "reply says the date in words so a misreading shows at once. `nominal=` names "
-            "the nominal it targets (name, alias or id; police only).",
+            "the nominal it targets (name, alias or id; police only). Once overdue, its owner "
+            "is reminded on the 1st, 2nd and 4th working day, then weekly, until they press "
+            "Seen (`ocg seen <id>`).",
             writes=True,
             aliases=("task",),
         ),
@@ -107,6 +117,7 @@ def register_commands(register: Register) -> None:
             usage='reassign <id> @owner ["reason"]',
             examples=("reassign 2 @price", 'reassign 8 "Council Housing" "their tenancy team"'),
             permission="action.update",
+            details="The new owner is told, once, with who moved it and why.",
             writes=True,
         ),
         CommandSpec(
@@ -117,6 +128,19 @@ def register_commands(register: Register) -> None:
             examples=('cancel 5 "the HMO was sold; no longer linked to the group"',),
             permission="action.update",
             writes=True,
+        ),
+        CommandSpec(
+            "seen",
+            seen_action,
+            "Say you know an action is overdue: reminders stop until its due date moves",
+            usage="seen <id>",
+            examples=("seen 4",),
+            permission="action.update",
+            details="The same as the Seen button on a reminder. Reminders come on the 1st, 2nd "
+            "and 4th working day an action is overdue, then weekly; once seen, none until the "
+            "due date moves (`ocg snooze`) or it is closed.",
+            writes=True,
+            aliases=("ack",),
         ),
         CommandSpec(
             "take",
@@ -170,6 +194,20 @@ def register_forms(register: Register) -> None:
 def register_jobs(register: Register) -> None:
     for job in chase.jobs():
         register(job)
+
+
+@hookimpl
+def render_message(
+    session: Session,
+    kind: str,
+    spec: Mapping[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+    hooks: pluggy.HookRelay,
+) -> Reply | Withdraw | None:
+    """Nudges, digests, escalations and hand-over notices are worded at delivery."""
+    return chase.render(session, kind, dict(spec), person_id, channel, clock, hooks)
 
 
 @hookimpl

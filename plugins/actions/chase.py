@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import time as wallclock
 from argparse import ArgumentParser, Namespace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pluggy
+from socbot_plugins.actions import digest, escalate, notices, nudge
 from socbot_plugins.actions.digest import run_digest
 from socbot_plugins.actions.escalate import run_escalations
 from socbot_plugins.actions.nudge import run_nudges
 from socbot_plugins.actions.overdue import overdue_query
+from sqlmodel import Session
 
-from socbot import CliCommand, Job
+from socbot import CliCommand, Job, Reply, Withdraw
+from socbot.clock import Clock
 
 if TYPE_CHECKING:
     from socbot import BotApi
 
-__all__ = ["SWEEP", "cli", "jobs", "overdue_query", "sweep"]
+__all__ = ["SWEEP", "cli", "jobs", "overdue_query", "render", "sweep"]
 
 
 def jobs() -> list[Job]:
@@ -31,13 +35,15 @@ def jobs() -> list[Job]:
         Job(
             "action-nudges",
             run_nudges,
-            "Remind owners of overdue actions: one message per person per working day",
+            "Remind owners of overdue actions: the 1st, 2nd and 4th working day overdue, then "
+            "weekly, until seen; one message per person a day",
             every_minutes=30,
         ),
         Job(
             "action-digest",
             run_digest,
-            "Daily digest of overdue actions for coordinators, by agency and owner",
+            "Coordinators' digest of what changed: overdue actions, reviews, moderation, tier "
+            "changes, plan health; nothing on a quiet day",
             every_minutes=60,
         ),
         Job(
@@ -47,6 +53,29 @@ def jobs() -> list[Job]:
             every_minutes=60,
         ),
     ]
+
+
+def render(
+    session: Session,
+    kind: str,
+    spec: dict[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+    hooks: pluggy.HookRelay,
+) -> Reply | Withdraw | None:
+    """Word one of this plugin's messages at delivery (None: not one of ours)."""
+    if kind == digest.KIND:
+        return digest.render(session, spec, person_id, channel, clock, hooks)
+    if person_id is None:
+        return None
+    if kind == "nudge":
+        return nudge.render(session, spec, person_id, clock)
+    if kind == "escalation":
+        return escalate.render(session, spec, person_id, clock)
+    if kind == notices.KIND:
+        return notices.render(session, spec, person_id, clock)
+    return None
 
 
 SWEEP = ("action-nudges", "action-digest", "action-escalations")

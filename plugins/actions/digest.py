@@ -1,59 +1,335 @@
-"""The coordinators' daily digest of overdue actions, grouped by agency and owner, with ages and
-who is being chased through whom.
+"""The coordinators' digest: what changed since the previous one. It covers overdue actions
+(grouped by agency and owner, with who is being chased through whom) and whatever other plugins
+add through ``digest_sections`` (reviews due and overdue, tier changes, pending moderation, plan
+health), leads with the changes ("3 new overdue, 2 closed"), shows new entries in full and counts
+the rest, and sends nothing on a working day when nothing changed.
+
+Each digest keeps the keys of what it listed (its render spec, ``keys``): the next one compares
+against them. It is worded again at delivery (``render``) against the same previous digest, so
+its figures are current and one that has nothing new by then is withdrawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import pluggy
 from socbot_plugins.actions import overdue, store
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.settings import ActionsSettings
 from socbot_plugins.actions.view import Redact, redactor
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from socbot import Assignment, Channel, Person, Reply, Section, Severity
+from socbot import (
+    Assignment,
+    Channel,
+    DigestEntry,
+    DigestPart,
+    Item,
+    Ocg,
+    Outbox,
+    Person,
+    Reply,
+    Section,
+    Severity,
+    Withdraw,
+)
 from socbot.access import Actor, sanitised, sees_sensitive
+from socbot.clock import Clock, local, say_date
 from socbot.context import Context
+
+KIND = "digest"
+CHANNEL = Actor(None, "coordinators", "coordinators", roles=frozenset({"coordinator"}))
+
+
+@dataclass
+class Previous:
+    """What the previous digest to one recipient listed, and when it was decided."""
+
+    keys: set[str]
+    at: datetime
 
 
 def run_digest(ctx: Context, dry_run: bool) -> list[str]:
     if not overdue.working_day(ctx):
         return []
-    session, now, today = ctx.session, ctx.now(), ctx.today()
+    session, today = ctx.session, ctx.today()
     own = ctx.plugin_settings("actions", ActionsSettings)
-    days, channel = own.escalate_days, own.coordinators_channel
+    channel = own.coordinators_channel
     coordinators = _all_coordinators(session, ctx.utcnow())
-    keys = {p.id or 0: f"digest:{today.isoformat()}:{p.id}" for p in coordinators}
-    channel_key = f"digest:{today.isoformat()}:channel"
+    keys = {p.id or 0: f"{KIND}:{today.isoformat()}:{p.id}" for p in coordinators}
+    channel_key = f"{KIND}:{today.isoformat()}:channel"
     done = overdue.existing(session, [*keys.values(), channel_key])
     todo = [p for p in coordinators if keys[p.id or 0] not in done]
     if not todo and (not channel or channel_key in done):
         return []
     data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
     viewers = overdue.viewers(session, todo, ctx.utcnow())
-    redact = redactor(session, data.ocgs)
+    before = previous(session, [p.id or 0 for p in todo], channel)
+    digest = Digest(session, ctx.hooks, data, redactor(session, data.ocgs), own.escalate_days)
     outgoing = []
     scopes = Scopes(data)
     for person in todo:
         viewer = viewers[person.id or 0]
-        mine = scopes.of(viewer)
-        if not mine:
+        last = before.get(person.id or 0)
+        found = digest.build(viewer, scopes.of(viewer), last, ctx.now(), person.area)
+        if found is None:
             continue
-        reply = digest_reply(data, mine, viewer, now, redact, person.area, days)
-        message = {"key": keys[person.id or 0], "kind": "digest", "reply": reply}
-        line = f"to @{person.handle}: digest: {_digest_line(data, mine)}"
+        reply, state = found
+        message = {"key": keys[person.id or 0], "kind": KIND, "reply": reply}
+        message["render"] = _spec(state, last, person.area, own.escalate_days)
+        line = f"to @{person.handle}: digest: {reply.text}"
         outgoing.append(({**message, "person_id": person.id}, line))
     skipped = []
-    if channel and channel_key not in done and data.actions and not _secure(session, channel):
-        skipped = [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
-    elif channel and channel_key not in done and data.actions:
-        police = Actor(None, "coordinators", "coordinators", roles=frozenset({"coordinator"}))
+    if channel and channel_key not in done and not _secure(session, channel):
+        if data.actions:
+            skipped = [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
+    elif channel and channel_key not in done:
         shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
-        reply = digest_reply(data, shared, police, now, redact, None, days)
-        message = {"key": channel_key, "kind": "digest", "reply": reply, "channel": channel}
-        outgoing.append((message, f"to #{channel}: digest: {_digest_line(data, shared)}"))
+        last = before.get(None)
+        found = digest.build(CHANNEL, shared, last, ctx.now(), None)
+        if found is not None:
+            reply, state = found
+            message = {"key": channel_key, "kind": KIND, "reply": reply, "channel": channel}
+            message["render"] = _spec(state, last, None, own.escalate_days)
+            outgoing.append((message, f"to #{channel}: digest: {reply.text}"))
     return overdue.send(ctx, outgoing)[0] + skipped
+
+
+def render(
+    session: Session,
+    spec: dict[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+    hooks: pluggy.HookRelay,
+) -> Reply | Withdraw:
+    """The digest as it reads at delivery, against the same previous digest."""
+    now = clock.utcnow()
+    data = overdue.load(session, now, now)
+    person = session.get(Person, person_id) if person_id else None
+    if person_id is not None and (person is None or not person.active):
+        return Withdraw("the coordinator has left")
+    if person is not None:
+        viewer = overdue.viewers(session, [person], now)[person.id or 0]
+        actions = Scopes(data).of(viewer)
+    else:
+        viewer, actions = CHANNEL, [a for a in data.actions if not a.sensitive]
+    last = None
+    if spec.get("previous") is not None:
+        last = Previous(set(spec["previous"]), datetime.fromisoformat(spec["since"]))
+    days = int(spec.get("escalate_days", 7))
+    digest = Digest(session, hooks, data, redactor(session, data.ocgs), days)
+    found = digest.build(viewer, actions, last, clock.now(), spec.get("area"))
+    if found is None:
+        return Withdraw("nothing changed since the previous digest")
+    return found[0]
+
+
+def _spec(
+    state: dict[str, DigestPart], last: Previous | None, area: str | None, escalate_days: int
+) -> dict[str, Any]:
+    keys = sorted(e.key for part in state.values() for e in part.entries)
+    return {
+        "escalate_days": escalate_days,
+        "keys": keys,
+        "previous": sorted(last.keys) if last else None,
+        "since": last.at.isoformat() if last else None,
+        "area": area,
+    }
+
+
+def previous(
+    session: Session, person_ids: list[int], channel: str | None
+) -> dict[int | None, Previous]:
+    """The last digest decided for each person (and the channel: key None), withdrawn ones
+    aside: what today's is compared with. Two queries, whatever the number of coordinators."""
+    who = col(Outbox.person_id)
+    last = (
+        select(func.max(Outbox.id))
+        .where(Outbox.kind == KIND, Outbox.status != "withdrawn")
+        .where(who.in_(person_ids) | ((who.is_(None)) & (Outbox.channel == channel)))
+        .group_by(who)
+    )
+    rows = session.exec(select(Outbox).where(col(Outbox.id).in_(last))).all()
+    found: dict[int | None, Previous] = {}
+    for row in rows:
+        spec = row.body.get("render") or {}
+        if "keys" in spec:
+            found[row.person_id] = Previous(set(spec["keys"]), row.created_at)
+    return found
+
+
+class Digest:
+    """Builds one recipient's digest from the overdue slice and the other plugins' parts."""
+
+    def __init__(
+        self,
+        session: Session,
+        hooks: pluggy.HookRelay,
+        data: overdue.Overdue,
+        redact: Redact,
+        escalate_days: int,
+    ) -> None:
+        self.session, self.hooks, self.data = session, hooks, data
+        self.redact, self.escalate_days = redact, escalate_days
+
+    def build(
+        self,
+        viewer: Actor,
+        actions: list[Action],
+        last: Previous | None,
+        now: datetime,
+        area: str | None,
+    ) -> tuple[Reply, dict[str, DigestPart]] | None:
+        """The reply and what it lists, or None when nothing changed since ``last``."""
+        parts = {"overdue": self._overdue(viewer, actions, now)}
+        ocg_ids = _scope(self.session, viewer) if area else None
+        for answer in self.hooks.digest_sections(
+            session=self.session,
+            viewer=viewer,
+            ocg_ids=ocg_ids,
+            since=last.at if last else None,
+            now=now,
+        ):
+            for part in answer or ():
+                parts[part.key] = part
+        keys = {e.key for part in parts.values() for e in part.entries}
+        if last is None and not keys:
+            return None  # nothing to tell anyone yet
+        before = last.keys if last else set()
+        news = [(p, [e for e in p.entries if e.key not in before]) for p in parts.values()]
+        gone = {p.key: _gone(p, before) for p in parts.values()}
+        lead = self._lead(news, gone, last is None)
+        if not lead:
+            return None  # a quiet day: nothing new, nothing gone
+        sections = []
+        for part, new in sorted(news, key=lambda n: (n[0].order, n[0].title)):
+            if part.key == "overdue":
+                sections += self._overdue_sections(part, new, viewer)
+            elif part.entries:
+                sections.append(_section(part, new))
+        where = f" for {area}" if area and not sanitised(viewer) else ""
+        since = f"since {say_date(local(last.at))}" if last else "first digest"
+        return (
+            Reply(
+                title=f"Coordinators' digest{where}: {lead}",
+                text=f"{lead} ({since})",
+                sections=sections,
+                severity=Severity.WARNING,
+                context="New entries are shown in full; those in the previous digest are "
+                "counted. Owners are reminded on the 1st, 2nd and 4th working day overdue, "
+                f"then weekly; actions overdue more than {self.escalate_days} days go to the "
+                "OCG's LRO. No digest on a day when nothing changed.",
+            ),
+            parts,
+        )
+
+    def _overdue(self, viewer: Actor, actions: list[Action], now: datetime) -> DigestPart:
+        """The actions plugin's own part; its items are made per group, when shown."""
+        self._actions = {f"overdue:{a.id}": a for a in actions}
+        self._now = now
+        entries = [DigestEntry(key, Item(key)) for key in self._actions]
+        part = DigestPart("overdue", "Overdue actions", entries, ("new overdue", "new overdue"))
+        part.gone, part.more, part.order = ("closed", "closed"), "ocg actions overdue", 0
+        part.noun = ("overdue action", "overdue actions")
+        return part
+
+    def _overdue_sections(
+        self, part: DigestPart, new: list[DigestEntry], viewer: Actor
+    ) -> list[Section]:
+        """New overdue actions by agency and owner, with who chases them; the rest counted."""
+        if not part.entries:
+            return []
+        groups: dict[tuple[str, str], list[Action]] = {}
+        for entry in new:
+            action = self._actions[entry.key]
+            owner = self.data.owner(action)
+            label = f"@{owner.handle} ({owner.name})" if owner else "not yet taken"
+            groups.setdefault((self.data.agency(action), label), []).append(action)
+        hide = self.redact if sanitised(viewer) else None
+        budget = [overdue.MAX_ITEMS * 3]
+        sections = []
+        for (agency, label), group in sorted(
+            groups.items(), key=lambda g: (g[0][0].lower(), g[0][1])
+        ):
+            items = overdue.items(
+                self.data, group, self._now, viewer=viewer, redact=hide, owner=False, budget=budget
+            )
+            sections.append(
+                Section(f"{agency} · {label}", _chased_note(self.data, group[0]), items=items)
+            )
+        rest = len(part.entries) - len(new)
+        oldest = overdue.oldest(list(self._actions.values()), self._now.date())
+        counted = f", {len(new)} new" if new and rest else ""
+        text = f"{rest} listed before: `{part.more}` lists them all." if rest else None
+        title = f"Overdue actions: {len(part.entries)}{counted} ({oldest})"
+        return [Section(title, text), *sections]
+
+    def _lead(
+        self,
+        news: list[tuple[DigestPart, list[DigestEntry]]],
+        gone: dict[str, list[str]],
+        first: bool,
+    ) -> str:
+        words = []
+        for part, new in sorted(news, key=lambda n: (n[0].order, n[0].title)):
+            if first:
+                if part.entries:
+                    words.append(part.count(len(part.entries)))
+                continue
+            if new:
+                words.append(f"{len(new)} {part.new[0] if len(new) == 1 else part.new[1]}")
+            left = gone[part.key]
+            if left and part.key == "overdue":
+                words += self._closed_or_moved(left)
+            elif left and part.gone:
+                words.append(f"{len(left)} {part.gone[0] if len(left) == 1 else part.gone[1]}")
+        return ", ".join(words)
+
+    def _closed_or_moved(self, keys: list[str]) -> list[str]:
+        """Overdue actions no longer listed: closed (done or cancelled) or moved on."""
+        ids = [int(k.split(":")[1]) for k in keys]
+        closed = self.session.exec(
+            select(func.count()).where(col(Action.id).in_(ids), Action.status != "open")
+        ).one()
+        words = [f"{closed} closed"] if closed else []
+        if len(ids) - closed:
+            words.append(f"{len(ids) - closed} moved on")
+        return words
+
+
+def _gone(part: DigestPart, before: set[str]) -> list[str]:
+    prefix = f"{part.key}:"
+    now = {e.key for e in part.entries}
+    return sorted(k for k in before if k.startswith(prefix) and k not in now)
+
+
+def _section(part: DigestPart, new: list[DigestEntry]) -> Section:
+    rest = len(part.entries) - len(new)
+    items = [e.item for e in new[: overdue.MAX_ITEMS]]
+    more = len(new) - len(items)
+    if more or rest:
+        said = ", ".join(
+            w
+            for w in (f"{more} more new" if more else "", f"{rest} listed before" if rest else "")
+            if w
+        )
+        hint = f": `{part.more}` lists them all" if part.more else ""
+        items.append(Item(f"... {said}{hint}"))
+    counted = f", {len(new)} new" if new and rest else ""
+    return Section(f"{part.title}: {len(part.entries)}{counted}", items=items)
+
+
+def _scope(session: Session, viewer: Actor) -> Collection[int] | None:
+    """A police coordinator's digest covers their area's OCGs and those they hold a role on."""
+    if viewer.area is None:
+        return None
+    ids = set(session.exec(select(Ocg.id).where(Ocg.area == viewer.area)).all())
+    return {i for i in ids if i is not None} | set(viewer.ocg_roles)
 
 
 def _secure(session: Session, channel: str) -> bool:
@@ -105,50 +381,6 @@ class Scopes:
                 found.update(self.by_ocg.get(ocg_id, []))
         actions = (self.data.actions[n] for n in sorted(found))  # still oldest first
         return [a for a in actions if not a.sensitive or sees_sensitive(viewer, a.ocg_id)]
-
-
-def _digest_line(data: overdue.Overdue, actions: list[Action]) -> str:
-    agencies = len({data.agency(a) for a in actions})
-    actions_word = overdue.plural(len(actions), "overdue action")
-    return f"{actions_word} across {overdue.plural(agencies, 'agency', 'agencies')}"
-
-
-def digest_reply(
-    data: overdue.Overdue,
-    actions: list[Action],
-    viewer: Actor,
-    now: datetime,
-    redact: Redact,
-    area: str | None,
-    escalate_days: int,
-) -> Reply:
-    """Grouped by agency, then owner; each group oldest first, with who is being chased."""
-    groups: dict[tuple[str, str], list[Action]] = {}
-    for action in actions:
-        owner = data.owner(action)
-        label = f"@{owner.handle} ({owner.name})" if owner else "not yet taken"
-        groups.setdefault((data.agency(action), label), []).append(action)
-    hide = redact if sanitised(viewer) else None
-    budget = [overdue.MAX_ITEMS * 3]
-    sections = []
-    for (agency, label), group in sorted(groups.items(), key=lambda g: (g[0][0].lower(), g[0][1])):
-        sections.append(
-            Section(
-                f"{agency} · {label}",
-                _chased_note(data, group[0]),
-                items=overdue.items(
-                    data, group, now, viewer=viewer, redact=hide, owner=False, budget=budget
-                ),
-            )
-        )
-    where = f" for {area}" if area and not sanitised(viewer) else ""
-    return Reply(
-        title=f"Overdue actions{where}: {len(actions)} ({overdue.oldest(actions, now.date())})",
-        sections=sections,
-        severity=Severity.WARNING,
-        context=f"Owners are reminded once a working day; actions overdue more than "
-        f"{escalate_days} days go to the OCG's LRO.",
-    )
 
 
 def _chased_note(data: overdue.Overdue, action: Action) -> str | None:

@@ -7,17 +7,18 @@ received, so a missed day (a weekend, an outage) is caught up, never doubled.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from socbot_plugins.actions import overdue, store
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.settings import ActionsSettings
-from socbot_plugins.actions.view import overdue_days, redactor
+from socbot_plugins.actions.view import Redact, overdue_days, redactor
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from socbot import Assignment, Ocg, Outbox, Person, Reply, Severity
-from socbot.access import sanitised
-from socbot.clock import LONDON, local
+from socbot import Assignment, Ocg, Outbox, Person, Reply, Severity, Withdraw
+from socbot.access import Actor, sanitised
+from socbot.clock import LONDON, Clock, local
 from socbot.context import Context
 
 
@@ -59,30 +60,58 @@ def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
         found = overdue.shown_to(data, viewers[pid], todo[pid])
         if not found:
             continue
-        reply = Reply(
-            title=f"{overdue.plural(len(found), 'action')} overdue more than {days} days "
-            "on your OCGs",
-            text="Their owners are reminded every working day. Chase them, or reassign or "
-            "cancel what is no longer right.",
-            items=overdue.items(
-                data,
-                found,
-                now,
-                viewer=viewers[pid],
-                redact=redact if sanitised(viewers[pid]) else None,
-                budget=[overdue.MAX_ITEMS],
-            ),
-            severity=Severity.WARNING,
-            context=f"Raised once when an action passes {days} days overdue, then weekly while "
-            "it stays open.",
-        )
+        reply = escalation_reply(data, found, viewers[pid], now, redact, days)
         message = {"key": keys[pid], "kind": "escalation", "reply": reply, "person_id": pid}
+        message["render"] = {"actions": [a.id for a in found], "days": days}
         line = (
             f"to @{people[pid].handle}: escalation: {overdue.plural(len(found), 'action')} overdue "
             f"more than {days} days"
         )
         outgoing.append((message, line))
     return overdue.send(ctx, outgoing)[0]
+
+
+def escalation_reply(
+    data: overdue.Overdue,
+    found: list[Action],
+    viewer: Actor,
+    now: datetime,
+    redact: Redact,
+    days: int,
+) -> Reply:
+    return Reply(
+        title=f"{overdue.plural(len(found), 'action')} overdue more than {days} days on your OCGs",
+        text="Their owners are reminded on the 1st, 2nd and 4th working day overdue, then weekly. "
+        "Chase them, or reassign or cancel what is no longer right.",
+        items=overdue.items(
+            data,
+            found,
+            now,
+            viewer=viewer,
+            redact=redact if sanitised(viewer) else None,
+            budget=[overdue.MAX_ITEMS],
+        ),
+        severity=Severity.WARNING,
+        context=f"Raised once when an action passes {days} days overdue, then weekly while "
+        "it stays open.",
+    )
+
+
+def render(
+    session: Session, spec: dict[str, Any], person_id: int, clock: Clock
+) -> Reply | Withdraw:
+    """The escalation as it reads at delivery: those of its actions still open and late."""
+    days, today = int(spec["days"]), clock.today()
+    before = datetime.combine(today - timedelta(days=days), time(0), LONDON)
+    data = overdue.load(session, before, clock.utcnow(), ids=spec["actions"])
+    person = session.get(Person, person_id)
+    if person is not None and data.actions:
+        viewer = overdue.viewers(session, [person], clock.utcnow())[person_id]
+        found = overdue.shown_to(data, viewer, data.actions)
+        if found:
+            redact = redactor(session, data.ocgs)
+            return escalation_reply(data, found, viewer, clock.now(), redact, days)
+    return Withdraw("its actions were closed, moved or cancelled since it was queued")
 
 
 def _leads(session: Session, ocgs: dict[int, Ocg], now: datetime) -> dict[int, list[int]]:

@@ -33,6 +33,8 @@ class Action(SQLModel, table=True):
     completed_at: datetime | None = None
     last_nudged_at: datetime | None = None
     nudge_count: int = 0
+    # the due date its owner pressed "Seen" on (``ocg seen``): no reminders until it moves
+    seen_due_at: datetime | None = None
     sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
 
 
@@ -43,7 +45,7 @@ class ActionChange(SQLModel, table=True):
     action_id: int = Field(foreign_key="action.id", index=True)
     at: datetime
     by_id: int = Field(foreign_key="person.id")
-    kind: str  # created | snooze | reassign | take | done | cancel
+    kind: str  # created | snooze | reassign | take | done | cancel | seen
     old_due: datetime | None = None
     new_due: datetime | None = None
     old_owner: str | None = None

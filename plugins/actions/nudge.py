@@ -1,6 +1,11 @@
-"""Owner nudges: one message per person per working day listing all their overdue actions, with
-quick replies. An agency's unclaimed actions, and those of people with no chat identity, go to
-that agency's coordinator instead.
+"""Owner nudges: at most one message per person per working day, listing the overdue actions
+whose reminder falls due that day (``backoff``: the 1st, 2nd and 4th working day overdue, then
+weekly, until the owner presses "Seen"), with quick replies. An agency's unclaimed actions, and
+those of people with no chat identity, go to that agency's coordinator instead.
+
+A nudge is worded when it is delivered (``render``): its days overdue are those of that day, and
+an action closed, moved, reassigned or seen since it was queued drops out (the whole nudge is
+withdrawn when none is left).
 """
 
 from __future__ import annotations
@@ -9,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
-from socbot_plugins.actions import overdue
+from socbot_plugins.actions import backoff, overdue
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlalchemy import update
 from sqlmodel import Session
 
-from socbot import Person, Reply, Section, Severity
+from socbot import Person, Reply, Section, Severity, Withdraw
 from socbot.access import Actor, sanitised
+from socbot.clock import Clock
 from socbot.context import Context
 
 
@@ -64,6 +70,7 @@ def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
         return []
     session, now, today = ctx.session, ctx.now(), ctx.today()
     data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+    data.actions = [a for a in data.actions if backoff.due(a, today, ctx.settings.working_days)]
     plan = plan_nudges(data)
     keys = {pid: f"nudge:{today.isoformat()}:{pid}" for pid in plan}
     done = overdue.existing(session, keys.values())
@@ -91,11 +98,30 @@ def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
             f"({overdue.oldest(found, today)}){extra}"
         )
         message = {"key": keys[pid], "kind": "nudge", "reply": reply, "person_id": pid}
+        message["render"] = {"actions": [a.id for a in found]}
         outgoing.append(({**message, "note": note}, line))
     lines, queued = overdue.send(ctx, outgoing)
     chased = [a.id or 0 for pid in todo if keys[pid] in queued for a in todo[pid].all()]
     _mark_chased(session, chased, ctx.utcnow())
     return lines
+
+
+def render(
+    session: Session, spec: dict[str, list[int]], person_id: int, clock: Clock
+) -> Reply | Withdraw:
+    """The nudge as it reads at delivery: the actions it was queued about that are still
+    overdue, unseen and this person's to chase, with today's ages."""
+    now = clock.utcnow()
+    data = overdue.load(session, now, now, ids=spec["actions"])
+    data.actions = [a for a in data.actions if not backoff.seen(a)]
+    bundle = plan_nudges(data).get(person_id)
+    person = session.get(Person, person_id)
+    if bundle is not None and person is not None and person.active:
+        viewer = overdue.viewers(session, [person], now)[person_id]
+        bundle = _for(data, viewer, bundle)
+        if bundle.all():
+            return nudge_reply(data, bundle, viewer, clock.now(), redactor(session, data.ocgs))
+    return Withdraw("nothing left to chase: closed, moved, reassigned or seen since it was queued")
 
 
 def _for(data: overdue.Overdue, viewer: Actor, bundle: Bundle) -> Bundle:
@@ -112,14 +138,22 @@ def nudge_reply(
     count = len(bundle.all())
     hide = redact if sanitised(viewer) else None
     budget = [overdue.MAX_ITEMS]
+    listed = partial(
+        overdue.items,
+        data,
+        now=now,
+        viewer=viewer,
+        redact=hide,
+        owner=False,
+        budget=budget,
+        seen=True,
+    )  # with the Seen button: reminders stop until the due date moves
     sections = []
     if bundle.own:
         sections.append(
             Section(
                 "Yours",
-                items=overdue.items(
-                    data, bundle.own, now, viewer=viewer, redact=hide, owner=False, budget=budget
-                ),
+                items=listed(bundle.own),
             )
         )
     for agency, actions in sorted(bundle.held.items()):
@@ -128,9 +162,7 @@ def nudge_reply(
                 f"Given to {agency}: you hold these as its coordinator",
                 "Pass each to someone who will do it (`ocg reassign <id> @handle`) or let them "
                 "`ocg take <id>`.",
-                items=overdue.items(
-                    data, actions, now, viewer=viewer, redact=hide, owner=False, budget=budget
-                ),
+                items=listed(actions),
             )
         )
     for owner_id, actions in sorted(bundle.passed.items()):
@@ -138,9 +170,7 @@ def nudge_reply(
         sections.append(
             Section(
                 f"@{owner.handle} ({owner.name}) can't be reached in chat: please chase them",
-                items=overdue.items(
-                    data, actions, now, viewer=viewer, redact=hide, owner=False, budget=budget
-                ),
+                items=listed(actions),
             )
         )
     verb = "needs" if count == 1 else "need"
@@ -149,7 +179,8 @@ def nudge_reply(
         sections=sections,
         severity=Severity.WARNING,
         context='Close one with `ocg done <id> "result"` or move it with `ocg snooze <id> <when> '
-        '"reason"`. One reminder a working day while any is overdue.',
+        '"reason"`. Reminders come on the 1st, 2nd and 4th working day overdue, then weekly; '
+        "Seen (`ocg seen <id>`) stops them until the due date moves.",
     )
 
 

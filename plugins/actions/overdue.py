@@ -8,7 +8,7 @@ number overdue, not the size of the table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,9 +16,9 @@ from typing import Any
 from socbot_plugins.actions import rules, store
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, ocg_label, overdue_days, owner_label
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from socbot import Assignment, Item, Ocg, Outbox, Person
+from socbot import Assignment, Button, Item, Ocg, Outbox, Person
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
 
@@ -59,9 +59,15 @@ def overdue_query(before: datetime) -> Any:
     )
 
 
-def load(session: Session, before: datetime, now: datetime) -> Overdue:
-    """Overdue actions on active OCGs: a closed (archived) OCG's actions are chased by no one."""
-    actions = list(session.exec(overdue_query(before)).all())
+def load(
+    session: Session, before: datetime, now: datetime, ids: Collection[int] | None = None
+) -> Overdue:
+    """Overdue actions on active OCGs: a closed (archived) OCG's actions are chased by no one.
+    ``ids``: only these (a message worded again at delivery)."""
+    query = overdue_query(before)
+    if ids is not None:
+        query = query.where(col(Action.id).in_(list(ids)))
+    actions = list(session.exec(query).all())
     ocgs = {o.id or 0: o for o in by_ids(session, Ocg, {a.ocg_id for a in actions})}
     actions = [a for a in actions if ocgs[a.ocg_id].status == "active"]
     ocgs = {i: o for i, o in ocgs.items() if o.status == "active"}
@@ -175,8 +181,10 @@ def items(
     redact: Redact | None,
     owner: bool = True,
     budget: list[int],
+    seen: bool = False,
 ) -> list[Item]:
-    """Items for one section, within the message's remaining ``budget`` of lines."""
+    """Items for one section, within the message's remaining ``budget`` of lines; ``seen``
+    adds the owner's "Seen" button (reminders stop until the due date moves)."""
     shown = actions[: max(budget[0], 0)]
     budget[0] -= len(shown)
     out = []
@@ -191,6 +199,8 @@ def items(
             buttons=rules.change_reason(viewer, action, ocg, who) is not None,
             redact=redact,
         )
+        if seen and item.buttons:
+            item.buttons.append(Button("Seen", "seen", {"args": str(action.id)}))
         if action.nudge_count:
             times = {1: "once", 2: "twice"}.get(action.nudge_count, f"{action.nudge_count} times")
             item.detail = f"{item.detail} · reminded {times}"

@@ -207,21 +207,21 @@ def log_change(
     old_owner: str | None = None,
     new_owner: str | None = None,
     reason: str | None = None,
-) -> None:
+) -> ActionChange:
     """One row per change to an action: the history behind every due date and owner."""
-    ctx.session.add(
-        ActionChange(
-            action_id=action.id or 0,
-            at=ctx.utcnow(),
-            by_id=ctx.actor.id or 0,
-            kind=kind,
-            old_due=old_due,
-            new_due=new_due,
-            old_owner=old_owner,
-            new_owner=new_owner,
-            reason=reason,
-        )
+    change = ActionChange(
+        action_id=action.id or 0,
+        at=ctx.utcnow(),
+        by_id=ctx.actor.id or 0,
+        kind=kind,
+        old_due=old_due,
+        new_due=new_due,
+        old_owner=old_owner,
+        new_owner=new_owner,
+        reason=reason,
     )
+    ctx.session.add(change)
+    return change
 
 
 def clean_text(text: str, *, what: str, field: str, limit: int = MAX_DESCRIPTION) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from socbot_plugins.actions import rules, store
+from socbot_plugins.actions import backoff, notices, rules, store
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.store import Owner
 from socbot_plugins.actions.view import (
@@ -142,9 +142,10 @@ def reassign_action(ctx: Context, cmd: Command) -> Reply:
         owner_id=new.person.id if new.person else None,
         owner_agency=new.agency,
     )
-    store.log_change(
+    change = store.log_change(
         ctx, action, "reassign", old_owner=owner.key, new_owner=new.key, reason=reason or None
     )
+    notices.tell_new_owner(ctx, action, change)
     facts = [Fact("Was", owner_label(owner.person, owner.agency))]
     facts += rules.owner_facts(ctx, new, ocg) + shown
     return Reply(
@@ -174,6 +175,26 @@ def cancel_action(ctx: Context, cmd: Command) -> Reply:
         title=f"Action #{action.id} cancelled",
         text=description(ctx.session, action, ctx.sanitised),
         facts=[Fact("Reason", reason)],
+        severity=Severity.SUCCESS,
+    )
+
+
+def seen_action(ctx: Context, cmd: Command) -> Reply:
+    """ "Seen": its owner knows it is overdue; reminders stop until its due date moves."""
+    action = _changeable(ctx, cmd)[0]
+    if backoff.seen(action):
+        raise CommandError(
+            f"Action {action.id} is already marked seen: no reminders until its due date moves.",
+            field="id",
+        )
+    rules.claim(ctx, action, unchanged=("due_at",), seen_due_at=action.due_at)
+    store.log_change(ctx, action, "seen")
+    return Reply(
+        title=f"Action #{action.id}: seen",
+        text=description(ctx.session, action, ctx.sanitised),
+        facts=[Fact("Due", say_due(action.due_at, ctx.now()))],
+        context="No more reminders about it until its due date moves (`ocg snooze`). Close it "
+        f'with `ocg done {action.id} "result"`.',
         severity=Severity.SUCCESS,
     )
 

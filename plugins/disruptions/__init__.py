@@ -8,14 +8,19 @@ Form: ``disruption.log``. CLI: ``socbot export disruptions``. Closing an action 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
+from datetime import datetime
 
 from socbot_plugins.disruptions import chart, export, listing, moderation, parse
 from socbot_plugins.disruptions import demo as disruptions_demo
+from socbot_plugins.disruptions import digest as disruptions_digest
 from socbot_plugins.disruptions.models import GRADES
 from socbot_plugins.disruptions.record import record as record_disruption
 from socbot_plugins.disruptions.record import record_for_action, recorded_reply
+from sqlmodel import Session
 
-from socbot import CommandError, CommandSpec, FormSpec, Permission, Reply, hookimpl
+from socbot import CommandError, CommandSpec, DigestPart, FormSpec, Permission, Reply, hookimpl
+from socbot.access import Actor
 from socbot.context import Context
 from socbot.dates import parse_past
 from socbot.demo import Demo
@@ -241,3 +246,15 @@ def register_tables(register):  # type: ignore[no-untyped-def]
     from socbot import Tables
 
     register(Tables(models=(Disruption,), migrations=Path(__file__).parent / "migrations"))
+
+
+@hookimpl
+def digest_sections(
+    session: Session,
+    viewer: Actor,
+    ocg_ids: Collection[int] | None,
+    since: datetime | None,
+    now: datetime,
+) -> list[DigestPart]:
+    """Disruptions awaiting moderation, for the coordinators' digest."""
+    return disruptions_digest.sections(session, viewer, ocg_ids, now)

@@ -15,18 +15,26 @@ into ``rules`` (pure rules and the review clock), ``status``, ``lists``, ``revie
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
 from socbot_plugins.ocg import admin as ocg_admin
 from socbot_plugins.ocg import alerts as ocg_alerts
 from socbot_plugins.ocg import closure as ocg_closure
 from socbot_plugins.ocg import demo as ocg_demo
+from socbot_plugins.ocg import digest as ocg_digest
 from socbot_plugins.ocg import history as ocg_history
 from socbot_plugins.ocg import import_ocgs, import_people
 from socbot_plugins.ocg import lists as ocg_lists
 from socbot_plugins.ocg import review as ocg_review
 from socbot_plugins.ocg import settings as ocg_settings
 from socbot_plugins.ocg import status as ocg_status
+from sqlmodel import Session
 
-from socbot import CliCommand, CommandSpec, Job, Permission, hookimpl
+from socbot import CliCommand, CommandSpec, DigestPart, Job, Permission, Withdraw, hookimpl
+from socbot.access import Actor
+from socbot.clock import Clock
 from socbot.context import Context
 from socbot.demo import Demo
 from socbot.model import Command, Reply
@@ -264,3 +272,30 @@ def register_tables(register: Register) -> None:
     register(
         Tables(models=(ImportedValue, Review), migrations=Path(__file__).parent / "migrations")
     )
+
+
+@hookimpl
+def digest_sections(
+    session: Session,
+    viewer: Actor,
+    ocg_ids: Collection[int] | None,
+    since: datetime | None,
+    now: datetime,
+) -> list[DigestPart]:
+    """Reviews overdue and due soon, and tier changes, for the coordinators' digest."""
+    return ocg_digest.sections(session, viewer, ocg_ids, since, now)
+
+
+@hookimpl
+def render_message(
+    session: Session,
+    kind: str,
+    spec: Mapping[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+) -> Reply | Withdraw | None:
+    """Review alerts are worded at delivery."""
+    if kind != ocg_alerts.KIND or person_id is None:
+        return None
+    return ocg_alerts.render(session, int(spec["ocg"]), dict(spec), person_id, clock)

@@ -4,7 +4,8 @@ The LRO hears ``review_alert_days`` (``SOCBOT_PLUGIN__OCG__REVIEW_ALERT_DAYS``) 
 date, again the day it falls overdue and then weekly; the SRO joins after
 ``review_escalate_days``. Each alert has an outbox key naming the OCG, the due date it is about,
 the stage and the week, so a sweep run twice, overlapping itself or on two replicas queues it
-once: the insert is ``ON CONFLICT DO NOTHING`` in the deciding transaction.
+once: the insert is ``ON CONFLICT DO NOTHING`` in the deciding transaction. An alert is worded
+at delivery (``render``), and withdrawn if the review was recorded before it went.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from socbot_plugins.ocg import rules
 from socbot_plugins.ocg.settings import OcgSettings
 from sqlalchemy import or_
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person
+from socbot import REVIEW_MONTHS, Assignment, Ocg, Outbox, Person, Withdraw
+from socbot.clock import Clock
 from socbot.context import Context
 from socbot.model import Button, Reply, Severity
 
@@ -79,7 +81,7 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
     plan = {k: v for k, v in plan.items() if v}
     if not plan:
         return []
-    lros, sros = _recipients(ctx, list(plan))
+    lros, sros = _recipients(ctx.session, ctx.utcnow(), list(plan))
     alerts: list[Alert] = []
     lines: list[str] = []
     for ocg in ocgs:
@@ -98,6 +100,14 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
             "person_id": a.person.id,
             "ocg_id": a.ocg.id,
             "note": a.note,
+            "render": {
+                "ocg": a.ocg.id,
+                "due": a.ocg.next_review_due.isoformat(),
+                "stage": a.stage,
+                "week": a.week,
+                "note": a.note,
+                "escalate_days": s.review_escalate_days,
+            },
         }
         for key, a in todo.items()
     ]
@@ -110,12 +120,26 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
     return lines
 
 
+def render(
+    session: Session, ocg_id: int, spec: dict[str, Any], person_id: int, clock: Clock
+) -> Reply | Withdraw:
+    """The alert as it reads at delivery (today's days overdue), or withdrawn once the review
+    it was about is recorded (the OCG's next review is another day)."""
+    ocg, person = session.get(Ocg, ocg_id), session.get(Person, person_id)
+    if ocg is None or person is None or not person.active:
+        return Withdraw("the OCG or the person is gone")
+    if ocg.next_review_due.isoformat() != spec["due"]:
+        return Withdraw(f"the review was recorded: the next is due {ocg.next_review_due}")
+    lros = _recipients(session, clock.utcnow(), [ocg.id])[0].get(ocg.id or 0, [])
+    alert = Alert(ocg, person, spec["stage"], spec["week"], spec.get("note"))
+    return _message(alert, clock.today(), lros, int(spec["escalate_days"]))
+
+
 def _recipients(
-    ctx: Context, ocg_ids: list[int | None]
+    session: Session, now: datetime, ocg_ids: list[int | None]
 ) -> tuple[dict[int, list[Person]], dict[int, list[Person]]]:
     """Current LROs and SROs of the OCGs (force-wide SROs stand in), in one query."""
-    now = ctx.utcnow()
-    rows = ctx.session.exec(
+    rows = session.exec(
         select(Assignment.ocg_id, Assignment.role, Person)
         .join(Person, Assignment.person_id == Person.id)  # type: ignore[arg-type]
         .where(

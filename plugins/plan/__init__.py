@@ -7,7 +7,10 @@ requirements, business-model targets, and every decision with its rationale.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from socbot_plugins.plan import (
     commands,
@@ -20,8 +23,12 @@ from socbot_plugins.plan import (
     team,
 )
 from socbot_plugins.plan import demo as plan_demo
+from socbot_plugins.plan import digest as plan_digest
+from sqlmodel import Session
 
-from socbot import CommandSpec, Job, Ocg, Permission, Tables, hookimpl
+from socbot import CommandSpec, DigestPart, Job, Ocg, Permission, Reply, Tables, Withdraw, hookimpl
+from socbot.access import Actor
+from socbot.clock import Clock
 from socbot.context import Context
 from socbot.demo import Demo
 from socbot.events import Event, ReviewRecorded
@@ -253,3 +260,30 @@ def register_tables(register: Register) -> None:
 @hookimpl
 def load_demo(demo: Demo) -> None:
     plan_demo.load(demo)
+
+
+@hookimpl
+def digest_sections(
+    session: Session,
+    viewer: Actor,
+    ocg_ids: Collection[int] | None,
+    since: datetime | None,
+    now: datetime,
+) -> list[DigestPart]:
+    """Plan-health failures, for the coordinators' digest."""
+    return plan_digest.sections(session, viewer, ocg_ids, now)
+
+
+@hookimpl
+def render_message(
+    session: Session,
+    kind: str,
+    spec: Mapping[str, Any],
+    person_id: int | None,
+    channel: str | None,
+    clock: Clock,
+) -> Reply | Withdraw | None:
+    """The weekly plan-health nudge is worded at delivery."""
+    if kind != health.JOB or person_id is None:
+        return None
+    return health.render(session, dict(spec), person_id, clock)

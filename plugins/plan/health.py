@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from socbot_plugins.actions.models import Action, ActionChange
 from socbot_plugins.disruptions.models import Disruption
@@ -20,8 +21,8 @@ from socbot_plugins.plan.models import Decision, Objective, Plan
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
-from socbot import REVIEW_MONTHS, Assignment, Ocg, Person
-from socbot.clock import say_date
+from socbot import REVIEW_MONTHS, Assignment, Ocg, Person, Withdraw
+from socbot.clock import Clock, say_date
 from socbot.context import Context
 from socbot.model import Command, CommandError, Item, Reply, Section, Severity
 from socbot.people import held_at
@@ -273,16 +274,40 @@ def sweep(ctx: Context, dry_run: bool) -> list[str]:
                 "key": f"{JOB}:{year}-w{week}:p{person.id}",
                 "kind": JOB,
                 "person_id": person.id,
-                "reply": Reply(
-                    title=f"{len(health)} of your OCG plans fail a check",
-                    items=[
-                        Item(f"{h.ocg.ref} {h.ocg.name}", "; ".join(h.failures)) for h in health
-                    ],
-                    context="`ocg plan <OCG>` shows what each needs; `ocg health` the list.",
-                    severity=Severity.WARNING,
-                ),
+                "reply": _nudge(health),
+                "render": {"ocgs": [h.ocg.id for h in health]},
             }
         )
     if not dry_run:
-        ctx.notify_many(messages)
+        ctx.notify_many(messages)  # worded again at delivery: ``render``
     return lines
+
+
+def _nudge(health: list[Health]) -> Reply:
+    return Reply(
+        title=f"{len(health)} of your OCG plans fail a check",
+        items=[Item(f"{h.ocg.ref} {h.ocg.name}", "; ".join(h.failures)) for h in health],
+        context="`ocg plan <OCG>` shows what each needs; `ocg health` the list.",
+        severity=Severity.WARNING,
+    )
+
+
+def render(
+    session: Session, spec: dict[str, Any], person_id: int, clock: Clock
+) -> Reply | Withdraw:
+    """The weekly nudge as it reads at delivery: those of its OCGs that still fail a check and
+    that the person still leads; withdrawn when none does."""
+    now = clock.utcnow()
+    led = session.exec(
+        select(Assignment.ocg_id).where(
+            col(Assignment.ocg_id).in_(spec["ocgs"]),
+            Assignment.person_id == person_id,
+            Assignment.role == "lro",
+            held_at(now),
+        )
+    ).all()
+    ocgs = session.exec(select(Ocg).where(col(Ocg.id).in_(led), Ocg.status == "active")).all()
+    health = check(session, list(ocgs), now, clock.today())
+    if not health:
+        return Withdraw("every plan it named passes its checks now")
+    return _nudge(sorted(health, key=lambda h: (h.rank, h.ocg.ref)))

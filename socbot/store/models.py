@@ -127,10 +127,11 @@ class Outbox(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     channel: str | None = None
     ocg_id: int | None = Field(default=None, foreign_key="ocg.id")
+    # the reply as sent (as queued until then); "render": the spec its plugin re-words it from
     body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     note: str | None = None  # e.g. "sent to the coordinator: no chat identity"
     created_at: datetime
-    status: str = "pending"  # pending | sent | failed
+    status: str = "pending"  # pending | sent | failed | withdrawn
     attempts: int = 0
     next_attempt_at: datetime
     sent_at: datetime | None = None

@@ -27,7 +27,7 @@ from socbot.store.engine import (
 )
 
 BUILT_IN_HEADS = {
-    "actions_0001",
+    "actions_0002",
     "disruptions_0001",
     "nominals_0001",
     "ocg_0002",

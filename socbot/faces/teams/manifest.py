@@ -35,6 +35,7 @@ _ADMIN = "administration: `help` lists them for admins"
 _PLAN = "the plan card's buttons and `help plan` lead there"
 OMITTED: dict[str, str] = {
     "snooze": _BUTTONS,
+    "seen": _BUTTONS,
     "cancel": _ACTIONS,
     "reassign": _ACTIONS,
     "take": _ACTIONS,

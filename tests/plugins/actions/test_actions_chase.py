@@ -34,8 +34,8 @@ FIRST_SWEEP = [
     "to @ford: nudge: 1 overdue action (oldest 2 days overdue)",
     "to @idris: nudge: 1 overdue action (oldest 15 days overdue)",
     "to @lowe: nudge: 1 overdue action (oldest 11 days overdue)",
-    "to @walsh: digest: 5 overdue actions across 4 agencies",
-    "to @price: digest: 2 overdue actions across 1 agency",
+    "to @walsh: digest: 5 overdue actions (first digest)",
+    "to @price: digest: 2 overdue actions (first digest)",
     "to @okafor: escalation: 2 actions overdue more than 7 days",
     "to @brennan: escalation: 1 action overdue more than 7 days",
 ]
@@ -96,18 +96,29 @@ def test_a_nudge_batches_all_of_a_persons_overdue_actions_with_quick_replies(bot
     assert [(b.label, b.action, b.payload) for b in first.buttons] == [
         ("Done", "form:action.done", {"id": "1"}),
         ("Snooze a week", "snooze", {"args": '1 "in 1 week" "snoozed from a reminder"'}),
+        ("Seen", "seen", {"args": "1"}),
     ]
 
 
-def test_one_nudge_per_working_day_and_none_at_the_weekend(bot) -> None:  # type: ignore[no-untyped-def]
+def test_nudges_back_off_and_none_at_the_weekend(bot) -> None:  # type: ignore[no-untyped-def]
+    """#1 fell due Mon 22 Feb: its 4th working day overdue has passed, so after Wednesday's
+    catch-up the next reminder is on the 9th (Fri 5 Mar), a week of working days later."""
     bot.run_job("action-nudges")
-    bot.clock.advance(days=1)  # Thursday
-    assert bot.run_job("action-nudges")  # a new working day: reminded again
+    bot.clock.advance(days=1)  # Thursday: #2's 4th working day overdue, #12's 2nd, #10's 9th
+    assert bot.run_job("action-nudges") == [
+        "to @evans: nudge: 1 overdue action (oldest 5 days overdue)",
+        "to @price: nudge: 1 overdue action (oldest 2 days overdue)",
+        "to @lowe: nudge: 1 overdue action (oldest 12 days overdue)",
+    ]
+    bot.clock.advance(days=1)  # Friday: #1's weekly reminder
+    assert "to @nguyen: nudge: 1 overdue action (oldest 11 days overdue)" in bot.run_job(
+        "action-nudges"
+    )
     with Session(bot.engine) as session:
         one = session.get(Action, 1)
         assert one is not None and one.nudge_count == 2
         assert one.last_nudged_at == bot.clock.utcnow()
-    bot.clock.advance(days=2)  # Saturday
+    bot.clock.advance(days=1)  # Saturday
     assert bot.run_job("action-nudges") == []
     assert len(to(bot, "nguyen", "nudge")) == 2
 
@@ -154,16 +165,17 @@ def test_someone_without_a_chat_identity_is_chased_through_their_coordinator(bot
 def test_coordinators_get_a_daily_digest_by_agency_and_owner_with_ages(bot) -> None:  # type: ignore[no-untyped-def]
     assert bot.run_job("action-digest") == FIRST_SWEEP[6:8]
     [digest] = to(bot, "walsh", "digest")
-    assert digest.title == "Overdue actions for Portsmouth: 5 (oldest 15 days overdue)"
+    assert digest.title == "Coordinators' digest for Portsmouth: 5 overdue actions"
     assert [s.title for s in digest.sections] == [
+        "Overdue actions: 5 (oldest 15 days overdue)",
         "Council Housing · @ford (Maya Ford)",
         "HMRC · @idris (Sara Idris)",
         "Police · @nguyen (DI Linh Nguyen)",
         "Trading Standards · @evans (Rhys Evans)",
         "Trading Standards · not yet taken",
     ]
-    assert "15 days overdue" in (digest.sections[1].items[0].detail or "")
-    assert digest.sections[4].text == "Held by the coordinator (@price) until someone takes it."
+    assert "15 days overdue" in (digest.sections[2].items[0].detail or "")
+    assert digest.sections[5].text == "Held by the coordinator (@price) until someone takes it."
     [partner] = to(bot, "price", "digest")  # a partner coordinator: their agency's only
     assert ids(partner) == ["#2", "#12"]
     assert "Smith Brothers" not in render(partner)
@@ -373,8 +385,8 @@ def test_the_whole_flow_on_both_databases(make_bot, any_engine) -> None:  # type
         "to @price: nudge: 1 overdue action (oldest 1 day overdue)",
         "to @ford: nudge: 1 overdue action (oldest 2 days overdue)",
         "to @lowe: nudge: 1 overdue action (oldest 11 days overdue)",
-        "to @walsh: digest: 3 overdue actions across 3 agencies",
-        "to @price: digest: 1 overdue action across 1 agency",
+        "to @walsh: digest: 3 overdue actions (first digest)",
+        "to @price: digest: 1 overdue action (first digest)",
         "to @okafor: escalation: 1 action overdue more than 7 days",
         "to @brennan: escalation: 1 action overdue more than 7 days",
     ]
