@@ -219,11 +219,15 @@ def as_document(p: Pack) -> document.Document:
         Heading("Reviews due and overdue", 1),
         _or_none(Table(("OCG", "Review"), [(f"{o.ref} {o.name}", s) for o, s in p.reviews], (3, 4))
                  if p.reviews else None, "No review is due within four weeks."),
+        Heading(f"Band, tier and phase changes since {say_date(p.since)}", 1),
+        Bullets([f"{o.ref} {o.name}: {text}" for o, text in p.changes])
+        if p.changes
+        else Para("None.", quiet=True),
         Heading("Plans failing a health check", 1),
         _or_none(
             Table(
                 ("OCG", "Failing"),
-                [(f"{h.ocg.ref} {h.ocg.name}", "\n".join(h.failures)) for h in p.failing],
+                [(f"{h.ocg.ref} {h.ocg.name}", "; ".join(h.failures)) for h in p.failing],
                 (2, 5),
             )
             if p.failing
@@ -252,10 +256,6 @@ def as_document(p: Pack) -> document.Document:
             else None,
             "None awaiting moderation.",
         ),
-        Heading(f"Band, tier and phase changes since {say_date(p.since)}", 1),
-        Bullets([f"{o.ref} {o.name}: {text}" for o, text in p.changes])
-        if p.changes
-        else Para("None.", quiet=True),
     ]
     for pg in p.pages:
         blocks += [PageBreak(), *page.blocks(pg, heading=True)]

@@ -126,11 +126,15 @@ def _story(doc: Document) -> list[Flowable]:
         story.append(_p(doc.note, "note"))
     story.append(Spacer(1, 3 * mm))
     previous: document.Block | None = None
-    for block in doc.blocks:
+    for n, block in enumerate(doc.blocks):
         if isinstance(block, Heading):
             # a heading never ends a page: near the foot it starts a new one, and it keeps
-            # with what follows (a heading straight after another keeps with that one)
-            if not isinstance(previous, Heading):
+            # with what follows (a heading straight after another keeps with that one; one
+            # over a picture with the whole picture)
+            following = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
+            if isinstance(following, Image):
+                story.append(CondPageBreak(FRAME_HEIGHT * 0.5))
+            elif not isinstance(previous, Heading):
                 story.append(CondPageBreak((30 if block.level == 1 else 24) * mm))
             story.append(_p(block.text, f"h{block.level}"))
         else:
