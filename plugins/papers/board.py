@@ -124,7 +124,9 @@ def _reviews(session: Session, f: Figures, by_id: dict[int | None, Ocg], until: 
             table[key][0] += on_time
             table[key][1] += 1
 
-    reviews = session.exec(select(Review).order_by(col(Review.ocg_id), col(Review.reviewed_on))).all()
+    reviews = session.exec(
+        select(Review).order_by(col(Review.ocg_id), col(Review.reviewed_on))
+    ).all()
     last: dict[int, Review] = {}
     for r in reviews:
         before = last.get(r.ocg_id)
@@ -227,7 +229,9 @@ def summary(f: Figures) -> str:
         parts.append(" No disruption was recorded.")
     met, of = f.partners
     if of:
-        parts.append(f" Partners completed {met} of the {of} actions falling due ({pct(f.partners)}).")
+        parts.append(
+            f" Partners completed {met} of the {of} actions falling due ({pct(f.partners)})."
+        )
     if f.overdue_now:
         parts.append(
             f" {f.overdue_now} actions are overdue today, by a median of "
@@ -242,10 +246,15 @@ def rows(f: Figures) -> list[tuple[str, str, str]]:
     out = [("review compliance", "all", pct(f.reviews))]
     out += [("review compliance", k, f"{a}/{b}") for k, (a, b) in f.reviews_by_tier.items()]
     out += [("review compliance", k, f"{a}/{b}") for k, (a, b) in f.reviews_by_area.items()]
-    out += [("plan coverage", "active OCGs passing every check", f"{f.coverage[0]}/{f.coverage[1]}")]
+    out += [
+        ("plan coverage", "active OCGs passing every check", f"{f.coverage[0]}/{f.coverage[1]}")
+    ]
     out += [("failing check", k, str(n)) for k, n in f.failing_checks.most_common()]
     for g, counts in f.by_month.items():
-        out += [("disruptions by month", f"{m:%Y-%m} {g}", str(n)) for m, n in zip(f.months, counts, strict=True)]
+        out += [
+            ("disruptions by month", f"{m:%Y-%m} {g}", str(n))
+            for m, n in zip(f.months, counts, strict=True)
+        ]
     out += [("disruptions by pillar", k, str(n)) for k, n in sorted(f.by_pillar.items())]
     out += [("disruptions by area", k, str(n)) for k, n in sorted(f.by_area.items())]
     out += [("partner action completion", k, f"{a}/{b}") for k, (a, b) in f.partner_actions.items()]
@@ -319,7 +328,9 @@ def _bars(title: str, shares: dict[str, Share], path: Path) -> Path:
     ax.barh(labels, values, color=chart.MARK, height=0.6, zorder=2)
     for y, k in enumerate(labels):
         met, of = shares[k]
-        ax.text(min(values[y], 80) + 2, y, f"{pct(shares[k])} ({met}/{of})", va="center", fontsize=9)
+        ax.text(
+            min(values[y], 80) + 2, y, f"{pct(shares[k])} ({met}/{of})", va="center", fontsize=9
+        )
     ax.set_xlim(0, 100)
     ax.set_xlabel("%")
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
@@ -330,11 +341,11 @@ def _bars(title: str, shares: dict[str, Share], path: Path) -> Path:
 
 
 def as_document(f: Figures, images: list[Image]) -> document.Document:
-    def table(title: str, shares: dict[str, Share], column: str) -> Block:
+    def table(shares: dict[str, Share], column: str) -> Block:
         if not shares:
             return Para("None in the period.", quiet=True)
-        return Table((column, "Share", "Met / of"),
-                     [(k, pct(v), f"{v[0]} / {v[1]}") for k, v in shares.items()], (4, 2, 2))  # fmt: skip
+        rows = [(k, pct(v), f"{v[0]} / {v[1]}") for k, v in shares.items()]
+        return Table((column, "Share", "Met / of"), rows, (4, 2, 2))
 
     charts = {i.path.stem: i for i in images}
     blocks: list[Block] = [
@@ -342,8 +353,8 @@ def as_document(f: Figures, images: list[Image]) -> document.Document:
         Para(summary(f)),
         Heading("Review compliance", 1),
         Para(f"Reviews held on time: {pct(f.reviews)} ({f.reviews[0]} of {f.reviews[1]})."),
-        table("tier", f.reviews_by_tier, "Tier"),
-        table("area", f.reviews_by_area, "Area"),
+        table(f.reviews_by_tier, "Tier"),
+        table(f.reviews_by_area, "Area"),
     ]
     if "reviews" in charts:
         blocks.append(charts["reviews"])
@@ -369,7 +380,7 @@ def as_document(f: Figures, images: list[Image]) -> document.Document:
             (3, 2),
         ),
         Heading("Partner actions", 1),
-        table("agency", f.partner_actions, "Agency"),
+        table(f.partner_actions, "Agency"),
     ]
     if "partners" in charts:
         blocks.append(charts["partners"])

@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from socbot import audit
 from socbot.dates import parse_day
-from socbot.model import CommandError
 from socbot.lookup import candidates
+from socbot.model import CommandError
 from socbot.registry import CliCommand
 
 if TYPE_CHECKING:
@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 
 
 def commands() -> list[CliCommand]:
-    page = CliCommand("page", "an OCG on a page for the tasking meeting (PDF)", _page_args, run_page)
+    page = CliCommand(
+        "page", "an OCG on a page for the tasking meeting (PDF)", _page_args, run_page
+    )
     tasking = CliCommand("tasking", "the tasking meeting pack (PDF)", _pack_args, run_pack)
-    board = CliCommand("board", "the SOC board report (PDF, figures as CSV)", _board_args, run_board)
+    board = CliCommand(
+        "board", "the SOC board report (PDF, figures as CSV)", _board_args, run_board
+    )
     return [
         CliCommand.group("export", "export records or documents", {"page": page}),
         CliCommand.group("pack", "meeting packs", {"tasking": tasking}),

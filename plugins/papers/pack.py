@@ -109,7 +109,9 @@ def load(
     return found
 
 
-def _overdue(session: Session, ids: list[int | None], now: datetime) -> dict[str, list[tuple[str, int, int]]]:
+def _overdue(
+    session: Session, ids: list[int | None], now: datetime
+) -> dict[str, list[tuple[str, int, int]]]:
     rows = session.exec(
         select(Action, Person)
         .join(Person, col(Action.owner_id) == Person.id, isouter=True)
@@ -159,8 +161,10 @@ def card(p: Pack) -> Reply:
         Section(
             "Overdue actions by agency",
             items=[
-                Item(f"{agency}: {sum(n for _, n, _ in rows)}",
-                     "; ".join(f"{who} {n} (oldest {days} days)" for who, n, days in rows))
+                Item(
+                    f"{agency}: {sum(n for _, n, _ in rows)}",
+                    "; ".join(f"{who} {n} (oldest {days} days)" for who, n, days in rows),
+                )
                 for agency, rows in p.overdue.items()
             ],
         ),
@@ -172,7 +176,11 @@ def card(p: Pack) -> Reply:
     return Reply(
         title=f"Tasking meeting pack{where}: {len(p.agenda)} OCGs",
         facts=[
-            Fact("Reviews overdue", str(overdue_reviews), Severity.WARNING if overdue_reviews else None),
+            Fact(
+                "Reviews overdue",
+                str(overdue_reviews),
+                Severity.WARNING if overdue_reviews else None,
+            ),
             Fact("Plans failing", str(len(p.failing))),
             Fact("Overdue actions", str(_overdue_total(p))),
             Fact("Awaiting moderation", str(len(p.pending))),
@@ -217,8 +225,12 @@ def as_document(p: Pack) -> document.Document:
             (1, 6, 2, 2, 5, 6),
         ),
         Heading("Reviews due and overdue", 1),
-        _or_none(Table(("OCG", "Review"), [(f"{o.ref} {o.name}", s) for o, s in p.reviews], (3, 4))
-                 if p.reviews else None, "No review is due within four weeks."),
+        _or_none(
+            Table(("OCG", "Review"), [(f"{o.ref} {o.name}", s) for o, s in p.reviews], (3, 4))
+            if p.reviews
+            else None,
+            "No review is due within four weeks.",
+        ),
         Heading(f"Band, tier and phase changes since {say_date(p.since)}", 1),
         Bullets([f"{o.ref} {o.name}: {text}" for o, text in p.changes])
         if p.changes
@@ -276,5 +288,6 @@ def as_of(day: date | None, now: datetime) -> datetime:
     """The moment a pack is written for: 09:00 on the meeting day, or now."""
     if day is None:
         return now
-    return now.replace(year=day.year, month=day.month, day=day.day, hour=9, minute=0, second=0,
-                       microsecond=0) + timedelta(0)
+    return now.replace(
+        year=day.year, month=day.month, day=day.day, hour=9, minute=0, second=0, microsecond=0
+    ) + timedelta(0)

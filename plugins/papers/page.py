@@ -115,7 +115,9 @@ def load(
     )
     if not partner:
         failing = health.check(session, [ocg], now, now.date())
-        page = _police(page, ocg, plan, _trend(session, ocg), failing[0].failures if failing else [])
+        page = _police(
+            page, ocg, plan, _trend(session, ocg), failing[0].failures if failing else []
+        )
     page = _with_asks(page, session, ocg, now)
     if partner:
         ids = [i for i in session.exec(select(Ocg.id)).all() if i is not None]
@@ -231,7 +233,9 @@ def _decisions(session: Session, ocg: Ocg, *, partner: bool) -> list[str]:
     if partner:
         query = query.where(col(Decision.partner).is_(True))
     else:  # the key ones: decisions, strands not done, score and phase changes, hand-overs
-        query = query.where(col(Decision.topic).in_(("decision", "not", "score", "phase", "handover")))
+        query = query.where(
+            col(Decision.topic).in_(("decision", "not", "score", "phase", "handover"))
+        )
     rows = session.exec(query.order_by(col(Decision.at).desc()).limit(DECISIONS_SHOWN)).all()
     return [f"{say_date(d.at)}: {d.text} (because {d.rationale})" for d in rows]
 
@@ -295,7 +299,9 @@ def card(page: Page) -> Reply:
                 Item(
                     f"{p.pillar.capitalize()}: {p.open} open ({p.overdue} overdue), "
                     f"{p.done} done since the last review",
-                    None if page.partner else f"objectives: {p.objectives}; lead: {p.lead or 'none'}",
+                    None
+                    if page.partner
+                    else f"objectives: {p.objectives}; lead: {p.lead or 'none'}",
                     Severity.WARNING if p.overdue else None,
                 )
                 for p in page.pillars
@@ -348,7 +354,7 @@ def blocks(page: Page, *, heading: bool = False) -> list[Block]:
     out.append(Table(("", ""), rows, (1, 4), header=False))
     out.append(Heading("4P progress", 2))
     columns: tuple[str, ...] = ("Pillar", "Open", "Overdue", "Done since review")
-    progress = [
+    progress: list[tuple[str, ...]] = [
         (p.pillar.capitalize(), str(p.open), str(p.overdue), str(p.done)) for p in page.pillars
     ]
     if page.partner:
@@ -375,9 +381,7 @@ def blocks(page: Page, *, heading: bool = False) -> list[Block]:
     else:
         out.append(Para("None recorded.", quiet=True))
     out.append(Heading("Decisions shared with partners" if page.partner else "Key decisions", 2))
-    out.append(
-        document.Bullets(page.decisions) if page.decisions else Para("None.", quiet=True)
-    )
+    out.append(document.Bullets(page.decisions) if page.decisions else Para("None.", quiet=True))
     out.append(Heading("Asked of the meeting", 2))
     out.append(document.Bullets(page.asks))
     return out

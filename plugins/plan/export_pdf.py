@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -24,7 +25,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab import platypus
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
