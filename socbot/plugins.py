@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "socbot_plugins.sensitive",
     "socbot_plugins.plan",
     "socbot_plugins.nominals",
+    "socbot_plugins.papers",
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from socbot_plugins.plan.decisions import TOPIC_WORDS
@@ -54,7 +55,21 @@ class Table:
     header: bool = True  # False: a label / value list (the title block)
 
 
-Block = Heading | Para | Bullets | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture (a chart), set at ``width`` of the page width (a fraction)."""
+
+    path: Path
+    caption: str
+    width: float = 1.0
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """The next block starts a new page (a meeting pack: one OCG per page)."""
+
+
+Block = Heading | Para | Bullets | Table | Image | PageBreak
 
 
 @dataclass(frozen=True)

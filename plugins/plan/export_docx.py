@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 from socbot_plugins.plan import document
-from socbot_plugins.plan.document import Bullets, Document, Heading, Para
+from socbot_plugins.plan.document import Bullets, Document, Heading, Image, PageBreak, Para
 from socbot_plugins.plan.view import PlanData
 
 MARKING_INK = RGBColor(0xB0, 0x00, 0x20)
@@ -120,6 +120,11 @@ def _block(word: WordDocument, block: document.Block) -> None:
     elif isinstance(block, Bullets):
         for item in block.items:
             word.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, Image):
+        word.add_picture(str(block.path), width=int(Mm(210 - 36) * block.width))
+        _quiet(word.add_paragraph(), block.caption)
+    elif isinstance(block, PageBreak):
+        word.add_page_break()
     else:
         _table(word, block)
 

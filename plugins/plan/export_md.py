@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from socbot_plugins.plan import document
-from socbot_plugins.plan.document import Bullets, Heading, Para, Table
+from socbot_plugins.plan.document import Bullets, Heading, Image, PageBreak, Para, Table
 from socbot_plugins.plan.view import PlanData
 
 # What people type that Markdown would read as formatting, a link or HTML, or that would end a
@@ -35,6 +35,10 @@ def _block(block: document.Block) -> list[str]:
         return [f"*{_esc(block.text)}*" if block.quiet else _esc(block.text)]
     if isinstance(block, Bullets):
         return [f"- {_esc(item)}" for item in block.items]
+    if isinstance(block, Image):
+        return [f"![{_esc(block.caption)}]({block.path.as_posix()})"]
+    if isinstance(block, PageBreak):
+        return ["---"]
     return _table(block)
 
 

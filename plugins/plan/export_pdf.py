@@ -16,6 +16,7 @@ from importlib.resources import files
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -36,7 +37,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from socbot_plugins.plan import document
-from socbot_plugins.plan.document import Bullets, Document, Heading, Para
+from socbot_plugins.plan.document import Bullets, Document, Heading, Image, PageBreak, Para
 from socbot_plugins.plan.view import PlanData
 
 FONT = "DejaVuSans"
@@ -52,7 +53,12 @@ MARKING_INK = colors.HexColor("#b00020")
 
 
 def render(data: PlanData) -> bytes:
-    doc = document.build(data)
+    return render_document(document.build(data), creator="socbot export plan")
+
+
+def render_document(doc: Document, *, creator: str) -> bytes:
+    """Any ``Document`` (a plan, an OCG on a page, a meeting pack, a board report) as a PDF,
+    marked at the top and bottom of every page."""
     _fonts()
     out = io.BytesIO()
     template = SimpleDocTemplate(
@@ -65,7 +71,7 @@ def render(data: PlanData) -> bytes:
         title=doc.title,
         author="socbot",
         subject=doc.marking,
-        creator="socbot export plan",
+        creator=creator,
     )
     template.build(_story(doc), canvasmaker=functools.partial(_PagedCanvas, doc))
     return out.getvalue()
@@ -120,11 +126,15 @@ def _story(doc: Document) -> list[Flowable]:
         story.append(_p(doc.note, "note"))
     story.append(Spacer(1, 3 * mm))
     previous: document.Block | None = None
-    for block in doc.blocks:
+    for n, block in enumerate(doc.blocks):
         if isinstance(block, Heading):
             # a heading never ends a page: near the foot it starts a new one, and it keeps
-            # with what follows (a heading straight after another keeps with that one)
-            if not isinstance(previous, Heading):
+            # with what follows (a heading straight after another keeps with that one; one
+            # over a picture with the whole picture)
+            following = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
+            if isinstance(following, Image):
+                story.append(CondPageBreak(FRAME_HEIGHT * 0.5))
+            elif not isinstance(previous, Heading):
                 story.append(CondPageBreak((30 if block.level == 1 else 24) * mm))
             story.append(_p(block.text, f"h{block.level}"))
         else:
@@ -137,6 +147,10 @@ def _block(block: document.Block) -> Flowable:
     assert not isinstance(block, Heading)  # headings are set by _story
     if isinstance(block, Para):
         return _p(block.text, "quiet" if block.quiet else "body")
+    if isinstance(block, PageBreak):
+        return platypus.PageBreak()
+    if isinstance(block, Image):
+        return _image(block)
     if isinstance(block, Bullets):
         return ListFlowable(
             [ListItem(_p(item), leftIndent=12) for item in block.items],
@@ -147,6 +161,18 @@ def _block(block: document.Block) -> Flowable:
             bulletFontSize=8,
         )
     return _table(block)
+
+
+def _image(block: Image) -> Flowable:
+    from PIL import Image as Picture
+
+    with Picture.open(block.path) as picture:
+        across, down = picture.size
+    width = WIDTH * block.width
+    height = min(width * down / across, FRAME_HEIGHT * 0.6)
+    width = height * across / down
+    picture = platypus.Image(str(block.path), width=width, height=height, hAlign="LEFT")
+    return platypus.KeepTogether([picture, _p(block.caption, "quiet"), Spacer(1, 3 * mm)])
 
 
 def _table(block: document.Table) -> Table:

@@ -36,7 +36,7 @@ class Pager:
                 text=f"paging after {ctx.plugin_settings('pager', PagerSettings).after_hours}h"
             )
 
-        register(CommandSpec("page", page, "Page someone"))
+        register(CommandSpec("bleep", page, "Page someone"))
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def pager_bot(make_bot, engine, pm):  # type: ignore[no-untyped-def]
 
 
 def page(bot: Bot) -> str:
-    return bot.handle("ocg page", Who("console", "okafor"), face="console").text
+    return bot.handle("ocg bleep", Who("console", "okafor"), face="console").text
 
 
 def test_defaults_then_the_environment_reach_the_plugins_command(pager_bot, monkeypatch):

@@ -68,6 +68,8 @@ OMITTED: dict[str, str] = {
     "health": _PLAN,
     "close": "the LRO's and the SRO's, once a plan's work is done: `help close`",
     "reopen": "the LRO's and the SRO's: `help reopen`",
+    "page": "for the tasking meeting: `help page`; the PDF comes from `socbot export page`",
+    "pack": "the SRO's and coordinators': `help` lists it for them",
 }
 
 

@@ -1,0 +1,61 @@
+"""Built-in: the papers for the tasking meeting and the SOC board.
+
+``ocg page <OCG>`` (one OCG on a page, police or partner version), ``ocg pack`` (the tasking
+meeting pack as a summary card), and on the command line ``socbot export page``,
+``socbot pack tasking`` and ``socbot report board``: PDFs marked at the top and bottom of every
+page, set by the plan plugin's renderer (``socbot_plugins.plan.export_pdf``).
+"""
+
+from __future__ import annotations
+
+from socbot_plugins.papers import chat, cli
+
+from socbot import CommandSpec, Permission, hookimpl
+from socbot.registry import Register
+
+
+@hookimpl
+def register_permissions(register: Register) -> None:
+    register(
+        Permission(
+            "papers.pack",
+            "read the tasking meeting pack: reviews due, failing plans, overdue actions by owner",
+            {"admin": "any", "sro": "any", "coordinator": "own", "analyst": "any"},
+        )
+    )
+
+
+@hookimpl
+def register_commands(register: Register) -> None:
+    register(
+        CommandSpec(
+            "page",
+            chat.show_page,
+            "One OCG on a page for the tasking meeting: scores, review, health, 4P progress",
+            usage="page <OCG>",
+            examples=("page smith", "page OCG-0002"),
+            details="Scores and their trend at reviews, the review clock, plan health, each "
+            "pillar's objectives and actions, disruptions since the last review with grades, key "
+            "decisions and what is asked of the meeting. Partners get the partner version: no "
+            "names, no sensitive work, no intelligence. `socbot export page <OCG> --out F.pdf "
+            "[--partner]` makes the PDF.",
+        )
+    )
+    register(
+        CommandSpec(
+            "pack",
+            chat.show_pack,
+            "The tasking meeting pack in brief: agenda, reviews due, failing plans, overdue work",
+            usage="pack [area NAME]",
+            examples=("pack", "pack area Portsmouth"),
+            permission="papers.pack",
+            details="For the SRO and SOC coordinators. `socbot pack tasking --out pack.pdf` makes "
+            "the full pack, with one OCG on a page per OCG on the agenda.",
+        )
+    )
+
+
+@hookimpl
+def register_cli(register: Register) -> None:
+    for command in cli.commands():
+        register(command)
