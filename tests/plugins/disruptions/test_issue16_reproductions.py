@@ -60,7 +60,7 @@ def test_the_same_operation_logged_twice_is_caught(bot, say):
     line = 'disrupt smith major pursue "Danny Smith charged and remanded" charged=1 arrests=1'
     assert not say("nguyen", line).error
     before = count(bot)
-    again = say("cole", 'disrupt smith major pursue "D. Smith remanded in custody after charge"')
+    again = say("okafor", 'disrupt smith major pursue "D. Smith remanded in custody after charge"')
     assert count(bot) == before, "nothing written until the recorder confirms"
     assert "already" in (again.text or "").lower() or "duplicate" in (again.title or "").lower()
     assert {b.label for b in again.buttons} >= {"Record anyway"}
@@ -87,11 +87,11 @@ def test_a_partner_closing_an_action_is_asked_whether_it_disrupted_the_group(bot
 
 def test_harm_caused_by_the_group_is_not_logged_as_a_disruption_without_a_warning(bot, say):
     before = count(bot)
-    reply = say("cole", 'disrupt smith major pursue "Stabbing of rival runner near the car wash"')
+    reply = say("okafor", 'disrupt smith major pursue "Stabbing of rival runner near the car wash"')
     assert count(bot) == before
     assert "harm" in (reply.text or "").lower()
     confirmed = say(
-        "cole", 'disrupt smith major pursue "Stabbing of rival runner near the car wash" confirm'
+        "okafor", 'disrupt smith major pursue "Stabbing of rival runner near the car wash" confirm'
     )
     assert not confirmed.error and count(bot) == before + 1
 
