@@ -236,8 +236,10 @@ def load_demo(demo: Demo) -> None:
 def register_tables(register):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from socbot_plugins.disruptions.models import Disruption
+    from socbot_plugins.disruptions.models import Disruption, DisruptionChange
 
     from socbot import Tables
 
-    register(Tables(models=(Disruption,), migrations=Path(__file__).parent / "migrations"))
+    register(
+        Tables(models=(Disruption, DisruptionChange), migrations=Path(__file__).parent / "migrations")
+    )
