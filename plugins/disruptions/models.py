@@ -13,6 +13,8 @@ GRADES = ("major", "moderate", "minor")
 # counted twice.
 STATUSES = ("pending", "needs_info", "accepted", "rejected", "merged")
 OPEN = ("pending", "needs_info")  # still to be decided: in the moderation queue
+# left out of every total and chart: refused by a moderator, or counted under another record
+NOT_COUNTED = ("rejected", "merged")
 LEVELS = ("primary", "secondary", "tertiary")  # Prevent target groups (seed 001)
 # qualitative outcomes, each a short note: option name -> column
 QUALITATIVE: dict[str, str] = {
