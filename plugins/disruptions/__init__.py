@@ -16,8 +16,17 @@ from __future__ import annotations
 
 import difflib
 
-from socbot_plugins.disruptions import checks, edit, fields, listing, moderation, parse
-from socbot_plugins.disruptions import chart, export, settings
+from socbot_plugins.disruptions import (
+    chart,
+    checks,
+    edit,
+    export,
+    fields,
+    listing,
+    moderation,
+    parse,
+    settings,
+)
 from socbot_plugins.disruptions import demo as disruptions_demo
 from socbot_plugins.disruptions.models import GRADES, LEVELS
 from socbot_plugins.disruptions.record import record as record_disruption
@@ -54,8 +63,8 @@ as routine management of registered sex offenders (HMICFRS south-east regional S
 "SEROCU is working to improve how the region records disruption activity"); work against a \
 person or vulnerability not tied to a mapped OCG (the same report, Appendix 2: disruptions are \
 recorded against OCGs only); activity that has not yet touched the group, such as a plan agreed \
-or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts, regrades, asks \
-you for more or rejects every entry against the national minimum standards.
+or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts, \
+regrades, asks you for more or rejects every entry against the national minimum standards.
 Recording warns before it saves (nothing is written until you confirm, with the button or \
 `confirm` at the end): when the text reads like harm the group caused (a stabbing) or routine \
 offender management, and when the same OCG has a similar disruption within two weeks: link to \
@@ -324,5 +333,7 @@ def register_tables(register):  # type: ignore[no-untyped-def]
     from socbot import Tables
 
     register(
-        Tables(models=(Disruption, DisruptionChange), migrations=Path(__file__).parent / "migrations")
+        Tables(
+            models=(Disruption, DisruptionChange), migrations=Path(__file__).parent / "migrations"
+        )
     )

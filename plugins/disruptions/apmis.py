@@ -77,8 +77,9 @@ def why_not(row: dict[str, Any]) -> str | None:
     if status == "merged":
         return f"merged into #{row['duplicate_of']}: the same event, exported once there"
     if status in ("pending", "needs_info"):
-        return "awaiting moderation" + (" (the recorder was asked for more)"
-                                        if status == "needs_info" else "")
+        return "awaiting moderation" + (
+            " (the recorder was asked for more)" if status == "needs_info" else ""
+        )
     if status == "rejected":
         return "rejected by a moderator"
     if status != "accepted":

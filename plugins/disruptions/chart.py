@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from socbot_plugins.disruptions.models import NOT_COUNTED, OPEN, GRADES, Disruption
+from socbot_plugins.disruptions.models import GRADES, NOT_COUNTED, OPEN, Disruption
 from socbot_plugins.ocg.models import Review
 from sqlalchemy import func
 from sqlmodel import col, select

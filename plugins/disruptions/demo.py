@@ -3,7 +3,7 @@ with its history."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from socbot_plugins.disruptions.models import Disruption, DisruptionChange
@@ -63,8 +63,9 @@ DISRUPTIONS: list[tuple[str, int, str, str, str, dict[str, Any], str]] = [
 
 
 # A moderation queue worth showing: a likely duplicate (#6 and #7, the same charge logged by the
-# SIO and by the LRO, on the Harbour Lane Crew), an item waiting for the recorder's answer (#8, a partner's) and one
-# accepted after a regrade (#9); a Prevent disruption with its level and a qualitative note.
+# SIO and by the LRO, on the Harbour Lane Crew), an item waiting for the recorder's answer (#8, a
+# partner's) and one accepted after a regrade (#9); a Prevent disruption with its level and a
+# qualitative note.
 # ocg, days ago, grade, pillar, description, values, status, recorder, moderator's note,
 # (regraded from, to) or None
 LATER: list[tuple[str, int, str, str, str, dict[str, Any], str, str, str | None, Any]] = [
@@ -139,9 +140,7 @@ def load(demo: Demo) -> None:
     """Called by the plugin's ``load_demo`` hook."""
     now, today = demo.clock.utcnow(), demo.clock.today()
     moss = demo.people["moss"].id or 0
-    rows = [
-        (*row, "nguyen", None, None) for row in DISRUPTIONS
-    ] + LATER
+    rows = [(*row, "nguyen", None, None) for row in DISRUPTIONS] + LATER
     for ref, days_ago, grade, pillar, text, values, status, who, note, regrade in rows:
         values = dict(values)
         named = values.pop("nominal", None)
@@ -168,7 +167,9 @@ def load(demo: Demo) -> None:
         demo.session.add(d)
         demo.session.flush()
         first = regrade[0] if regrade else grade
-        steps = [(recorded_at, d.recorded_by_id, "recorded", None, None, first, "")]
+        steps: list[tuple[datetime, int, str, str | None, str | None, str, str]] = [
+            (recorded_at, d.recorded_by_id, "recorded", None, None, first, "")
+        ]
         if decided and moderated_at is not None:
             steps.append((moderated_at, moss, status, "status", "pending", status, note or ""))
         if regrade and moderated_at is not None:

@@ -35,9 +35,51 @@ _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
 # a word saying "this is another one": "a second van", "two more cars", "arrested again"
 _ANOTHER = frozenset(("second", "third", "fourth", "another", "more", "again", "further"))
 _STOP = frozenset(
-    "a an the of at in on to for from by with and or after before his her their its was were "
-    "is are be been has had have this that into out up as than then two three four one more "
-    "group".split()
+    (
+        "a",
+        "an",
+        "the",
+        "of",
+        "at",
+        "in",
+        "on",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "after",
+        "before",
+        "his",
+        "her",
+        "their",
+        "its",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "had",
+        "have",
+        "this",
+        "that",
+        "into",
+        "out",
+        "up",
+        "as",
+        "than",
+        "then",
+        "two",
+        "three",
+        "four",
+        "one",
+        "more",
+        "group",
+    )
 )
 _SYNONYMS = {
     "rd": "road",
@@ -167,7 +209,9 @@ def likely(
         )
     ).all()
     scored = [
-        (d, score(new, Report.of(d), window_days)) for d in rows if exclude is None or d.id != exclude
+        (d, score(new, Report.of(d), window_days))
+        for d in rows
+        if exclude is None or d.id != exclude
     ]
     return sorted(
         [(d, s) for d, s in scored if s >= THRESHOLD], key=lambda p: (-p[1], p[0].id or 0)

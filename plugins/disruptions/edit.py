@@ -20,9 +20,7 @@ from socbot.context import Context
 from socbot.model import Button, Command, CommandError, Fact, NotAllowed, Reply, Severity
 from socbot.parser import because
 
-USAGE = (
-    'disruption <id> [history | edit <field>=<value> ... because "why" | answer "..."]'
-)
+USAGE = 'disruption <id> [history | edit <field>=<value> ... because "why" | answer "..."]'
 MIN_WHY = 10
 
 
@@ -113,7 +111,7 @@ def edit(ctx: Context, cmd: Command, d: Disruption, ocg: Ocg, why: str) -> Reply
         )
     if len(why) < MIN_WHY:
         raise CommandError(
-            f"Say why it changes, so the history explains itself: add `because \"...\"` "
+            f'Say why it changes, so the history explains itself: add `because "..."` '
             f'(e.g. `disruption {d.id} edit charged=1 because "charge came through today"`).',
             field="because",
         )
@@ -146,22 +144,36 @@ def edit(ctx: Context, cmd: Command, d: Disruption, ocg: Ocg, why: str) -> Reply
     for name, (old, new) in changes.items():
         spec = fields.EDITABLE[name]
         shown_old, shown_new = spec.show(ctx, old), spec.show(ctx, new)
-        history.log(ctx, d, "edited", field=name, before=shown_old or None,
-                    after=shown_new or None, rationale=why)
+        history.log(
+            ctx,
+            d,
+            "edited",
+            field=name,
+            before=shown_old or None,
+            after=shown_new or None,
+            rationale=why,
+        )
         facts.append(Fact(spec.label, f"{shown_old or '(none)'} → {shown_new or '(none)'}"))
     text = "Kept in its history with your reason."
     if reopen:
         kind = "answered" if before_status == "needs_info" else "reopened"
-        history.log(ctx, d, kind, field="status", before=before_status, after="pending",
-                    rationale=why)
+        history.log(
+            ctx, d, kind, field="status", before=before_status, after="pending", rationale=why
+        )
         text = (
             f"It was {before_status.replace('_', ' ')}: your correction sends it back to "
             "moderation. " + text
         )
     if as_moderator:
         lines = [f"{f.label}: {f.value}" for f in facts] + [f"Why: {why}"]
-        tell_recorder(ctx, d, ocg, title=f"@{ctx.actor.handle} corrected your disruption "
-                      f"#{d.id}", lines=lines, step=f"edit:{ctx.utcnow():%H%M%S}")
+        tell_recorder(
+            ctx,
+            d,
+            ocg,
+            title=f"@{ctx.actor.handle} corrected your disruption #{d.id}",
+            lines=lines,
+            step=f"edit:{ctx.utcnow():%H%M%S}",
+        )
         recorder = recorder_of(ctx, d)
         facts += ctx.for_partner(ocg, {"Why": why}, person=recorder) if recorder else []
     return Reply(
@@ -190,12 +202,14 @@ def answer(ctx: Context, d: Disruption, ocg: Ocg, text: str) -> Reply:
         )
     table = Disruption.__table__  # type: ignore[attr-defined]
     ctx.session.execute(
-        update(table).where(table.c.id == d.id, table.c.status == "needs_info")
+        update(table)
+        .where(table.c.id == d.id, table.c.status == "needs_info")
         .values(status="pending")
     )
     set_committed_value(d, "status", "pending")
-    history.log(ctx, d, "answered", field="status", before="needs_info", after="pending",
-                rationale=cleaned)
+    history.log(
+        ctx, d, "answered", field="status", before="needs_info", after="pending", rationale=cleaned
+    )
     return Reply(
         title=f"Disruption #{d.id} is back with the moderators",
         text=f"Your answer is in its history ({say_when(ctx.utcnow())}).",

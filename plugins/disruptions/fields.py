@@ -110,7 +110,9 @@ EDITABLE: dict[str, Editable] = {
         Editable("what", "description", lambda c, o, t: parse.description(t), _plain, "What"),
         *(_count(name) for name in parse.COUNTS),
         *(_money(name, column) for name, column in parse.MONEY.items()),
-        Editable("drugs", "drugs", lambda c, o, t: " ".join(t.split())[:200] or None, _plain, "Drugs"),
+        Editable(
+            "drugs", "drugs", lambda c, o, t: " ".join(t.split())[:200] or None, _plain, "Drugs"
+        ),
         Editable("nominal", "nominal_id", _nominal_read, _nominal_show, "Nominal"),
         Editable("tactic", "tactic_id", _tactic_read, _plain, "Tactic"),
         *(_note(name, column) for name, column in QUALITATIVE.items()),

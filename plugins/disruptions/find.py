@@ -19,9 +19,9 @@ from socbot.parser import record_number
 MODERATORS = frozenset({"moderator"})
 
 
-def find(ctx: Context, ident: str | None, *, example: str = "disruption 12") -> tuple[
-    Disruption, Ocg
-]:
+def find(
+    ctx: Context, ident: str | None, *, example: str = "disruption 12"
+) -> tuple[Disruption, Ocg]:
     """The disruption ``ident`` names, if the actor may see it; the OCG is noted for the audit
     trail and for the partner withholding."""
     wanted = (ident or "").strip()

@@ -8,6 +8,7 @@ stands until a second moderator reverses it with ``remoderate <id> ... because "
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, cast
 
 from socbot_plugins.disruptions import duplicates, fields, history, parse
 from socbot_plugins.disruptions.find import find, recorder_of, tell_recorder
@@ -102,8 +103,7 @@ def specs() -> tuple[CommandSpec, ...]:
             usage="remoderate <id> accept|reject|needs-info|pending [grade=<grade>] "
             'because "reason"',
             examples=(
-                'remoderate 7 accept grade=moderate because "panel: the line was closed for '
-                'good"',
+                'remoderate 7 accept grade=moderate because "panel: the line was closed for good"',
                 'remoderate 9 pending because "merged by mistake: a different warrant"',
             ),
             permission=moderate,
@@ -140,11 +140,17 @@ def forms() -> tuple[FormSpec, ...]:
     """Reason boxes behind the Reject and Ask buttons: both always say why."""
     return (
         _reason_form(
-            "disruption.reject", "Reject a disruption", "Why it doesn't meet the standards",
-            "reject", "Reject",
+            "disruption.reject",
+            "Reject a disruption",
+            "Why it doesn't meet the standards",
+            "reject",
+            "Reject",
         ),
         _reason_form(
-            "disruption.needs-info", "Ask the recorder", "What you need to know", "needs-info",
+            "disruption.needs-info",
+            "Ask the recorder",
+            "What you need to know",
+            "needs-info",
             "Ask",
         ),
     )
@@ -159,7 +165,7 @@ def queue(ctx: Context, cmd: Command) -> Reply:
     if words and words[0].lower().replace("_", "-") in QUEUES:
         wanted = words.pop(0).lower().replace("_", "-")
     statuses = OPEN if wanted == "open" else (wanted.replace("-", "_"),)
-    where, test = "", col(Disruption.status).in_(statuses)
+    where, test = "", cast(Any, col(Disruption.status).in_(statuses))
     if words:
         ocg = ctx.ocg(" ".join(words))
         # On one OCG its own index is narrower than the status index: keep the planner on it.
@@ -266,7 +272,7 @@ def needs_info(ctx: Context, cmd: Command) -> Reply:
     parse.check_options(cmd.options, ("because",))
     if len(question) < MIN_REASON:
         raise CommandError(
-            "Ask the recorder what you need to know, e.g. `needs-info 12 \"Which nominal was "
+            'Ask the recorder what you need to know, e.g. `needs-info 12 "Which nominal was '
             'charged, and with what?"`.',
             field="reason",
         )
@@ -303,13 +309,18 @@ def merge(ctx: Context, cmd: Command) -> Reply:
             f"waiting for information or accepted); #{target.id} is not one.",
             field="into",
         )
-    reply = _decide(ctx, d, ocg, "merged", reason or f"the same event as #{target.id}", {},
-                    target=target)
-    history.log(ctx, target, "linked", field="duplicate", after=f"#{d.id}",
-                rationale=reason or f"#{d.id} merged into it")
-    missing = [
-        name for name in parse.COUNTS if getattr(d, name) and not getattr(target, name)
-    ]
+    reply = _decide(
+        ctx, d, ocg, "merged", reason or f"the same event as #{target.id}", {}, target=target
+    )
+    history.log(
+        ctx,
+        target,
+        "linked",
+        field="duplicate",
+        after=f"#{d.id}",
+        rationale=reason or f"#{d.id} merged into it",
+    )
+    missing = [name for name in parse.COUNTS if getattr(d, name) and not getattr(target, name)]
     if missing:
         reply.context = (
             f"#{d.id} also gave {', '.join(missing)}, which #{target.id} lacks: "
@@ -323,16 +334,16 @@ def remoderate(ctx: Context, cmd: Command) -> Reply:
     parse.check_options(cmd.options, (*REGRADE, "because"))
     if len(words) < 2 or words[1].lower() not in DECISIONS:
         raise CommandError(
-            'Usage: `remoderate <id> accept|reject|needs-info|pending [grade=...] because '
+            "Usage: `remoderate <id> accept|reject|needs-info|pending [grade=...] because "
             '"reason"`.',
             field="decision",
         )
     if len(reason) < MIN_REASON:
         raise CommandError(
-            "A reversal needs its reason, kept with the record: add `because \"...\"`.",
+            'A reversal needs its reason, kept with the record: add `because "..."`.',
             field="reason",
         )
-    d, ocg = find(ctx, words[0], example="remoderate 7 accept because \"...\"")
+    d, ocg = find(ctx, words[0], example='remoderate 7 accept because "..."')
     if d.status in OPEN and d.status != "needs_info":
         raise CommandError(
             f"Disruption #{d.id} has no decision to reverse yet: use `accept`, `reject`, "
@@ -340,9 +351,7 @@ def remoderate(ctx: Context, cmd: Command) -> Reply:
             field="id",
         )
     if d.moderated_by_id == ctx.actor.id:
-        raise NotAllowed(
-            f"You made the decision on #{d.id}: a second moderator must reverse it."
-        )
+        raise NotAllowed(f"You made the decision on #{d.id}: a second moderator must reverse it.")
     if d.recorded_by_id == ctx.actor.id:
         raise NotAllowed(f"You recorded disruption #{d.id}, so another moderator must decide it.")
     status = {"accept": "accepted", "reject": "rejected", "needs-info": "needs_info"}.get(
@@ -353,8 +362,9 @@ def remoderate(ctx: Context, cmd: Command) -> Reply:
         target = d.duplicate_of_id
         d.duplicate_of_id = None
         if target:
-            history.log(ctx, d, "remoderated", field="duplicate_of", before=f"#{target}",
-                        rationale=reason)
+            history.log(
+                ctx, d, "remoderated", field="duplicate_of", before=f"#{target}", rationale=reason
+            )
     return _decide(ctx, d, ocg, status, reason, changes, reversal=True)
 
 
@@ -500,7 +510,12 @@ def _tell(
             )
     lines.append(f"`disruption {d.id} history` shows every step.")
     tell_recorder(
-        ctx, d, ocg, title=title, lines=lines, step=status,
+        ctx,
+        d,
+        ocg,
+        title=title,
+        lines=lines,
+        step=status,
         warning=status in ("rejected", "needs_info", "merged"),
     )
 

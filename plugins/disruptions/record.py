@@ -84,10 +84,17 @@ def record(
     history.log(ctx, disruption, "recorded", after=grade, rationale=rationale)
     if same is not None:
         why = f"the recorder says it is the same event as #{same.id}"
-        history.log(ctx, disruption, "linked", field="duplicate", after=f"#{same.id}",
-                    rationale=why)
-        history.log(ctx, same, "linked", field="duplicate", after=f"#{disruption.id}",
-                    rationale=f"#{disruption.id} recorded as the same event")
+        history.log(
+            ctx, disruption, "linked", field="duplicate", after=f"#{same.id}", rationale=why
+        )
+        history.log(
+            ctx,
+            same,
+            "linked",
+            field="duplicate",
+            after=f"#{disruption.id}",
+            rationale=f"#{disruption.id} recorded as the same event",
+        )
     ctx.emit(DisruptionRecorded(disruption))
     return disruption
 
@@ -123,9 +130,7 @@ def ask(ctx: Context, title: str, text: str, option: str, choices: list[str]) ->
     buttons = []
     if cmd is not None:
         args = join_args(cmd)
-        buttons = [
-            Button(c.capitalize(), cmd.verb, {"args": args, option: c}) for c in choices
-        ]
+        buttons = [Button(c.capitalize(), cmd.verb, {"args": args, option: c}) for c in choices]
     return Reply(
         title=title,
         text=text,
@@ -176,23 +181,28 @@ def _check_reply(ctx: Context, warned: list[tuple[str, Disruption | None]]) -> R
     buttons = []
     if cmd is not None:
         args = join_args(cmd)
-        buttons.append(Button("Record anyway", cmd.verb, {"args": args, "confirm": "yes"},
-                              style="primary"))
+        buttons.append(
+            Button("Record anyway", cmd.verb, {"args": args, "confirm": "yes"}, style="primary")
+        )
         for _, other in warned:
             if other is not None and cmd.verb == "disrupt":
                 buttons.append(
-                    Button(f"Same as #{other.id}: link instead", cmd.verb,
-                           {"args": args, "link": str(other.id)})
+                    Button(
+                        f"Same as #{other.id}: link instead",
+                        cmd.verb,
+                        {"args": args, "link": str(other.id)},
+                    )
                 )
     duplicate = any(other is not None for _, other in warned)
     return Reply(
-        title="Possible duplicate: check before it is saved" if duplicate
+        title="Possible duplicate: check before it is saved"
+        if duplicate
         else "Check before it is saved: this may not be a SOC disruption",
         text="\n".join(f"- {m}" for m, _ in warned),
         buttons=buttons,
         context="Nothing is saved yet. To record it as it is, repeat the command with "
-        "`confirm` at the end" + ("; if it is the same event, add `link=<id>` instead."
-                                   if duplicate else "."),
+        "`confirm` at the end"
+        + ("; if it is the same event, add `link=<id>` instead." if duplicate else "."),
         severity=Severity.WARNING,
     )
 
@@ -202,8 +212,11 @@ def recorded_reply(ctx: Context, disruption: Disruption, ocg: Ocg) -> Reply:
     facts = [
         Fact("When", say_date(disruption.occurred_on)),
         Fact("Grade", disruption.grade),
-        Fact("Pillar", disruption.pillar + (f" ({disruption.prevent_level})"
-                                              if disruption.prevent_level else "")),
+        Fact(
+            "Pillar",
+            disruption.pillar
+            + (f" ({disruption.prevent_level})" if disruption.prevent_level else ""),
+        ),
         Fact("What", disruption.description),
     ]
     outcome = parse.summary(disruption.model_dump())
@@ -309,7 +322,11 @@ def record_for_action(
     ctx: Context, action: Action, grade_text: str, options: Mapping[str, str] | None
 ) -> Disruption:
     """Closing an action with ``disrupt=GRADE``: a disruption on its OCG and pillar, linked."""
-    opts = {k: v for k, v in (options or {}).items() if k in (*parse.RECORD_OPTIONS, "pillar", "confirm")}
+    opts = {
+        k: v
+        for k, v in (options or {}).items()
+        if k in (*parse.RECORD_OPTIONS, "pillar", "confirm")
+    }
     opts.pop("action", None)
     opts.pop("link", None)  # an action's disruption is its own record
     ocg = ctx.session.get(Ocg, action.ocg_id)

@@ -57,8 +57,7 @@ class DisruptionsSettings(BaseSettings):
         description="Prevent primary",
     )
     level_secondary: str = Field(
-        "people showing early signs of being drawn in: safeguarding, diversion, one-to-one "
-        "support",
+        "people showing early signs of being drawn in: safeguarding, diversion, one-to-one support",
         description="Prevent secondary",
     )
     level_tertiary: str = Field(

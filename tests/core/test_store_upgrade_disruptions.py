@@ -16,9 +16,7 @@ from socbot.store.engine import alembic_config, store_versions, upgrade
 OLD = "id, ocg_id, occurred_on, grade, pillar, description, status, moderation_note"
 
 
-def test_revision_0002_upgrades_a_store_with_disruptions_keeping_every_row(
-    empty_engine, make_bot
-):
+def test_revision_0002_upgrades_a_store_with_disruptions_keeping_every_row(empty_engine, make_bot):
     upgrade(empty_engine)
     demo.load(make_bot(empty_engine))
     cfg = alembic_config(empty_engine)
@@ -36,9 +34,12 @@ def test_revision_0002_upgrades_a_store_with_disruptions_keeping_every_row(
     assert "disruptions_0002" in store_versions(empty_engine)
     with empty_engine.connect() as conn:
         assert conn.execute(text(f"SELECT {OLD} FROM disruption ORDER BY id")).all() == before
-        assert conn.execute(
-            text("SELECT count(*) FROM disruption WHERE prevent_level IS NOT NULL")
-        ).scalar_one() == 0
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM disruption WHERE prevent_level IS NOT NULL")
+            ).scalar_one()
+            == 0
+        )
         kinds = conn.execute(
             text("SELECT kind, count(*) FROM disruptionchange GROUP BY kind ORDER BY kind")
         ).all()

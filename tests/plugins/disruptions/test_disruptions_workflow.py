@@ -103,7 +103,7 @@ def test_merge_counts_one_event_once_and_keeps_both_histories(bot, say):
     after = {f.label: f.value for f in say("okafor", "disruptions harbour").facts}["Total"]
     assert int(after.split()[0]) == int(before.split()[0]) - 1
     assert [s.kind for s in steps(bot, DUP_FIRST)][-1] == "linked"
-    assert say("okafor", f"disruption {DUP_LATER} edit arrests=1 because \"one arrest too\"").error
+    assert say("okafor", f'disruption {DUP_LATER} edit arrests=1 because "one arrest too"').error
 
 
 def test_a_decision_is_reversed_only_by_a_second_moderator_with_a_reason(bot, say, second):
@@ -130,7 +130,9 @@ def test_a_decision_is_reversed_only_by_a_second_moderator_with_a_reason(bot, sa
 
 def test_only_the_recorder_or_a_moderator_edits_and_a_reason_is_needed(bot, say):
     before = count(bot, DisruptionChange)
-    assert say("nguyen", f'disruption {REGRADED} edit arrests=3 because "three were arrested"').error
+    assert say(
+        "nguyen", f'disruption {REGRADED} edit arrests=3 because "three were arrested"'
+    ).error
     bare = say("okafor", f"disruption {REGRADED} edit arrests=3")
     assert bare.error and bare.field == "because"
     bad = say("okafor", f'disruption {REGRADED} edit arrests=two because "two were arrested"')
@@ -152,8 +154,10 @@ def test_an_accepted_record_edited_by_its_recorder_goes_back_to_moderation(bot, 
 
 
 def test_a_moderator_edit_keeps_the_status_and_tells_the_recorder(bot, say):
-    reply = say("moss", f'disruption {REGRADED} edit drugs="12 wraps crack cocaine" because '
-                '"lab count came back"')
+    reply = say(
+        "moss",
+        f'disruption {REGRADED} edit drugs="12 wraps crack cocaine" because "lab count came back"',
+    )
     assert not reply.error, reply.text
     assert get(bot, REGRADED).status == "accepted"
     [message] = messages(bot)
@@ -165,14 +169,17 @@ def test_a_moderator_edit_keeps_the_status_and_tells_the_recorder(bot, say):
 
 def test_routine_offender_management_is_questioned(bot, say):
     before = count(bot)
-    reply = say("okafor", 'disrupt smith minor protect "Routine visit to a registered sex offender"')
+    reply = say(
+        "okafor", 'disrupt smith minor protect "Routine visit to a registered sex offender"'
+    )
     assert count(bot) == before and "routine offender management" in reply.text
     assert [b.label for b in reply.buttons] == ["Record anyway"]
 
 
 def test_an_arrest_for_harm_is_a_disruption_without_a_warning(bot, say):
-    reply = say("okafor", 'disrupt smith moderate pursue "Runner arrested for the stabbing on '
-                'Fratton Road"')
+    reply = say(
+        "okafor", 'disrupt smith moderate pursue "Runner arrested for the stabbing on Fratton Road"'
+    )
     assert not reply.error and reply.title.startswith("Disruption #"), reply.text
 
 
@@ -192,8 +199,7 @@ def test_prevent_without_a_level_is_asked_with_the_definitions(bot, say):
     assert count(bot) == before
     assert [b.label for b in reply.buttons] == ["Primary", "Secondary", "Tertiary"]
     assert "early signs" in reply.text
-    wrong = say("okafor", 'disrupt smith minor pursue "Van seized near the car wash" '
-                "level=primary")
+    wrong = say("okafor", 'disrupt smith minor pursue "Van seized near the car wash" level=primary')
     assert wrong.error and wrong.field == "level"
 
 
@@ -205,8 +211,9 @@ def test_a_bad_grade_quotes_the_definitions(say):
 def test_the_definitions_come_from_the_settings(make_bot, engine, plugin_settings):
     plugin_settings["disruptions"] = {"grade_major": "as our panel defines major"}
     bot = make_bot(engine, demo=True)
-    reply = bot.handle('disrupt smith huge pursue "Van seized"', Who("console", "okafor"),
-                       face="console")
+    reply = bot.handle(
+        'disrupt smith huge pursue "Van seized"', Who("console", "okafor"), face="console"
+    )
     assert "as our panel defines major" in reply.text
 
 
@@ -215,8 +222,11 @@ def test_the_definitions_come_from_the_settings(make_bot, engine, plugin_setting
 
 def test_a_police_moderators_note_naming_a_nominal_is_withheld_from_the_partner(bot, say):
     # created here: a partner's disruption, and a police moderator's question naming a nominal
-    logged = say("evans", 'disrupt OCG-0001 minor protect "Test purchase at the nail bar: '
-                 'counterfeit perfume seized" confirm')
+    logged = say(
+        "evans",
+        'disrupt OCG-0001 minor protect "Test purchase at the nail bar: '
+        'counterfeit perfume seized" confirm',
+    )
     ident = int(logged.title.split("#")[1].split()[0])
     asked = say("moss", f'needs-info {ident} "Is the nail bar run for Danny Smith or for Lee?"')
     assert not asked.error, asked.text
