@@ -48,6 +48,11 @@ OMITTED: dict[str, str] = {
     "nominal": "police only: `help` lists it for those who may change nominals",
     "accept": _MODERATORS,
     "reject": _MODERATORS,
+    "needs-info": _MODERATORS,
+    "merge": _MODERATORS,
+    "remoderate": _MODERATORS,
+    "disruption": "one disruption's record and history: the links in replies and `help` lead "
+    "there",
     "audit": _ADMIN,
     "channel": _ADMIN,
     "grant": _ADMIN,
