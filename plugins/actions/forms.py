@@ -83,10 +83,10 @@ def build_done(ctx: Context, payload: dict[str, str]) -> Form:
             ),
             Input(
                 "disrupt",
-                "Did it disrupt the group?",
+                _disrupt_label(ctx),
                 "choice",
-                ("none", *GRADES),
-                value=payload.get("disrupt") or "none",
+                ("no", *GRADES),
+                value=payload.get("disrupt"),
             ),
         ],
         submit_label="Close action",
@@ -94,12 +94,22 @@ def build_done(ctx: Context, payload: dict[str, str]) -> Form:
     )
 
 
+def _disrupt_label(ctx: Context) -> str:
+    """The question, with the grades' definitions (the disruptions plugin's settings)."""
+    if "disrupt" not in ctx.commands:
+        return "Did it disrupt the group?"
+    from socbot_plugins.disruptions.settings import DisruptionsSettings
+
+    defined = ctx.plugin_settings("disruptions", DisruptionsSettings).definitions("grade")
+    return "Did it disrupt the group? (" + "; ".join(f"{g}: {d}" for g, d in defined.items()) + ")"
+
+
 def submit_done(values: dict[str, str]) -> Command:
     ident = str(store.action_id(values.get("id")))
-    options = {}
-    grade = (values.get("disrupt") or "none").lower()
-    if grade != "none":
-        options["disrupt"] = grade
+    grade = (values.get("disrupt") or "").lower()
+    if not grade:
+        raise CommandError("Did it disrupt the group? Choose a grade, or no.", field="disrupt")
+    options = {"disrupt": "no" if grade == "none" else grade}
     result = values.get("result", "")
-    text = f'done {ident} "{result}"' + (f" disrupt={options['disrupt']}" if options else "")
+    text = f'done {ident} "{result}" disrupt={options["disrupt"]}'
     return Command("done", (ident, result) if result else (ident,), options, text=text)

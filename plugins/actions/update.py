@@ -17,15 +17,15 @@ from socbot_plugins.actions.view import (
     quick_replies,
     say_due,
 )
-from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.disruptions.models import GRADES, Disruption
 from sqlmodel import select
 
-from socbot import CommandError, Fact, NotAllowed, Ocg, Reply, Severity
+from socbot import Button, CommandError, Fact, NotAllowed, Ocg, Reply, Severity
 from socbot.context import Context
 from socbot.events import ActionDone, ActionRecorded
-from socbot.hold import is_partner
+from socbot.hold import Held, is_partner
 from socbot.model import Command
-from socbot.parser import normalise
+from socbot.parser import join_args, normalise
 
 _TRAILING_QUOTE = re.compile(r'"([^"]*)"\s*$')
 _EMPTY_RESULTS = {"done", "ok", "okay", "complete", "completed", "finished", "yes", "closed", "y"}
@@ -43,6 +43,8 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
             '"Visited 4 March: no counterfeit stock found"`.',
             field="result",
         )
+    if "disrupt" not in cmd.options and "disrupt" in ctx.commands:
+        raise Held(_ask_disrupted(ctx, cmd, action))
     grade = (cmd.options.get("disrupt") or "").strip().lower()
     if grade in ("", "none", "no"):
         grade = ""
@@ -83,6 +85,29 @@ def close_action(ctx: Context, cmd: Command) -> Reply:
         text=description(ctx.session, action, ctx.sanitised),
         facts=facts,
         severity=Severity.SUCCESS,
+    )
+
+
+def _ask_disrupted(ctx: Context, cmd: Command, action: Action) -> Reply:
+    """Closing an action asks whether it disrupted the group: one button per grade or "No",
+    each closing it with the answer in the same step (issue 16: partners' disruptions went
+    unrecorded because nobody asked). The grades' definitions are the disruptions plugin's."""
+    from socbot_plugins.disruptions.settings import DisruptionsSettings
+
+    defined = ctx.plugin_settings("disruptions", DisruptionsSettings).definitions("grade")
+    args = join_args(cmd)
+    buttons = [
+        Button(grade.capitalize(), "done", {"args": args, "disrupt": grade}) for grade in GRADES
+    ]
+    buttons.append(Button("No", "done", {"args": args, "disrupt": "no"}))
+    return Reply(
+        title=f"Closing action #{action.id}: did it disrupt the group?",
+        text="If it hurt the group, say how much; it is logged as a disruption for moderation, "
+        "linked to this action.\n" + "\n".join(f"- {g}: {d}" for g, d in defined.items()),
+        buttons=buttons,
+        context="Nothing is saved yet: pick one. Typing it? Add `disrupt=major` (moderate, "
+        "minor) or `disrupt=no` to the command.",
+        severity=Severity.INFO,
     )
 
 

@@ -1,8 +1,15 @@
 """Built-in plugin 'disruptions': log, total, moderate, chart and export disruptions against OCGs.
 
-Commands: ``disrupt``, ``disruptions``, ``moderation``, ``accept``, ``reject``, ``chart``.
-Form: ``disruption.log``. CLI: ``socbot export disruptions``. Closing an action with
-``disrupt=GRADE`` (the ``action-done`` event) records a disruption linked to that action.
+Commands: ``disrupt``, ``disruptions``, ``disruption`` (one record: history, edit, answer),
+``moderation``, ``accept``, ``needs-info``, ``reject``, ``merge``, ``remoderate``, ``chart``.
+Forms: ``disruption.log``, ``disruption.reject``, ``disruption.needs-info``. CLI: ``socbot export
+disruptions [--format apmis]``. Closing an action with ``disrupt=GRADE`` (the ``ActionDone``
+event) records a disruption linked to that action.
+
+Modules: ``record`` (writing one, with its checks), ``checks`` (not-SOC patterns, definitions),
+``duplicates`` (likely duplicates), ``fields`` (every field, typed and shown), ``edit``
+(``disruption <id> ...``), ``history``, ``moderation``, ``find`` (one record, for whoever asks),
+``listing``/``query`` (``disruptions``), ``chart``, ``export`` (and ``apmis``), ``settings``.
 """
 
 from __future__ import annotations
@@ -11,10 +18,20 @@ import difflib
 from collections.abc import Collection
 from datetime import datetime
 
-from socbot_plugins.disruptions import chart, export, listing, moderation, parse
+from socbot_plugins.disruptions import (
+    chart,
+    checks,
+    edit,
+    export,
+    fields,
+    listing,
+    moderation,
+    parse,
+    settings,
+)
 from socbot_plugins.disruptions import demo as disruptions_demo
 from socbot_plugins.disruptions import digest as disruptions_digest
-from socbot_plugins.disruptions.models import GRADES
+from socbot_plugins.disruptions.models import GRADES, LEVELS
 from socbot_plugins.disruptions.record import record as record_disruption
 from socbot_plugins.disruptions.record import record_for_action, recorded_reply
 from sqlmodel import Session
@@ -29,9 +46,11 @@ from socbot.model import Command, Form, Input
 from socbot.registry import Register
 
 DISRUPT_USAGE = (
-    'disrupt <OCG> <major|moderate|minor> <pillar> "what happened" [on <date>] [arrests=N] '
-    '[charged=N] [warrants=N] [cash=£N] [assets=£N] [drugs="..."] [vehicles=N] [orders=N] '
-    "[safeguarded=N] [nominal=<name or id>] [tactic=<id>] [action=<id>]"
+    'disrupt <OCG> <major|moderate|minor> <pillar> "what happened" [on <date>] '
+    "[level=primary|secondary|tertiary] [arrests=N] [charged=N] [warrants=N] [cash=£N] "
+    '[assets=£N] [drugs="..."] [vehicles=N] [orders=N] [safeguarded=N] [confidence="note"] '
+    '[intelligence="note"] [safeguarding="note"] [partnership="note"] [nominal=<name or id>] '
+    "[tactic=<id>] [action=<id>] [link=<id>] [confirm]"
 )
 GRADES_HELP = """Log a disruption when it happens, against the OCG and the P the work came from \
 (pursue, prevent, protect, prepare). Grade the harm done to the group, not the effort spent:
@@ -49,8 +68,19 @@ as routine management of registered sex offenders (HMICFRS south-east regional S
 "SEROCU is working to improve how the region records disruption activity"); work against a \
 person or vulnerability not tied to a mapped OCG (the same report, Appendix 2: disruptions are \
 recorded against OCGs only); activity that has not yet touched the group, such as a plan agreed \
-or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts or \
-rejects every entry against the national minimum standards."""
+or a meeting held. When unsure, log it and say why it hurt the group: a moderator accepts, \
+regrades, asks you for more or rejects every entry against the national minimum standards.
+Recording warns before it saves (nothing is written until you confirm, with the button or \
+`confirm` at the end): when the text reads like harm the group caused (a stabbing) or routine \
+offender management, and when the same OCG has a similar disruption within two weeks: link to \
+it instead (`link=<id>`) so one event is counted once.
+Prevent disruptions say which target group they reached (`level=`: primary, people at risk \
+reached broadly; secondary, people showing early signs, through safeguarding or diversion; \
+tertiary, people already in the group helped out; LRO guidance, Prevent section). Any \
+disruption may carry qualitative outcomes, each a short note (LRO guidance, "OCG performance \
+monitoring"): `confidence=` (community confidence), `intelligence=` (intelligence flow), \
+`safeguarding=`, `partnership=`. Your force's own definitions replace these when set \
+(SOCBOT_PLUGIN__DISRUPTIONS__GRADE_MAJOR and the like)."""
 
 
 @hookimpl
@@ -91,6 +121,26 @@ def register_commands(register):  # type: ignore[no-untyped-def]
     )
     register(
         CommandSpec(
+            "disruption",
+            edit.command,
+            "One disruption: its record, its history, a correction, an answer to a moderator",
+            usage=edit.USAGE,
+            examples=(
+                "disruption 7",
+                "disruption 7 history",
+                'disruption 7 edit arrests=3 grade=moderate because "two more arrested that '
+                'evening"',
+                'disruption 7 answer "Danny Smith, charged with conspiracy to supply"',
+            ),
+            details="The recorder corrects their own disruption (after acceptance, the "
+            "correction sends it back to moderation); a moderator corrects any. Fields: "
+            + ", ".join(f"{k}=" for k in fields.EDITABLE)
+            + ". Every change keeps who, when, before, after and why.",
+            writes=True,
+        )
+    )
+    register(
+        CommandSpec(
             "disruptions",
             listing.list_disruptions,
             "An OCG's disruptions with totals by grade, pillar and outcome",
@@ -105,7 +155,13 @@ def register_commands(register):  # type: ignore[no-untyped-def]
 @hookimpl
 def register_forms(register):  # type: ignore[no-untyped-def]
     register(FormSpec("disruption.log", build_form, submit_form, "disruption.record"))
-    register(moderation.reject_form())
+    for form in moderation.forms():
+        register(form)
+
+
+@hookimpl
+def register_settings(register):  # type: ignore[no-untyped-def]
+    register(settings.SETTINGS)
 
 
 @hookimpl
@@ -129,10 +185,17 @@ def log_disruption(ctx: Context, cmd: Command) -> Reply:
         raise CommandError(f"Usage: `{DISRUPT_USAGE}`", field="ocg", hint="help disrupt")
     at = _grade_position(cmd.args)
     ocg = ctx.ocg(" ".join(cmd.args[:at]), "disruption.record")
-    grade = parse.grade(cmd.args[at])
+    defined = ctx.plugin_settings("disruptions", settings.DisruptionsSettings)
+    try:
+        grade = parse.grade(cmd.args[at])
+    except CommandError as exc:
+        raise checks.explain(exc, defined, "grade") from None
     if len(cmd.args) <= at + 1:
-        raise CommandError("Which pillar? One of: " + ", ".join(parse.PILLARS), field="pillar")
-    pillar = parse.pillar(cmd.args[at + 1])
+        raise checks.explain(CommandError("Which pillar?", field="pillar"), defined, "pillar")
+    try:
+        pillar = parse.pillar(cmd.args[at + 1])
+    except CommandError as exc:
+        raise checks.explain(exc, defined, "pillar") from None
     parse.check_options(cmd.options, parse.RECORD_OPTIONS)
     what, when = _split_date(cmd.args[at + 2 :], cmd.options.get("date"))
     disruption = record_disruption(
@@ -183,19 +246,38 @@ def _split_date(words: tuple[str, ...], option: str | None) -> tuple[str, str | 
 # -- the form ---------------------------------------------------------------------------------
 
 
+def _defined(title: str, definitions: dict[str, str]) -> str:
+    return f"{title} ({'; '.join(f'{k}: {v}' for k, v in definitions.items())})"
+
+
 def build_form(ctx: Context, payload: dict[str, str]) -> Form:
+    defined = ctx.plugin_settings("disruptions", settings.DisruptionsSettings)
     return Form(
         "disruption.log",
         "Log a disruption",
         [
             Input("ocg", "OCG (reference or name)", value=payload.get("ocg")),
-            Input("grade", "Impact", kind="choice", choices=GRADES, value=payload.get("grade")),
+            Input(
+                "grade",
+                _defined("Impact on the group", defined.definitions("grade")),
+                kind="choice",
+                choices=GRADES,
+                value=payload.get("grade"),
+            ),
             Input(
                 "pillar",
-                "Pillar",
+                _defined("Pillar", defined.definitions("pillar")),
                 kind="choice",
                 choices=parse.PILLARS,
                 value=payload.get("pillar"),
+            ),
+            Input(
+                "level",
+                _defined("Prevent only: target group", defined.definitions("level")),
+                kind="choice",
+                choices=LEVELS,
+                required=False,
+                value=payload.get("level"),
             ),
             Input(
                 "what",
@@ -207,6 +289,15 @@ def build_form(ctx: Context, payload: dict[str, str]) -> Form:
             Input("arrests", "Arrests", required=False, placeholder="0"),
             Input("cash", "Cash seized (£)", required=False, placeholder="£12,500"),
             Input("drugs", "Drugs seized", required=False, placeholder="2.5kg cocaine"),
+            Input(
+                "confidence",
+                "Community confidence (a short note, if it changed)",
+                required=False,
+                placeholder="residents now report dealing to the PCSO",
+            ),
+            Input("intelligence", "Intelligence flow (a short note)", required=False),
+            Input("safeguarding", "Safeguarding (a short note)", required=False),
+            Input("partnership", "Partnership (a short note)", required=False),
         ],
         submit_label="Log disruption",
         payload=dict(payload),
@@ -225,7 +316,8 @@ def submit_form(values: dict[str, str]) -> Command:
         if not values.get(name):
             raise CommandError(message, field=name)
     args = (values["ocg"], values["grade"], values["pillar"], values["what"])
-    options = {k: values[k] for k in ("date", "arrests", "cash", "drugs") if values.get(k)}
+    optional = ("date", "level", "arrests", "cash", "drugs", *fields.QUALITATIVE)
+    options = {k: values[k] for k in optional if values.get(k)}
     text = " ".join(
         ["disrupt", *args[:3], f'"{args[3]}"', *(f"{k}={v}" for k, v in options.items())]
     )
@@ -241,11 +333,15 @@ def load_demo(demo: Demo) -> None:
 def register_tables(register):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
-    from socbot_plugins.disruptions.models import Disruption
+    from socbot_plugins.disruptions.models import Disruption, DisruptionChange
 
     from socbot import Tables
 
-    register(Tables(models=(Disruption,), migrations=Path(__file__).parent / "migrations"))
+    register(
+        Tables(
+            models=(Disruption, DisruptionChange), migrations=Path(__file__).parent / "migrations"
+        )
+    )
 
 
 @hookimpl

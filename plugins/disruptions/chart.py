@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from socbot_plugins.disruptions.models import GRADES, Disruption
+from socbot_plugins.disruptions.models import GRADES, NOT_COUNTED, OPEN, Disruption
 from socbot_plugins.ocg.models import Review
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -153,12 +153,12 @@ def _series(
     pending = 0
     for day, grade, status, n in rows:
         index = (day.year - start.year) * 12 + day.month - start.month
-        if status == "rejected" or grade not in counts or not 0 <= index < months:
+        if status in NOT_COUNTED or grade not in counts or not 0 <= index < months:
             continue
         counts[grade][index] += n
-        pending += n if status == "pending" else 0
+        pending += n if status in OPEN else 0
     note = (
-        f"Includes {pending} awaiting moderation; rejected ones left out."
+        f"Includes {pending} awaiting moderation; rejected and merged ones left out."
         if pending
         else "Rejected ones left out."
     )

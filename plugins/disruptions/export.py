@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from socbot_plugins.disruptions import apmis
 from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -59,9 +60,15 @@ COLUMNS = (
     "moderated_at",
     "moderation_note",
     "sensitive",
+    "prevent_level",
+    "community_confidence",
+    "intelligence_flow",
+    "safeguarding",
+    "partnership",
+    "duplicate_of",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-STATUSES = ("all", "pending", "accepted", "rejected")
+STATUSES = ("all", "pending", "needs_info", "accepted", "rejected", "merged")
 
 
 def cli() -> CliCommand:
@@ -77,7 +84,13 @@ def cli() -> CliCommand:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="DATE", help="from this date (2027-01-31 or 31/01/2027)")
     parser.add_argument("--status", choices=STATUSES, default="all")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "json", "apmis"),
+        default="csv",
+        help="apmis: the national system's columns (docs/export.md); rows it cannot map are "
+        "listed on standard error, never dropped silently",
+    )
     parser.add_argument("--out", metavar="FILE", help="write here instead of standard output")
 
 
@@ -93,16 +106,33 @@ def run(bot: BotApi, args: argparse.Namespace) -> int:
             encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
             out = stack.enter_context(open(args.out, "w", encoding=encoding, newline=""))
         rows = records(session, since=since, status=args.status)
-        count = write_csv(rows, out) if args.format == "csv" else write_json(rows, out)
+        unmapped: list[str] = []
+        if args.format == "apmis":
+            count = apmis.write(rows, out, unmapped)
+        elif args.format == "csv":
+            count = write_csv(rows, out)
+        else:
+            count = write_json(rows, out)
+        detail = f"{count} rows to {args.out or 'standard output'}"
+        if unmapped:
+            detail += f"; {len(unmapped)} not mapped for APMIS"
         audit.append(
             session,
             at=bot.clock.utcnow(),
             action="export",
             text_=f"export disruptions since={args.since or '-'} status={args.status} "
             f"format={args.format}",
-            detail=f"{count} rows to {args.out or 'standard output'}",
+            detail=detail,
         )
         session.commit()
+    for line in unmapped:
+        print(f"not mapped: {line}", file=sys.stderr)
+    if unmapped:
+        print(
+            f"{len(unmapped)} disruption{'' if len(unmapped) == 1 else 's'} not exported for "
+            "APMIS (listed above, each with the reason)",
+            file=sys.stderr,
+        )
     if args.out:
         print(f"wrote {count} disruption{'' if count == 1 else 's'} to {args.out}", file=sys.stderr)
     return 0
@@ -143,6 +173,12 @@ def records(session: Session, *, since: date | None, status: str) -> Iterator[di
             d.moderated_at,
             d.moderation_note,
             d.sensitive,
+            d.prevent_level,
+            d.community_confidence,
+            d.intelligence_flow,
+            d.safeguarding,
+            d.partnership,
+            d.duplicate_of_id,
         )
         .join(Ocg, col(Ocg.id) == d.ocg_id)
         .join(recorder, recorder.id == d.recorded_by_id)

@@ -15,10 +15,10 @@ from socbot.dates import parse_past
 from socbot.model import SENSITIVE_MARK, Command, CommandError, Fact, Item, Reply
 
 FILTER_WORDS = ("since", "grade", "pillar", "status")
-STATUSES = ("pending", "accepted", "rejected", "all")
+STATUSES = ("pending", "needs_info", "accepted", "rejected", "merged", "all")
 USAGE = (
     "disruptions <OCG> [since <date>] [grade <grade>] [pillar <pillar>] "
-    "[status pending|accepted|rejected|all]"
+    "[status pending|needs_info|accepted|rejected|merged|all]"
 )
 
 
@@ -58,6 +58,8 @@ def list_disruptions(ctx: Context, cmd: Command) -> Reply:
         notes.append(
             f"{totals.rejected} rejected by moderators not counted (`status rejected` lists them)."
         )
+    if filters.status is None and totals.merged:
+        notes.append(f"{totals.merged} merged into another record, counted there once.")
     if ctx.sanitised:
         notes.append("Partner view: detail is shown only for your agency's entries.")
     reply.context = " ".join(notes) or None
@@ -107,7 +109,7 @@ def _total_facts(t: query.Totals) -> list[Fact]:
 
 
 def _item(ctx: Context, d: Disruption, who: Person, nominal: Nominal | None) -> Item:
-    flag = "" if d.status == "accepted" else f" · {d.status}"
+    flag = "" if d.status == "accepted" else f" · {d.status.replace('_', ' ')}"
     text = f"#{d.id} {say_date(d.occurred_on)} · {d.grade} · {d.pillar}{flag}"
     if d.sensitive:
         text = f"{SENSITIVE_MARK} {text}"

@@ -1,4 +1,4 @@
-"""The disruptions plugin's table and grades."""
+"""The disruptions plugin's tables: the disruption itself and its history of decisions and edits."""
 
 from __future__ import annotations
 
@@ -8,6 +8,21 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 GRADES = ("major", "moderate", "minor")
+# pending: awaiting a moderator; needs_info: a moderator asked the recorder something and it
+# waits for the answer; merged: the same event as another record (``merged_into_id``), never
+# counted twice.
+STATUSES = ("pending", "needs_info", "accepted", "rejected", "merged")
+OPEN = ("pending", "needs_info")  # still to be decided: in the moderation queue
+# left out of every total and chart: refused by a moderator, or counted under another record
+NOT_COUNTED = ("rejected", "merged")
+LEVELS = ("primary", "secondary", "tertiary")  # Prevent target groups (seed 001)
+# qualitative outcomes, each a short note: option name -> column
+QUALITATIVE: dict[str, str] = {
+    "confidence": "community_confidence",
+    "intelligence": "intelligence_flow",
+    "safeguarding": "safeguarding",
+    "partnership": "partnership",
+}
 
 
 class Disruption(SQLModel, table=True):
@@ -35,8 +50,33 @@ class Disruption(SQLModel, table=True):
     action_id: int | None = Field(default=None, foreign_key="action.id")
     recorded_by_id: int = Field(foreign_key="person.id")
     recorded_at: datetime
-    status: str = "pending"  # pending | accepted | rejected
+    status: str = "pending"  # one of STATUSES
     moderated_by_id: int | None = Field(default=None, foreign_key="person.id")
     moderated_at: datetime | None = None
     moderation_note: str | None = None
     sensitive: bool = False  # covert work, deconfliction: the OCG's police roles only
+    prevent_level: str | None = None  # one of LEVELS, for Prevent disruptions
+    community_confidence: str | None = None
+    intelligence_flow: str | None = None
+    safeguarding: str | None = None
+    partnership: str | None = None
+    # the record this one duplicates: suspected when recorded (the recorder confirmed it was
+    # different), or merged into by a moderator / linked by its recorder (status "merged")
+    duplicate_of_id: int | None = Field(default=None, foreign_key="disruption.id")
+
+
+class DisruptionChange(SQLModel, table=True):
+    """One step in a disruption's life: recorded, a field edited, a moderation decision. Who,
+    when, the value before and after, and why (seed 001, "Written records": decisions are kept
+    with their rationale)."""
+
+    __table_args__ = (Index("ix_disruptionchange_disruption", "disruption_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    disruption_id: int = Field(foreign_key="disruption.id")
+    at: datetime
+    by_id: int = Field(foreign_key="person.id")
+    kind: str  # recorded | edited | accepted | needs_info | answered | rejected | merged | ...
+    field: str | None = None
+    before: str | None = None
+    after: str | None = None
+    rationale: str = ""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from socbot_plugins.disruptions.models import GRADES
+from socbot_plugins.disruptions.models import GRADES, QUALITATIVE
 
 from socbot.model import CommandError
 
@@ -21,7 +21,15 @@ COUNTS: tuple[str, ...] = ("arrests", "charged", "warrants", "vehicles", "orders
 MONEY: dict[str, str] = {"cash": "cash_pence", "assets": "assets_pence"}
 LINKS: tuple[str, ...] = ("nominal", "tactic", "action")
 OUTCOME_OPTIONS: tuple[str, ...] = (*COUNTS, *MONEY, "drugs")
-RECORD_OPTIONS: tuple[str, ...] = (*OUTCOME_OPTIONS, *LINKS, "date", "sensitive")
+RECORD_OPTIONS: tuple[str, ...] = (
+    *OUTCOME_OPTIONS,
+    *QUALITATIVE,
+    *LINKS,
+    "level",
+    "link",
+    "date",
+    "sensitive",
+)
 COUNT_WORDS = {
     "arrests": ("arrest", "arrests"),
     "charged": ("charged", "charged"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.disruptions.parse import COUNTS, MONEY
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -24,7 +24,8 @@ SUMMED = (*COUNTS, *MONEY.values())
 
 @dataclass
 class Filters:
-    """What ``ocg disruptions`` was asked for; ``status`` None means pending and accepted."""
+    """What ``ocg disruptions`` was asked for; ``status`` None means every one counted (not
+    rejected, not merged into another)."""
 
     since: date | None = None
     grade: str | None = None
@@ -54,12 +55,12 @@ class Filters:
             # table per value); on one OCG the (ocg_id, occurred_on) index is far narrower.
             clauses.append(func.coalesce(Disruption.status, "") == self.status)
         else:
-            clauses.append(Disruption.status != "rejected")
+            clauses.append(col(Disruption.status).not_in(NOT_COUNTED))
         return clauses
 
     def keeps(self, status: str) -> bool:
         if self.status in (None, "all"):
-            return self.status == "all" or status != "rejected"
+            return self.status == "all" or status not in NOT_COUNTED
         return status == self.status
 
 
@@ -72,6 +73,7 @@ class Totals:
     sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMED, 0))
     drug_seizures: int = 0
     rejected: int = 0  # left out of the totals above unless asked for
+    merged: int = 0  # the same event as another record: never counted twice
 
 
 def totals(session: Session, ocg_ids: Sequence[int], filters: Filters) -> Totals:
@@ -97,6 +99,8 @@ def totals(session: Session, ocg_ids: Sequence[int], filters: Filters) -> Totals
     for grade, pillar, status, n, drugs, *values in session.exec(query).all():
         if status == "rejected":
             found.rejected += n
+        if status == "merged":
+            found.merged += n
         if not filters.keeps(status):
             continue
         found.count += n

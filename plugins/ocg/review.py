@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.ocg import rules
 from socbot_plugins.ocg.models import Review
 from sqlalchemy import update
@@ -206,7 +206,7 @@ def disruptions_since(ctx: Context, ocg: Ocg, held: date) -> int:
     since = ocg.last_review_on or local(ocg.created_at).date()
     query = select(func.count()).where(
         Disruption.ocg_id == ocg.id,
-        Disruption.status != "rejected",
+        col(Disruption.status).not_in(NOT_COUNTED),
         Disruption.occurred_on <= held,
     )
     if ocg.last_review_on:

@@ -14,7 +14,7 @@ from typing import Any
 from socbot_plugins.actions import rules as action_rules
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
-from socbot_plugins.disruptions.models import Disruption
+from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.ocg import rules
 from sqlalchemy import and_, literal_column, or_, union_all
 from sqlmodel import col, func, select
@@ -85,7 +85,7 @@ def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
             .where(
                 Disruption.ocg_id == ocg.id,
                 Disruption.occurred_on >= since,
-                Disruption.status != "rejected",
+                col(Disruption.status).not_in(NOT_COUNTED),
                 access.sensitive_visible(
                     ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id)
                 ),

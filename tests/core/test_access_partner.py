@@ -87,12 +87,12 @@ def test_a_partner_lists_and_closes_their_own_action_and_nothing_else(bot, say):
         for a in others
         if a.owner_agency != "Trading Standards"
     )
-    closed = say("evans", f'done {mine.id} "No counterfeit goods found"')
+    closed = say("evans", f'done {mine.id} "No counterfeit goods found" disrupt=no')
     assert not closed.error, closed.text
     with Session(bot.engine) as s:
         assert s.get(Action, mine.id).status == "done"
     hmrc = next(a for a in others if "VAT" in a.description)
-    refused = say("evans", f'done {hmrc.id} "not mine"')
+    refused = say("evans", f'done {hmrc.id} "not mine" disrupt=no')
     assert refused.error and hmrc.description not in render(refused)
     with Session(bot.engine) as s:
         assert s.get(Action, hmrc.id).status == "open"

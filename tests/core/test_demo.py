@@ -36,7 +36,7 @@ class Watchlist:
 def test_each_plugin_adds_its_part_after_the_people_and_ocgs(make_bot, engine, pm):  # type: ignore[no-untyped-def]
     pm.register(watch := Watchlist(), name="watchlist")
     assert load(make_bot(engine, plugins=pm)) == (
-        "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions, "
+        "demo force loaded: 15 people, 10 OCGs, 12 actions, 10 disruptions, "
         "3 4P plans of varying health, 6 nominal aliases, 1 watched nominal"
     )
     assert watch.seen == (15, ["OCG-0001", "OCG-0002"])
@@ -49,7 +49,7 @@ def test_a_bot_serving_fewer_plugins_still_loads_the_whole_force(make_bot, engin
     monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,disruptions")
     bot = make_bot(engine, plugins=get_plugin_manager(load_entrypoints=False))
     assert load(bot) == (
-        "demo force loaded: 15 people, 10 OCGs, 12 actions, 5 disruptions, "
+        "demo force loaded: 15 people, 10 OCGs, 12 actions, 10 disruptions, "
         "3 4P plans of varying health, 6 nominal aliases"
     )
     assert (count(engine, Ocg), count(engine, Action), count(engine, Review)) == (10, 12, 10)

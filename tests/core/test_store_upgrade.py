@@ -28,7 +28,7 @@ from socbot.store.engine import (
 
 BUILT_IN_HEADS = {
     "actions_0002",
-    "disruptions_0001",
+    "disruptions_0002",
     "nominals_0001",
     "ocg_0002",
     "plan_0002",

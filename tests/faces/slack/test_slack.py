@@ -274,7 +274,7 @@ async def test_done_button_closes_the_action_and_marks_the_message(h) -> None:
     assert {b["block_id"] for b in view["blocks"] if b["type"] == "input"} == {"result", "disrupt"}
 
     status, body = await h.slack.submit(
-        view, {"result": "Seized 40 packs of illegal tobacco", "disrupt": "none"}, user="U0PRICE"
+        view, {"result": "Seized 40 packs of illegal tobacco", "disrupt": "no"}, user="U0PRICE"
     )
     assert status == 200 and body["response_action"] == "update"
     with Session(h.bot.engine) as session:
@@ -298,7 +298,9 @@ async def test_done_from_a_single_reminder_replaces_it(h) -> None:
     done = find_button(nudge.args["blocks"], "form:action.done", id="1")
     await h.slack.click(done, user="U0NGUYEN", name="single")  # as from an ephemeral message
     [opened] = await h.standin.wait_for("views.open")
-    await h.slack.submit(opened.args["view"], {"result": "Granted"}, user="U0NGUYEN")
+    await h.slack.submit(
+        opened.args["view"], {"result": "Granted", "disrupt": "no"}, user="U0NGUYEN"
+    )
     [update] = await h.standin.wait_for("response_url")
     assert update.args["replace_original"] is True
     assert buttons(update.args["blocks"]) == []

@@ -149,7 +149,7 @@ def test_partners_cannot_add_actions(bot, say) -> None:  # type: ignore[no-untyp
 
 def test_every_command_is_in_the_audit_trail(bot, say) -> None:  # type: ignore[no-untyped-def]
     say("okafor", 'ocg action smith pursue @nguyen "Check it" by friday')
-    say("patel", 'ocg done 1 "Seizure granted"')
+    say("patel", 'ocg done 1 "Seizure granted" disrupt=no')
     with Session(bot.engine) as session:
         rows = session.exec(select(AuditEvent).where(AuditEvent.actor != "cli")).all()
     assert [(r.action, r.outcome, r.ocg_ref) for r in rows] == [
@@ -255,7 +255,7 @@ def test_those_responsible_may_snooze(bot, say, who: str, ident: int) -> None:  
 def test_the_p_lead_may_change_actions_in_their_pillar_only(bot, say) -> None:  # type: ignore[no-untyped-def]
     say("okafor", 'ocg action smith prevent @nguyen "Diversion referral" by friday')
     assert not say("patel", 'ocg snooze 13 next friday "school holidays"').error
-    refused = say("patel", 'ocg done 1 "Seizure granted"')
+    refused = say("patel", 'ocg done 1 "Seizure granted" disrupt=no')
     assert refused.error
     assert refused.text == (
         "Only the owner (@nguyen), the OCG's LRO or SRO, the pursue lead or the Police "
@@ -273,14 +273,14 @@ def test_others_are_refused_and_nothing_changes(bot, say) -> None:  # type: igno
 
 @pytest.mark.parametrize("ident", ["99999999999999999999", "²", "twelve", ""])
 def test_a_bad_id_is_a_polite_error(say, ident: str) -> None:  # type: ignore[no-untyped-def]
-    reply = say("okafor", f'ocg done {ident} "result here"')
+    reply = say("okafor", f'ocg done {ident} "result here" disrupt=no')
     assert reply.error and reply.field in ("id", "result")
     assert "incident" not in (reply.text or "")
 
 
 def test_an_action_you_cannot_see_is_answered_like_a_missing_one(say) -> None:  # type: ignore[no-untyped-def]
-    hidden = say("evans", 'ocg done 1 "x y z"')  # nguyen's: not for a partner's eyes
-    missing = say("evans", 'ocg done 999 "x y z"')
+    hidden = say("evans", 'ocg done 1 "x y z" disrupt=no')  # nguyen's: not for a partner's eyes
+    missing = say("evans", 'ocg done 999 "x y z" disrupt=no')
     assert hidden.text == missing.text.replace("999", "1")  # type: ignore[union-attr]
     assert hidden.field == "id"
 
@@ -289,13 +289,15 @@ def test_an_action_you_cannot_see_is_answered_like_a_missing_one(say) -> None:  
 
 
 def test_done_records_the_result_and_who_closed_it(bot, say) -> None:  # type: ignore[no-untyped-def]
-    reply = say("evans", 'ocg done 2 "Two counterfeit handbags bought; referred for seizure"')
+    reply = say(
+        "evans", 'ocg done 2 "Two counterfeit handbags bought; referred for seizure" disrupt=no'
+    )
     assert not reply.error, reply.text
     closed = action(bot, 2)
     assert closed.status == "done"
     assert closed.result == "Two counterfeit handbags bought; referred for seizure"
     assert closed.completed_by_id == handle(bot, "evans").id and closed.completed_at
-    again = say("evans", 'ocg done 2 "twice"')
+    again = say("evans", 'ocg done 2 "twice" disrupt=no')
     assert again.error and "already closed" in (again.text or "")
 
 
@@ -455,15 +457,18 @@ def test_the_done_button_opens_a_form_that_closes_the_action(bot) -> None:  # ty
         ("result", "multiline"),
         ("disrupt", "choice"),
     ]
-    assert opened.form.inputs[1].choices == ("none", "major", "moderate", "minor")
+    assert opened.form.inputs[1].choices == ("no", "major", "moderate", "minor")
+    assert opened.form.inputs[1].value is None  # asked, never assumed
+    unanswered = bot.submit(who, "action.done", {"id": "2", "result": "x y z"}, face="console")
+    assert unanswered.form is not None and list(unanswered.form.errors) == ["disrupt"]
     empty = bot.submit(
-        who, "action.done", {"id": "2", "result": "", "disrupt": "none"}, face="console"
+        who, "action.done", {"id": "2", "result": "", "disrupt": "no"}, face="console"
     )
     assert empty.form is not None and list(empty.form.errors) == ["result"]
     done = bot.submit(
         who,
         "action.done",
-        {"id": "2", "result": "Bought two fakes", "disrupt": "none"},
+        {"id": "2", "result": "Bought two fakes", "disrupt": "no"},
         face="console",
     )
     assert not done.error, done.text

@@ -49,7 +49,7 @@ def test_the_partner_status_view_withholds_names(say, named) -> None:  # type: i
     "line",
     [
         '"in 1 week" "waiting for the council"',
-        '"checked the shop"',  # done
+        '"checked the shop" disrupt=no',  # done
         '"no longer needed here"',  # cancel
     ],
     ids=["snooze", "done", "cancel"],

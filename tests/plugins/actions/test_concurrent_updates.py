@@ -67,7 +67,7 @@ def test_done_and_cancel_at_once_leave_one_outcome(dbot) -> None:  # type: ignor
         at_once(
             dbot,
             [
-                ("nguyen", 'ocg done 1 "Cash seized at the car wash"'),
+                ("nguyen", 'ocg done 1 "Cash seized at the car wash" disrupt=no'),
                 ("okafor", 'ocg cancel 1 "No longer linked to the group"'),
             ],
         )
@@ -99,7 +99,7 @@ def test_an_agency_action_is_taken_once(dbot) -> None:  # type: ignore[no-untype
 
 def test_a_closed_action_is_not_snoozed_or_reassigned(dbot) -> None:  # type: ignore[no-untyped-def]
     ask = lambda h, t: dbot.handle(t, Who("console", h), face="console")  # noqa: E731
-    assert not ask("nguyen", 'ocg done 1 "Cash seized at the car wash"').error
+    assert not ask("nguyen", 'ocg done 1 "Cash seized at the car wash" disrupt=no').error
     for line in ('ocg snooze 1 "in 1 week" "later"', "ocg reassign 1 @patel"):
         reply = ask("okafor", line)
         assert reply.error and "already closed (done) by @nguyen" in reply.text

@@ -17,7 +17,9 @@ from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import AuditEvent, Nominal, Ocg
 
-SMITH = 'disrupt smith {grade} pursue "Warrant at the lock-up: cocaine and cash seized"'
+# confirmed: the demo already holds this warrant (disruption #1), and these tests record it again
+# and again; the warnings before saving are tested in test_disruptions_checks.py
+SMITH = 'disrupt smith {grade} pursue "Warrant at the lock-up: cocaine and cash seized" confirm=yes'
 
 
 def disruption_pm():
@@ -265,7 +267,7 @@ def test_totals_add_new_records_and_filters_narrow_them(say):
     only = say("okafor", "disruptions smith pillar protect")
     assert {f.label: f.value for f in only.facts}["Total"] == "1 (1 accepted)"
     recent = say("okafor", "disruptions smith since 20/02/2027")
-    assert [i.text.split()[0] for i in recent.items] == ["#6", "#3"]
+    assert [i.text.split()[0] for i in recent.items] == ["#11", "#3"]  # demo: #1 to #10
     assert "since Sat 20 Feb 2027" in recent.title
     assert (
         say("okafor", "disruptions smith status=pending grade=minor").items[0].text.startswith("#3")
@@ -378,12 +380,18 @@ def test_the_form_has_the_agreed_inputs(bot):
         ("ocg", "text", True),
         ("grade", "choice", True),
         ("pillar", "choice", True),
+        ("level", "choice", False),
         ("what", "multiline", True),
         ("date", "date", False),
         ("arrests", "text", False),
         ("cash", "text", False),
         ("drugs", "text", False),
+        ("confidence", "text", False),
+        ("intelligence", "text", False),
+        ("safeguarding", "text", False),
+        ("partnership", "text", False),
     ]
+    assert "principal charged or remanded" in form.inputs[1].label  # the definitions, quoted
     assert form.inputs[0].value == "OCG-0001"
     assert form.inputs[1].choices == ("major", "moderate", "minor")
 

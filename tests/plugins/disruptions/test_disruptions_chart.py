@@ -97,7 +97,7 @@ def test_an_area_chart_covers_the_ocgs_there(say):
     reply = say("hart", "chart area portsmouth")
     assert not reply.error, reply.text
     assert reply.title == "Portsmouth: disruptions per month (5 OCGs)"
-    assert {f.label: f.value for f in reply.facts} == {"Major": "1", "Moderate": "2", "Minor": "1"}
+    assert {f.label: f.value for f in reply.facts} == {"Major": "3", "Moderate": "3", "Minor": "3"}
     assert reply.images[0].read_bytes().startswith(PNG)
 
 

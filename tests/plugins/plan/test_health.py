@@ -42,7 +42,7 @@ def test_pursue_only_counts_completed_work_too(say):
     assert "Pursue only" not in failures(say, "hart", "OCG-0009")
     number = made.title.split("#")[1].split()[0] if "#" in made.title else None
     assert number, made.title
-    done = say("okafor", f'ocg done {number} "owner warned, CCTV fitted"')
+    done = say("okafor", f'ocg done {number} "owner warned, CCTV fitted" disrupt=no')
     assert not done.error, done.text
     # done, not open: the warning must not come back (it did when only open actions counted)
     assert "Pursue only" not in failures(say, "hart", "OCG-0009")
