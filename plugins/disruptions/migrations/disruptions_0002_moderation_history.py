@@ -65,12 +65,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the history goes first: it points at the disruptions that the batch below rebuilds
+    with op.batch_alter_table("disruptionchange", schema=None) as batch_op:
+        batch_op.drop_index("ix_disruptionchange_disruption")
+    op.drop_table("disruptionchange")
     with op.batch_alter_table("disruption", schema=None) as batch_op:
         batch_op.drop_constraint(FK, type_="foreignkey")
         batch_op.drop_column("duplicate_of_id")
         for name in reversed(NOTES):
             batch_op.drop_column(name)
         batch_op.drop_column("prevent_level")
-    with op.batch_alter_table("disruptionchange", schema=None) as batch_op:
-        batch_op.drop_index("ix_disruptionchange_disruption")
-    op.drop_table("disruptionchange")

@@ -124,7 +124,7 @@ def test_a_nudge_queued_on_20_oct_and_delivered_on_22_oct_counts_to_22_oct(bot, 
 
 def test_an_action_closed_before_delivery_is_not_nudged(bot, face) -> None:  # type: ignore[no-untyped-def]
     bot.run_job("action-nudges")
-    say(bot, "idris", 'ocg done 4 "Company deregistered for VAT"')
+    say(bot, "idris", 'ocg done 4 "Company deregistered for VAT" disrupt=no')
     say(bot, "okafor", 'ocg action smith pursue @nguyen "ANPR check" by tomorrow')
     deliver_due(bot)
     assert "idris" not in [who for who, _, _ in face.sent]
@@ -134,7 +134,7 @@ def test_an_action_closed_before_delivery_is_not_nudged(bot, face) -> None:  # t
 
 def test_an_escalation_drops_actions_closed_before_it_went(bot, face) -> None:  # type: ignore[no-untyped-def]
     bot.run_job("action-escalations")
-    say(bot, "idris", 'ocg done 4 "Company deregistered for VAT"')
+    say(bot, "idris", 'ocg done 4 "Company deregistered for VAT" disrupt=no')
     deliver_due(bot)
     [okafor] = [reply for who, _, reply in face.sent if who == "okafor"]
     assert okafor.title == "1 action overdue more than 7 days on your OCGs"
@@ -216,11 +216,11 @@ def test_the_digest_covers_reviews_moderation_and_plan_health(bot) -> None:  # t
     digest = Reply.from_dict(row.body)
     assert digest.title == (
         "Coordinators' digest for Portsmouth: 5 overdue actions, 2 reviews overdue, "
-        "1 disruption awaiting moderation, 9 plan-health failures"
+        "3 disruptions awaiting moderation, 9 plan-health failures"
     )
     titles = [s.title for s in digest.sections]
     assert "Reviews overdue: 2" in titles
-    assert "Disruptions awaiting moderation: 1" in titles
+    assert "Disruptions awaiting moderation: 3" in titles
     assert "Plan-health failures: 9" in titles
     [price] = [r for r in rows(bot, "digest") if handle_of(bot, r) == "price"]
     assert "Reviews" not in str(price.body)  # a partner coordinator: their agency's actions
@@ -234,7 +234,7 @@ def test_a_week_of_days_digests_change_and_nudges_back_off(bot, face) -> None:  
         day = WED + timedelta(days=n)
         at(bot, day)
         if n == 1:  # Thu: HMRC closes #4
-            say(bot, "idris", 'ocg done 4 "Company deregistered for VAT"')
+            say(bot, "idris", 'ocg done 4 "Company deregistered for VAT" disrupt=no')
         if n == 5:  # Mon: the moderator accepts the pending disruption
             say(bot, "moss", "ocg accept 3")
         if n == 6:  # Tue: the Smith Brothers' review is held, and its tier changes
@@ -260,7 +260,7 @@ def test_a_week_of_days_digests_change_and_nudges_back_off(bot, face) -> None:  
         ]
     assert digests == {
         "Wed 03": [
-            "5 overdue actions, 2 reviews overdue, 1 disruption awaiting moderation, "
+            "5 overdue actions, 2 reviews overdue, 3 disruptions awaiting moderation, "
             "9 plan-health failures (first digest)"
         ],
         "Thu 04": ["1 closed (since Wed 3 Mar 2027)"],

@@ -62,11 +62,12 @@ def test_the_lro_adds_a_nominal_and_disrupt_then_finds_them_by_name_or_alias(bot
     # the complaint in issue 15: "OCG-0001 has no nominal"
     logged = say(
         "okafor",
-        'disrupt smith minor pursue "Stop and search near the car wash" nominal="Jayden Reece"',
+        'disrupt smith minor pursue "Jayden Reece arrested with cash" nominal="Jayden Reece"',
     )
     assert not logged.error, logged.text
+    # the same nominal, day and place: socbot asks whether it is a duplicate; it is not
     by_alias = say(
-        "okafor", 'disrupt smith minor pursue "Seen dealing at the car wash" nominal=jayd'
+        "okafor", 'disrupt smith minor pursue "Seen dealing at the car wash" nominal=jayd confirm'
     )
     assert {f.label: f.value for f in by_alias.facts}["Nominal"] == "Jayden Reece (significant)"
     with Session(bot.engine) as s:
