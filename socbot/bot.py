@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from socbot import access, forms, jobs, permissions
 from socbot.access import SYSTEM
+from socbot.channels import AudienceSource
 from socbot.clock import Clock
 from socbot.config import S, Settings
 from socbot.context import Context, pick_plugin_settings
@@ -137,8 +138,19 @@ class Bot:
             return False
         return bool(spec and spec.writes)
 
-    def handle(self, text: str, who: Who, *, face: str, channel: str | None = None) -> Reply:
-        """Run typed text as ``who`` and return the reply (never raises for user input)."""
+    def handle(
+        self,
+        text: str,
+        who: Who,
+        *,
+        face: str,
+        channel: str | None = None,
+        audience: AudienceSource | None = None,
+    ) -> Reply:
+        """Run typed text as ``who`` and return the reply (never raises for user input).
+
+        ``audience`` asks the platform who is in ``channel`` now; the core calls it only when a
+        reply is to be posted there (``share``), and posts nothing when it answers None."""
         refused = self.door.admit(who, face, channel, "?", text, len(text))
         if refused is not None:
             return refused
@@ -146,7 +158,7 @@ class Bot:
             command = parse(text)
         except CommandError as exc:
             return self._refuse(Command("?", text=text), who, face, channel, exc)
-        return self.run(command, who, face=face, channel=channel)
+        return self.run(command, who, face=face, channel=channel, audience=audience)
 
     def press(
         self,
@@ -156,8 +168,10 @@ class Bot:
         *,
         face: str,
         channel: str | None = None,
+        audience: AudienceSource | None = None,
     ) -> Reply:
-        """A button: ``form:NAME`` opens a form; anything else runs as a command."""
+        """A button: ``form:NAME`` opens a form; anything else runs as a command (a card's
+        refresh too, so each viewer's own view passes the same checks and withholding)."""
         text = " ".join([action, payload.get("args", "")]).strip()
         refused = self.door.admit(
             who, face, channel, action, text, len(action) + payload_size(payload)
@@ -172,7 +186,7 @@ class Bot:
         except CommandError as exc:
             return Reply.fail(exc.message)
         command = replace(command, verb=action, options={**command.options, **options})
-        return self.run(command, who, face=face, channel=channel)
+        return self.run(command, who, face=face, channel=channel, audience=audience)
 
     def open_form(
         self, who: Who, name: str, payload: dict[str, str], *, face: str, channel: str | None = None
@@ -219,7 +233,15 @@ class Bot:
         opened = self.open_form(who, spec.name, dict(values), face=face, channel=channel)
         return forms.refilled(opened, values, exc)
 
-    def run(self, command: Command, who: Who, *, face: str, channel: str | None = None) -> Reply:
+    def run(
+        self,
+        command: Command,
+        who: Who,
+        *,
+        face: str,
+        channel: str | None = None,
+        audience: AudienceSource | None = None,
+    ) -> Reply:
         """Dispatch an already parsed command."""
         spec = self._verbs.get(command.verb)
         if spec is None:
@@ -236,7 +258,7 @@ class Bot:
                 )
             return spec.handler(ctx, cmd)
 
-        return self._execute(command, who, face, channel, guarded)
+        return self._execute(command, who, face, channel, guarded, audience=audience)
 
     def context(
         self, session: Session, actor: access.Actor, face: str, channel: str | None = None
@@ -305,6 +327,7 @@ class Bot:
         handler: Callable[[Context, Command], Reply],
         *,
         audit_it: bool = True,
+        audience: AudienceSource | None = None,
     ) -> Reply:
         with Session(self.engine, expire_on_commit=False) as session:
             actor = self.identify(session, who, self.clock.utcnow())
@@ -312,6 +335,7 @@ class Bot:
                 session.rollback()
                 return self.door.stranger(who, face, channel, command)
             ctx = self.context(session, actor, face, channel)
+            ctx.audience = audience
             return complete(
                 ctx, command, handler, engine=self.engine, acl=self.access, audit_it=audit_it,
                 sender=who.id,

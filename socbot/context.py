@@ -24,6 +24,7 @@ from socbot.store.models import Identity, Nominal, Ocg, Person
 if TYPE_CHECKING:
     import pluggy
 
+    from socbot.channels import AudienceSource
     from socbot.config import S, Settings
     from socbot.events import Event
 
@@ -65,6 +66,8 @@ class Context:
     ocg_ids: set[int] = field(default_factory=set)  # every OCG resolved: withheld for partners
     command: Command | None = None  # the running command (set by the core)
     plugin_config: Mapping[str, BaseSettings] = field(default_factory=dict)  # validated, by name
+    # who the channel reaches now, asked of the platform when a reply is to be posted there
+    audience: AudienceSource | None = None
 
     @overload
     def plugin_settings(self, name: str) -> BaseSettings: ...

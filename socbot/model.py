@@ -179,6 +179,8 @@ class Reply:
     error: bool = False  # a user error (exit status 1 on the console)
     sanitised: bool = False  # rendered for a partner: never shareable to a channel
     field: str | None = None  # with ``error``: the form input at fault
+    # its marking (``socbot.channels``): set by the core when a command had none to give
+    classification: str | None = None
 
     @classmethod
     def fail(cls, message: str, hint: str | None = None, field: str | None = None) -> Reply:
@@ -220,6 +222,7 @@ class Reply:
             "error": self.error,
             "sanitised": self.sanitised,
             "field": self.field,
+            "classification": self.classification,
         }
 
     @classmethod
@@ -264,6 +267,7 @@ class Reply:
             error=data.get("error", False),
             sanitised=data.get("sanitised", False),
             field=data.get("field"),
+            classification=data.get("classification"),
         )
 
 

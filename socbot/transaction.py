@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from socbot import access, audit, redact, withhold
+from socbot import access, audit, channels, redact, withhold
 from socbot.context import Context
 from socbot.hold import Held
 from socbot.model import SENSITIVE_MARK, Command, CommandError, NotAllowed, Reply
-from socbot.store.models import Channel
 
 log = logging.getLogger("socbot")
 
@@ -37,6 +36,7 @@ def complete(
         reply = redact.scrub_reply(handler(ctx, command))
         if ctx.sanitised:  # one path for every text a partner reads
             reply = partner_view(ctx, command, reply, acl)
+        reply.classification = classify(ctx, reply)
         if command.share:
             share(ctx, reply)
         if audit_it:
@@ -48,6 +48,7 @@ def complete(
         outcome, detail, reply = "held", exc.message, exc.reply
         if ctx.sanitised:
             reply = partner_view(ctx, command, reply, acl)
+        reply.classification = classify(ctx, reply)
     except CommandError as exc:
         ctx.session.rollback()
         outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
@@ -55,6 +56,7 @@ def complete(
         reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
         if ctx.sanitised:
             reply = partner_view(ctx, command, reply, acl)
+        reply.classification = channels.OFFICIAL
     except Exception:
         ctx.session.rollback()
         incident = secrets.token_hex(4)
@@ -65,6 +67,7 @@ def complete(
             "recorded. Please try again; if it keeps happening, give the incident id to "
             "your SOC coordinator."
         )
+        reply.classification = channels.OFFICIAL
     with Session(engine) as session, session.begin():  # the rollback took the audit row too
         _audit(replace(ctx, session=session), command, outcome, detail)
     return reply
@@ -76,25 +79,77 @@ def partner_view(ctx: Context, command: Command, reply: Reply, acl: access.Acces
     return withhold.for_partner(ctx.session, ctx.actor, reply, ids, typed, acl=acl)
 
 
+def classify(ctx: Context, reply: Reply) -> str:
+    """A reply's marking: a partner's view and an error are OFFICIAL; any other view of the
+    force's work is OFFICIAL-SENSITIVE unless its command marked it lower. Never below what a
+    sensitive record in it needs."""
+    if SENSITIVE_MARK in json.dumps(reply.to_dict()):
+        return channels.OFFICIAL_SENSITIVE
+    if ctx.sanitised or reply.sanitised or reply.error:
+        return channels.OFFICIAL
+    return reply.classification or channels.OFFICIAL_SENSITIVE
+
+
 def share(ctx: Context, reply: Reply) -> None:
-    """Show the reply to the whole channel, when the channel is secure and nothing in it is for
-    the asker alone; otherwise say why not."""
+    """Show the reply to the whole channel, when the channel is secure, the reply is within its
+    ceiling, nobody outside the force is in it now (police-only content) and nothing in it is
+    for the asker alone; otherwise say why not. A post is recorded with its recipients."""
     if ctx.sanitised or reply.sanitised:
         reply.context = "Not shared: partner views stay private to you."
         return
     if SENSITIVE_MARK in json.dumps(reply.to_dict()):
         reply.context = "Not shared: it shows a sensitive record (the OCG's police roles only)."
         return
-    secure = ctx.session.exec(
-        select(Channel).where(Channel.platform == ctx.face, Channel.external_id == ctx.channel)
-    ).first()
-    if ctx.channel and secure and secure.secure:
-        reply.ephemeral = False
-    else:
+    secure, ceiling = channels.ceiling_of(ctx.session, ctx.face, ctx.channel)
+    if not (ctx.channel and secure):
         reply.context = (
             "Not shared: this channel isn't marked secure. An admin can mark it with "
             "`channel secure`."
         )
+        return
+    marking = reply.classification or channels.OFFICIAL_SENSITIVE
+    if channels.rank(marking) > channels.rank(ceiling):
+        reply.context = (
+            f"Not shared: this reply is {marking} and this channel may carry {ceiling} at most "
+            "(an admin sets that with `channel ceiling`)."
+        )
+        return
+    audience: channels.Audience | None = None
+    if ctx.audience is not None:  # a face that can ask the platform always does, at each post
+        audience = ctx.audience()
+        if audience is None:
+            reply.context = (
+                "Not shared: I couldn't check who is in this channel just now, and police-only "
+                "content is posted only where I can. Please try again."
+            )
+            return
+        verdict = channels.judge(ctx.session, ctx.face, audience, ctx.utcnow())
+        if not verdict.police_only:
+            reply.context = (
+                f"Not shared: this reply is for police only and this channel includes "
+                f"{verdict.why()}. Paste the OCG's reference (OCG-0001) there instead: socbot "
+                "shows the partner view to a channel like this."
+            )
+            return
+    reply.ephemeral = False
+    disclose(ctx, reply, audience, how="share")
+
+
+def disclose(ctx: Context, reply: Reply, audience: channels.Audience | None, *, how: str) -> None:
+    """Record a post to a channel: what, at which marking, to which channel and members now."""
+    shown = reply.title or reply.text or (ctx.command.text if ctx.command else "") or ""
+    audit.record(
+        ctx,
+        action=channels.DISCLOSURE,
+        text_=(ctx.command.text if ctx.command else "") or shown,
+        ocg_ref=ctx.ocg_ref,
+        detail=channels.disclosure_detail(
+            classification=reply.classification or channels.OFFICIAL_SENSITIVE,
+            shown=shown,
+            audience=audience,
+            how=how,
+        ),
+    )
 
 
 def _audit(ctx: Context, command: Command, outcome: str, detail: str | None) -> None:

@@ -73,9 +73,13 @@ def register_commands(register: Register) -> None:
         CommandSpec(
             "channel",
             channel,
-            "Mark a channel secure (replies may be shared there) or not",
-            usage="channel secure|insecure [CHANNEL]",
-            examples=("channel secure", "channel insecure #C0123ABCD"),
+            "Mark a channel secure (replies may be shared there) or not, and its ceiling",
+            usage="channel secure|insecure [CHANNEL] | channel ceiling LEVEL [CHANNEL]",
+            examples=(
+                "channel secure",
+                "channel insecure #C0123ABCD",
+                "channel ceiling OFFICIAL",
+            ),
             permission="admin",
             writes=True,
         ),

@@ -19,6 +19,7 @@ from socbot import (
     Reply,
     Severity,
     audit,
+    channels,
     people,
 )
 from socbot.clock import LONDON, say_date, say_when
@@ -242,13 +243,27 @@ def _admins(ctx: Context) -> set[int | None]:
 
 
 def channel(ctx: Context, cmd: Command) -> Reply:
+    """``channel secure|insecure [CHANNEL]``, ``channel ceiling LEVEL [CHANNEL]``."""
     _check_options(cmd, ())
     mode = cmd.args[0].lower() if cmd.args else ""
-    if mode not in ("secure", "insecure") or len(cmd.args) > 2:
-        raise CommandError("Usage: `channel secure [CHANNEL]` or `channel insecure [CHANNEL]`.")
+    ceiling = None
+    rest = list(cmd.args[1:])
+    if mode == "ceiling":
+        ceiling = channels.level(rest.pop(0)) if rest else None
+        if ceiling is None:
+            raise CommandError(
+                "Which ceiling? `channel ceiling OFFICIAL` or "
+                "`channel ceiling OFFICIAL-SENSITIVE`.",
+                field="ceiling",
+            )
+    if mode not in ("secure", "insecure", "ceiling") or len(rest) > 1:
+        raise CommandError(
+            "Usage: `channel secure [CHANNEL]`, `channel insecure [CHANNEL]` or "
+            "`channel ceiling OFFICIAL|OFFICIAL-SENSITIVE [CHANNEL]`."
+        )
     external = ctx.channel
-    if len(cmd.args) == 2:
-        match = _CHANNEL.match(cmd.args[1])
+    if rest:
+        match = _CHANNEL.match(rest[0])
         if not match:
             raise CommandError(
                 "That doesn't look like a channel: mention it (#name) or give its id (C0123ABCD).",
@@ -263,14 +278,30 @@ def channel(ctx: Context, cmd: Command) -> Reply:
     row = ctx.session.exec(
         select(Channel).where(Channel.platform == ctx.face, Channel.external_id == external)
     ).first() or Channel(platform=ctx.face, external_id=external)
-    row.secure = mode == "secure"
+    if ceiling is not None:
+        row.ceiling = ceiling
+        if not row.secure:
+            raise CommandError(
+                f"Channel {external} isn't marked secure, so nothing is shared there whatever its "
+                "ceiling: mark it with `channel secure` first."
+            )
+    else:
+        row.secure = mode == "secure"
     row.marked_by_id, row.marked_at = ctx.actor.id, ctx.utcnow()
     ctx.session.add(row)
-    _record(ctx, f"marked {ctx.face} channel {external} {mode}")
-    if row.secure:
+    what = f"ceiling {ceiling}" if ceiling else mode
+    _record(ctx, f"marked {ctx.face} channel {external} {what}")
+    level = row.ceiling or channels.OFFICIAL_SENSITIVE
+    if ceiling is not None:
+        text = (
+            f"Channel {external} may now carry {ceiling} at most: a reply marked higher is not "
+            "shared there."
+        )
+    elif row.secure:
         text = (
             f"Channel {external} is marked secure: replies ending in `share` may be posted "
-            "there (never partners' views)."
+            f"there up to {level} (never partners' views), while nobody outside the force is "
+            "in it."
         )
     else:
         text = f"Channel {external} is no longer secure: `share` will not post there."

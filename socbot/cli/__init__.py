@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
 
 from socbot.config import Settings
@@ -149,6 +150,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from socbot import audit
 
     bot = _bot(args)
+    if args.action == "disclosures":
+        return _disclosures(bot, args)
     try:
         anchor = audit.Head.parse(args.anchor) if args.anchor else None
     except ValueError as exc:
@@ -168,6 +171,40 @@ def cmd_audit(args: argparse.Namespace) -> int:
     print(f"audit trail intact: {count} rows verified")
     if head:
         print(f"last row (record it elsewhere; check later with --anchor): {head}")
+    return 0
+
+
+def _disclosures(bot, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    """``socbot audit disclosures --ocg OCG-0001``: who was shown what of an OCG, and when."""
+    import json
+
+    from sqlmodel import Session
+
+    from socbot import channels
+    from socbot.clock import LONDON
+
+    if not args.ocg:
+        print("socbot audit disclosures: give --ocg OCG-0001", file=sys.stderr)
+        return 2
+    ref = args.ocg.strip().upper()
+    with Session(bot.engine) as session:
+        rows = channels.disclosures(session, ref)
+    if not rows:
+        print(f"No disclosures of {ref} are recorded.")
+        return 0
+    print(f"Disclosures of {ref} (DPA 2018 Part 3 s.62), oldest first:")
+    for row in rows:
+        detail = json.loads(row.detail or "{}")
+        members = detail.get("members")
+        seen = "members not given" if members is None else ", ".join(members) or "no members"
+        when = row.at.replace(tzinfo=row.at.tzinfo or UTC).astimezone(LONDON)
+        outside = detail.get("outside") or []
+        print(
+            f"{when:%d/%m/%Y %H:%M} {row.face} channel {row.channel} by @{row.actor} "
+            f"({detail.get('how', '?')}): {detail.get('classification', '?')} "
+            f'"{detail.get("shown", "")}" shown to {seen}'
+            + (f"; outside the force: {', '.join(outside)}" if outside else "")
+        )
     return 0
 
 
@@ -232,8 +269,9 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_outbox)
 
     s = sub.add_parser("audit", help="audit trail")
-    s.add_argument("action", choices=["verify"])
+    s.add_argument("action", choices=["verify", "disclosures"])
     s.add_argument("--anchor", metavar="ID:HASH", help="a last row printed by an earlier verify")
+    s.add_argument("--ocg", metavar="OCG", help="disclosures: the OCG's reference (OCG-0001)")
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("serve", help="run the Slack or Teams face")

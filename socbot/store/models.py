@@ -106,13 +106,15 @@ class Nominal(SQLModel, table=True):
 
 
 class Channel(SQLModel, table=True):
-    """A chat channel an admin has marked secure (``share`` is allowed there)."""
+    """A chat channel an admin has marked secure (``share`` is allowed there), with the highest
+    classification it may carry (``socbot.channels``; none set: OFFICIAL-SENSITIVE once secure)."""
 
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
     id: int | None = Field(default=None, primary_key=True)
     platform: str
     external_id: str
     secure: bool = False
+    ceiling: str | None = None  # OFFICIAL | OFFICIAL-SENSITIVE
     marked_by_id: int | None = Field(default=None, foreign_key="person.id")
     marked_at: datetime | None = None
 
