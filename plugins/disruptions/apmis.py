@@ -95,7 +95,7 @@ def why_not(row: dict[str, Any]) -> str | None:
 
 def write(rows: Iterator[dict[str, Any]], out: TextIO, unmapped: list[str]) -> int:
     """Write the mappable rows; add one line per other row to ``unmapped``."""
-    from socbot_plugins.disruptions.export import safe_cell
+    from socbot_plugins.disruptions.cells import safe_cell
 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from socbot_plugins.disruptions import apmis
+from socbot_plugins.disruptions.cells import safe_cell
 from socbot_plugins.disruptions.models import Disruption
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -67,7 +68,6 @@ COLUMNS = (
     "partnership",
     "duplicate_of",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 STATUSES = ("all", "pending", "needs_info", "accepted", "rejected", "merged")
 
 
@@ -204,13 +204,6 @@ def _when(value: date | datetime | None) -> str | None:
     if isinstance(value, datetime):
         return f"{local(value):%Y-%m-%d %H:%M}"
     return value.isoformat() if value else None
-
-
-def safe_cell(value: object) -> object:
-    """Make text inert in a spreadsheet: ``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from socbot_plugins.disruptions import parse
+from socbot_plugins.disruptions.links import check_tactic, nominal
 from socbot_plugins.disruptions.models import LEVELS, QUALITATIVE, Disruption
 
 from socbot import Nominal, Ocg
@@ -54,8 +55,6 @@ def _plain(ctx: Context, value: Any) -> str:
 
 
 def _nominal_read(ctx: Context, ocg: Ocg, text: str) -> int | None:
-    from socbot_plugins.disruptions.record import nominal  # record imports this module
-
     return None if text.strip().lower() in ("none", "-") else nominal(ctx, ocg, text).id
 
 
@@ -65,8 +64,6 @@ def _nominal_show(ctx: Context, value: Any) -> str:
 
 
 def _tactic_read(ctx: Context, ocg: Ocg, text: str) -> str:
-    from socbot_plugins.disruptions.record import check_tactic
-
     return check_tactic(text)
 
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.rules import reached_ocgs
-from socbot_plugins.disruptions import record as disruptions_record
+from socbot_plugins.disruptions import links as disruption_links
 from socbot_plugins.disruptions.models import Disruption
 from socbot_plugins.tactics.catalogue import load_catalogue
 from sqlmodel import Session, func, select
@@ -184,7 +184,7 @@ def test_tactic_and_action_are_linked(bot, say):
 
 
 def test_without_the_tactics_module_any_well_formed_id_is_accepted(bot, say, monkeypatch):
-    monkeypatch.setattr(disruptions_record, "_tactic_ids", lambda: None)
+    monkeypatch.setattr(disruption_links, "_tactic_ids", lambda: None)
     assert not say("nguyen", SMITH.format(grade="minor") + " tactic=local-byelaw-check").error
     assert rows(bot)[-1].tactic_id == "local-byelaw-check"
     reply = say("nguyen", SMITH.format(grade="minor") + " tactic=Not_An_Id!")
