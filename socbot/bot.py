@@ -43,6 +43,7 @@ from socbot.registry import (
     cli_commands,
     collect,
 )
+from socbot.shared_state import open_shared
 from socbot.store.tables import store_tables
 from socbot.transaction import complete
 
@@ -103,7 +104,8 @@ class Bot:
         self._plugin_settings = load_plugin_settings(
             collect(self.pm, "register_settings", PluginSettings), plugin_settings
         )
-        self.rates = Rates(engine)
+        self.shared = open_shared(engine, self.settings.redis_url)
+        self.rates = Rates(self.shared)
         self.door = FrontDoor(engine, self.clock, self.rates, self.settings, self._refuse)
         self.pm.hook.startup(bot=self)
 

@@ -17,7 +17,7 @@ from socbot.bot import Bot
 from socbot.faces import console
 from socbot.identify import Who
 from socbot.parser import MAX_TEXT
-from socbot.store.models import AuditEvent, RateWindow
+from socbot.store.models import AuditEvent, SharedState
 
 OKAFOR = Who("console", "okafor")
 FLOOD = Who("slack", "U0FLOOD")
@@ -46,7 +46,7 @@ def limited(make_bot, settings, wall):  # type: ignore[no-untyped-def]
 
     def make(engine: Engine, demo: bool = True) -> Bot:
         made = make_bot(engine, demo=demo)
-        made.rates.now = wall
+        made.shared.now = wall
         return made
 
     return make
@@ -115,7 +115,7 @@ def test_stale_rate_windows_are_swept(limited, any_engine, wall) -> None:
     wall.at += timedelta(minutes=5)
     bot.rates.hit("slack:Ulate")
     with Session(any_engine) as s:
-        assert s.exec(select(RateWindow.key)).all() == ["slack:Ulate"]
+        assert s.exec(select(SharedState.key)).all() == ["rate:slack:Ulate"]
 
 
 # -- item 11: one size limit for every way in ----------------------------------------------------
