@@ -98,8 +98,9 @@ def _gauge(name: str, doc: str, value: float) -> GaugeMetricFamily:
     return GaugeMetricFamily(name, doc, value=max(0.0, float(value)))
 
 
-def exposition(engine: Engine) -> bytes:
-    """The text a scrape gets: this process's counters, then the store's gauges."""
+def exposition(engine: Engine, now: Callable[[], float] = time.time) -> bytes:
+    """The text a scrape gets: this process's counters, then the store's gauges (ages measured
+    at ``now``: the bot's clock, which is fixed for training and tests)."""
     store = CollectorRegistry()
-    store.register(StoreGauges(engine))
+    store.register(StoreGauges(engine, now))
     return generate_latest(REGISTRY) + generate_latest(store)

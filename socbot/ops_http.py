@@ -97,7 +97,8 @@ def add_routes(app: web.Application, bot: Bot) -> None:
         return web.json_response({"ok": True, **({"note": note} if note else {})})
 
     async def scrape(_request: web.Request) -> web.Response:
-        body = await asyncio.to_thread(metrics.exposition, bot.engine)
+        now = bot.clock.utcnow().timestamp
+        body = await asyncio.to_thread(metrics.exposition, bot.engine, now)
         return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
 
     app[BOT_KEY] = bot

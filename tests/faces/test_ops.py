@@ -6,6 +6,7 @@ request id that follows a command from the face to the log line written beside i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -21,7 +22,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from socbot import request_log
+from socbot import request_log, scheduler
 from socbot.store import HEAD
 from socbot.store.engine import alembic_config, tables_for, upgrade
 from socbot.store.models import AuditEvent
@@ -41,7 +42,8 @@ def settings(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def h(make_bot, any_engine) -> AsyncIterator[SlackHarness]:  # type: ignore[no-untyped-def]
-    harness = await SlackHarness.start(make_bot(any_engine, demo=True), link={"okafor": "U0OKAFOR"})
+    linked = {"okafor": "U0OKAFOR", "nguyen": "U0NGUYEN", "price": "U0PRICE"}
+    harness = await SlackHarness.start(make_bot(any_engine, demo=True), link=linked)
     yield harness
     await harness.stop()
 
@@ -108,6 +110,28 @@ async def test_a_command_is_counted_by_verb_and_outcome(h) -> None:
     assert now[refused] == was.get(refused, 0) + 1, "an unknown verb is one label, not a new one"
     assert now[("socbot_outbox_depth", frozenset())] == 0
     assert now[("socbot_audit_unsealed", frozenset())] == 0
+
+
+async def test_a_sweep_and_its_delivery_are_measured(h) -> None:
+    gauge = ("socbot_outbox_depth", frozenset())
+    swept = ("socbot_sweep_seconds_count", frozenset({("job", "action-nudges")}))
+    sent = ("socbot_deliveries_total", frozenset({("result", "sent")}))
+    was = samples((await get(h, "/metrics"))[1])
+    assert was[gauge] == 0
+
+    queued = len(await asyncio.to_thread(h.bot.run_job, "action-nudges"))
+    swept_now = samples((await get(h, "/metrics"))[1])
+    assert queued > 0 and swept_now[gauge] == queued
+    assert swept_now[swept] == was.get(swept, 0) + 1
+    assert swept_now[("socbot_outbox_oldest_age_seconds", frozenset())] == 0  # the clock is fixed
+
+    await asyncio.to_thread(scheduler._deliver, h.bot)  # the scheduler's delivery run
+    posted = len(h.standin.called("chat.postMessage"))
+    after = samples((await get(h, "/metrics"))[1])
+    assert posted > 0 and after[sent] == was.get(sent, 0) + posted
+    unreachable = ("socbot_deliveries_total", frozenset({("result", "unreachable")}))
+    left = after[unreachable] - was.get(unreachable, 0)  # people Slack cannot reach: pending
+    assert left > 0 and after[gauge] == queued - posted == left
 
 
 async def test_the_request_id_follows_a_command_to_its_audit_row(h, caplog) -> None:
