@@ -33,6 +33,10 @@ COMMAND_SECONDS = Histogram(
     "socbot_command_seconds", "Time to run a command, database and audit included", ["verb"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10), registry=REGISTRY,
 )  # fmt: skip
+REFUSED = Counter(
+    "socbot_refused", "Messages refused at the front door, before any command ran", ["reason"],
+    registry=REGISTRY,
+)  # fmt: skip
 DELIVERIES = Counter(
     "socbot_deliveries", "Outbox deliveries, by result", ["result"], registry=REGISTRY
 )

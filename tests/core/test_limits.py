@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from test_fuzz import counts
 
 from socbot import bot as core
+from socbot import metrics
 from socbot.bot import Bot
 from socbot.faces import console
 from socbot.identify import Who
@@ -94,13 +95,20 @@ def test_an_unknown_sender_flooding_is_audited_once_a_window(limited, any_engine
     assert audit(any_engine)[-1] == ("slack:U0FLOOD", "refused", "unknown user")
 
 
+def refused(reason: str) -> float:
+    value = metrics.REGISTRY.get_sample_value("socbot_refused_total", {"reason": reason})
+    return value or 0.0
+
+
 def test_two_replicas_share_one_limit(limited, any_engine, wall) -> None:
     first, second = limited(any_engine), limited(any_engine, demo=False)
+    before = refused("rate limit")
     replies = [
         replica.handle("help", OKAFOR, face="console")
         for replica in (first, second, first, second, first)
     ]
     assert [r.error for r in replies] == [False, False, False, True, True]
+    assert refused("rate limit") == before + 2  # on /metrics, every refusal (the audit: one)
     assert [r for r in audit(any_engine) if r[1] == "refused"] == [
         ("console:okafor", "refused", "rate limit")
     ]
