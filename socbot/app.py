@@ -33,6 +33,7 @@ def build_bot(
 
 
 def configure_logging(settings: Settings) -> None:
+    from socbot import request_log
     from socbot.logs import install
 
     logging.basicConfig(
@@ -40,3 +41,4 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     install()
+    request_log.install(json_lines=settings.log_format.lower() == "json")

@@ -8,6 +8,7 @@ command, turning a user error into a polite reply and anything else into an inci
 from __future__ import annotations
 
 import difflib
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -19,7 +20,7 @@ from pydantic_settings import BaseSettings
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from socbot import access, forms, jobs, permissions
+from socbot import access, forms, jobs, metrics, permissions
 from socbot.access import SYSTEM
 from socbot.channels import AudienceSource
 from socbot.clock import Clock
@@ -43,6 +44,7 @@ from socbot.registry import (
     cli_commands,
     collect,
 )
+from socbot.shared_state import open_shared
 from socbot.store.tables import store_tables
 from socbot.transaction import complete
 
@@ -103,7 +105,8 @@ class Bot:
         self._plugin_settings = load_plugin_settings(
             collect(self.pm, "register_settings", PluginSettings), plugin_settings
         )
-        self.rates = Rates(engine)
+        self.shared = open_shared(engine, self.settings.redis_url)
+        self.rates = Rates(self.shared)
         self.door = FrontDoor(engine, self.clock, self.rates, self.settings, self._refuse)
         self.pm.hook.startup(bot=self)
 
@@ -282,7 +285,8 @@ class Bot:
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
         """Run one job in one transaction (rolled back on ``dry_run``)."""
         context = partial(self.context, actor=SYSTEM, face="scheduler")
-        return jobs.run(self.jobs[name], self.engine, context, dry_run=dry_run)
+        with metrics.SWEEP_SECONDS.labels(name).time():
+            return jobs.run(self.jobs[name], self.engine, context, dry_run=dry_run)
 
     def in_working_hours(self, moment: datetime | None = None) -> bool:
         now = moment or self.clock.now()
@@ -290,6 +294,14 @@ class Bot:
         return now.weekday() in s.working_days and s.work_start <= now.time() < s.work_end
 
     # -- internals ----------------------------------------------------------------------------
+
+    def _verb_label(self, command: Command) -> str:
+        """A metrics label: a registered verb or form, else one label for the rest (typed
+        nonsense must not make a time series per word)."""
+        verb = command.verb
+        if verb in self.commands or (verb.startswith("form:") and verb[5:] in self.forms):
+            return verb
+        return "other"
 
     def _unknown_verb(self, ctx: Context, cmd: Command) -> Reply:
         visible = [
@@ -329,6 +341,7 @@ class Bot:
         audit_it: bool = True,
         audience: AudienceSource | None = None,
     ) -> Reply:
+        started = time.perf_counter()
         with Session(self.engine, expire_on_commit=False) as session:
             actor = self.identify(session, who, self.clock.utcnow())
             if actor is None:
@@ -338,5 +351,5 @@ class Bot:
             ctx.audience = audience
             return complete(
                 ctx, command, handler, engine=self.engine, acl=self.access, audit_it=audit_it,
-                sender=who.id,
+                sender=who.id, observe=metrics.command_done(self._verb_label(command), started),
             )  # fmt: skip

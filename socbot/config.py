@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     rate_limit: int = 30  # commands per sender a minute, counted in the store for all replicas
     teams_tenants: str | None = None  # comma-separated Entra tenant ids; default the bot's own
     log_level: str = "WARNING"
+    log_format: str = "text"  # "json": one JSON object a line, with the request id
+    redis_url: str | None = None  # shared state (replays, modals, rates) in Redis, not the store
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SOCBOT_SLACK_BOT_TOKEN")

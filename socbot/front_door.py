@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from socbot import audit
+from socbot import audit, metrics
 from socbot.clock import Clock
 from socbot.config import Settings
 from socbot.guards import Rates
@@ -51,10 +51,12 @@ class FrontDoor:
         hits = self.rates.hit(f"{who.platform}:{who.id}")
         limit = self.settings.rate_limit
         if hits > limit:
+            metrics.REFUSED.labels("rate limit").inc()
             if hits == limit + 1:
                 self._audit(who, face, channel, verb, text, "rate limit")
             return Reply.fail(RATE_LIMITED)
         if size > MAX_TEXT:
+            metrics.REFUSED.labels("too long").inc()
             error = CommandError(
                 f"That message is {size:,} characters long; the limit is {MAX_TEXT:,}. "
                 "Put long notes in your case system and give a short summary here."
@@ -64,6 +66,7 @@ class FrontDoor:
 
     def stranger(self, who: Who, face: str, channel: str | None, command: Command) -> Reply:
         """The one reply to a sender who is not enrolled (or no longer active)."""
+        metrics.REFUSED.labels("unknown user").inc()
         if self.rates.hit(f"unknown|{who.platform}:{who.id}") == 1:  # once a window
             self._audit(who, face, channel, command.verb, command.text, "unknown user")
         return Reply.fail(UNKNOWN_USER)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from socbot import metrics
 from socbot.outbox import deliver_due
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def _run_job(bot: Bot, name: str) -> None:
 
 def _deliver(bot: Bot) -> None:
     try:
-        deliver_due(bot)
+        metrics.delivered(deliver_due(bot))
     except Exception:
         log.exception("outbox delivery failed; rows stay pending")
 

@@ -30,8 +30,10 @@ def complete(
     acl: access.Access,
     audit_it: bool = True,
     sender: str = "",
+    observe: Callable[[str], None] = lambda _outcome: None,
 ) -> Reply:
-    """Run ``handler`` on ``ctx.session``, commit or roll back, and audit the outcome."""
+    """Run ``handler`` on ``ctx.session``, commit or roll back, and audit the outcome
+    (``observe`` is told it too: the metrics)."""
     try:
         reply = redact.scrub_reply(handler(ctx, command))
         if ctx.sanitised:  # one path for every text a partner reads
@@ -42,6 +44,7 @@ def complete(
         if audit_it:
             _audit(ctx, command, "ok", None)
         ctx.session.commit()
+        observe("ok")
         return reply
     except Held as exc:  # shown to the writer to confirm: nothing written
         ctx.session.rollback()
@@ -70,6 +73,7 @@ def complete(
         reply.classification = channels.OFFICIAL
     with Session(engine) as session, session.begin():  # the rollback took the audit row too
         _audit(replace(ctx, session=session), command, outcome, detail)
+    observe(outcome)
     return reply
 
 
@@ -161,3 +165,9 @@ def _audit(ctx: Context, command: Command, outcome: str, detail: str | None) -> 
         outcome=outcome,
         detail=detail,
     )
+    if log.isEnabledFor(logging.INFO):  # the request id (on the record) finds this audit row
+        log.info(
+            "audited %s by %s: %s", command.verb, ctx.actor.handle, outcome,
+            extra={"audit_at": ctx.utcnow().isoformat(), "audit_actor": ctx.actor.handle,
+                   "audit_action": command.verb, "outcome": outcome},
+        )  # fmt: skip

@@ -279,6 +279,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int)
     s.add_argument("--socket", action="store_true", help="Slack Socket Mode")
+    s.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="no jobs or outbox delivery in this process (docs/deploy.md)",
+    )
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("manifest", help="build a chat platform's app package")

@@ -159,17 +159,12 @@ class AuditEvent(SQLModel, table=True):
     hash: str
 
 
-class SeenRequest(SQLModel, table=True):
-    """A signed request or platform event already taken, until ``expires_at``: a replay (or a
-    retry reaching another replica) is refused because every replica checks this one table."""
+class SharedState(SQLModel, table=True):
+    """State every replica must agree on, until ``expires_at``: replay and event keys, a form
+    card in flight, a modal's origin message, a sender's commands this minute (``hits``). Used
+    through ``socbot.shared_state`` unless ``SOCBOT_REDIS_URL`` moves it to Redis."""
 
-    key: str = Field(primary_key=True)  # e.g. "slack:<sha256 of the signature>"
-    expires_at: datetime = Field(index=True)
-
-
-class RateWindow(SQLModel, table=True):
-    """How many commands one sender made in the current minute, shared between replicas."""
-
-    key: str = Field(primary_key=True)  # platform:id
-    window_start: datetime
+    key: str = Field(primary_key=True)  # "<kind>:<id>", e.g. "slack-event:Ev01"
+    value: str | None = None
     hits: int = 0
+    expires_at: datetime = Field(index=True)

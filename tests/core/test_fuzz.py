@@ -26,7 +26,7 @@ from socbot.identify import Who
 from socbot.model import CommandError, Reply
 from socbot.parser import MAX_TEXT, parse
 from socbot.render_text import render
-from socbot.store.models import AuditEvent, Nominal, Ocg, RateWindow
+from socbot.store.models import AuditEvent, Nominal, Ocg, SharedState
 
 MARKUP = [
     "<!channel>", "<!here>", "<!everyone>", "<@U0BOSS>", "<@U0BOSS|boss>", "<#C0GEN|general>",
@@ -50,7 +50,7 @@ HUGE = st.integers(MAX_TEXT - 5, 100_000).flatmap(
     )
 )
 # Written by every message, refused or not: the trail, and each sender's rate this minute.
-BOOKKEEPING = {AuditEvent.__tablename__, RateWindow.__tablename__}
+BOOKKEEPING = {AuditEvent.__tablename__, SharedState.__tablename__}
 PEOPLE = ("admin", "okafor", "evans", "hart", "moss", "walsh")
 FUZZ = hypothesis.settings(
     max_examples=250,
@@ -227,7 +227,7 @@ def test_people_sending_too_fast_are_asked_to_wait(make_bot, engine, settings):
     settings.rate_limit = 3
     bot = make_bot(engine, demo=True)
     clock = [datetime(2027, 3, 3, 9, tzinfo=UTC)]
-    bot.rates.now = lambda: clock[0]
+    bot.shared.now = lambda: clock[0]
     okafor, evans = Who("console", "okafor"), Who("console", "evans")
     replies = [bot.handle("status smith", okafor, face="console") for _ in range(4)]
     assert [r.error for r in replies] == [False, False, False, True]

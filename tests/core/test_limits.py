@@ -13,11 +13,12 @@ from sqlmodel import Session, select
 from test_fuzz import counts
 
 from socbot import bot as core
+from socbot import metrics
 from socbot.bot import Bot
 from socbot.faces import console
 from socbot.identify import Who
 from socbot.parser import MAX_TEXT
-from socbot.store.models import AuditEvent, RateWindow
+from socbot.store.models import AuditEvent, SharedState
 
 OKAFOR = Who("console", "okafor")
 FLOOD = Who("slack", "U0FLOOD")
@@ -46,7 +47,7 @@ def limited(make_bot, settings, wall):  # type: ignore[no-untyped-def]
 
     def make(engine: Engine, demo: bool = True) -> Bot:
         made = make_bot(engine, demo=demo)
-        made.rates.now = wall
+        made.shared.now = wall
         return made
 
     return make
@@ -94,13 +95,20 @@ def test_an_unknown_sender_flooding_is_audited_once_a_window(limited, any_engine
     assert audit(any_engine)[-1] == ("slack:U0FLOOD", "refused", "unknown user")
 
 
+def refused(reason: str) -> float:
+    value = metrics.REGISTRY.get_sample_value("socbot_refused_total", {"reason": reason})
+    return value or 0.0
+
+
 def test_two_replicas_share_one_limit(limited, any_engine, wall) -> None:
     first, second = limited(any_engine), limited(any_engine, demo=False)
+    before = refused("rate limit")
     replies = [
         replica.handle("help", OKAFOR, face="console")
         for replica in (first, second, first, second, first)
     ]
     assert [r.error for r in replies] == [False, False, False, True, True]
+    assert refused("rate limit") == before + 2  # on /metrics, every refusal (the audit: one)
     assert [r for r in audit(any_engine) if r[1] == "refused"] == [
         ("console:okafor", "refused", "rate limit")
     ]
@@ -115,7 +123,7 @@ def test_stale_rate_windows_are_swept(limited, any_engine, wall) -> None:
     wall.at += timedelta(minutes=5)
     bot.rates.hit("slack:Ulate")
     with Session(any_engine) as s:
-        assert s.exec(select(RateWindow.key)).all() == ["slack:Ulate"]
+        assert s.exec(select(SharedState.key)).all() == ["rate:slack:Ulate"]
 
 
 # -- item 11: one size limit for every way in ----------------------------------------------------

@@ -1,6 +1,7 @@
 """Serving the Slack face: one aiohttp app with ``POST /slack/events`` (slash commands,
-interactivity and events alike, each request checked by ``door`` before bolt sees it) and
-``GET /healthz``; ``--socket`` uses Socket Mode for networks that allow no inbound connections.
+interactivity and events alike, each request checked by ``door`` before bolt sees it),
+``GET /healthz``, ``/readyz`` and ``/metrics`` (``socbot.ops_http``); ``--socket`` uses Socket
+Mode for networks that allow no inbound connections.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from sqlalchemy import text as sql
 
+from socbot import ops_http
 from socbot.bot import Bot
 from socbot.faces.slack.door import MAX_BODY
 from socbot.faces.slack.face import SlackFace, secret
@@ -44,10 +46,11 @@ def web_app(face: SlackFace) -> web.Application:
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
         return web.json_response({"ok": True})
 
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[ops_http.request_ids])
     app[FACE_KEY] = face
     app.router.add_post("/slack/events", events)
     app.router.add_get("/healthz", healthz)
+    ops_http.add_routes(app, face.bot)
     app.on_startup.append(face.start)
     app.on_cleanup.append(face.close)
     return app
@@ -65,7 +68,8 @@ def face_of(app: web.Application) -> SlackFace:
 
 
 def serve(bot: Bot, args: argparse.Namespace) -> int:
-    """``socbot serve slack [--host] [--port] [--socket]``: runs until interrupted."""
+    """``socbot serve slack [--host] [--port] [--socket] [--no-scheduler]``: runs until
+    interrupted."""
     from socbot import scheduler
 
     settings = bot.settings
@@ -81,7 +85,7 @@ def serve(bot: Bot, args: argparse.Namespace) -> int:
         )
         return 2
     face = SlackFace(bot, socket=args.socket)
-    jobs = scheduler.start(bot)
+    jobs = None if getattr(args, "no_scheduler", False) else scheduler.start(bot)
     try:
         if args.socket:
             print("socbot Slack face: Socket Mode (Ctrl-C to stop)", flush=True)
@@ -99,5 +103,6 @@ def serve(bot: Bot, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        jobs.shutdown(wait=False)
+        if jobs is not None:
+            jobs.shutdown(wait=False)
     return 0

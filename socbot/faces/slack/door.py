@@ -17,9 +17,9 @@ import re
 from aiohttp import web
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import Engine
 
 from socbot.guards import first_time
+from socbot.shared_state import Shared
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Slack's largest payloads (a modal's state) are tens of KB
@@ -36,9 +36,9 @@ def _refuse(status: int, reason: str) -> web.Response:
 class FrontDoor:
     """Turns an aiohttp request into a bolt request, or into the 4xx it deserves."""
 
-    def __init__(self, signing_secret: str, engine: Engine):
+    def __init__(self, signing_secret: str, shared: Shared):
         self.verifier = SignatureVerifier(signing_secret)
-        self.engine = engine
+        self.shared = shared
 
     async def admit(self, request: web.Request) -> AsyncBoltRequest | web.Response:
         if request.content_type not in CONTENT_TYPES:
@@ -67,6 +67,6 @@ class FrontDoor:
         if "event_id" in admitted.body:  # Slack's retries differ only in timestamp: by id, later
             return admitted
         key = "slack:" + hashlib.sha256(signature.encode()).hexdigest()
-        if not await asyncio.to_thread(first_time, self.engine, key):
+        if not await asyncio.to_thread(first_time, self.shared, key):
             return _refuse(409, "replayed request")
         return admitted

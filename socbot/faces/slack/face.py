@@ -71,7 +71,7 @@ class SlackFace:
             process_before_response=True,  # our listeners ack fast and spawn the slow part
             logger=logging.getLogger("socbot.slack.bolt"),
         )
-        self.door = FrontDoor(signing_secret, bot.engine) if signing_secret else None
+        self.door = FrontDoor(signing_secret, bot.shared) if signing_secret else None
         self.delivery = SlackDelivery(token, self.api_url)
         if not bot.pm.has_plugin("slack-face"):
             bot.pm.register(self.delivery, name="slack-face")
@@ -83,7 +83,7 @@ class SlackFace:
         self.sender = SlackSender(self.client)
         self.home = SlackHome(bot, self.people, self.client)
         self._tasks: set[asyncio.Task[None]] = set()
-        self.origins = Origins()
+        self.origins = Origins(bot.shared)
         app = self.app
         app.middleware(self._dedupe)
         app.command(re.compile(r"^/"))(self.on_command)
@@ -131,7 +131,7 @@ class SlackFace:
         replica: act on each id once, and answer 200 to the rest so Slack stops retrying."""
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and not await asyncio.to_thread(
-            first_time, self.bot.engine, f"slack-event:{str(event_id)[:100]}"
+            first_time, self.bot.shared, f"slack-event:{str(event_id)[:100]}"
         ):
             return BoltResponse(status=200, body="")
         return await next()
@@ -238,9 +238,8 @@ class SlackFace:
         )
         if reply.form is not None:
             meta = {k: origin[k] for k in ("u", "r", "h", "c")}
-            await self.sender.open_form(
-                reply, body["trigger_id"], {**meta, "o": self.origins.keep(origin)}
-            )
+            meta["o"] = await asyncio.to_thread(self.origins.keep, origin)
+            await self.sender.open_form(reply, body["trigger_id"], meta)
             return
         spec = self.bot.spec(action)
         await self.outcome(reply, user=user, origin=origin, changed=bool(spec and spec.writes))
@@ -272,7 +271,7 @@ class SlackFace:
             return
         await ack(response_action="update", view=views.result_view(reply))
         if not reply.error:
-            origin = self.origins.of(meta)
+            origin = await asyncio.to_thread(self.origins.of, meta)
             self.spawn(self.outcome(reply, user=user, origin=origin, changed=True))
 
     async def on_home_opened(self, ack: Any, event: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """The Microsoft Teams face, on the Microsoft 365 Agents SDK (botbuilder's supported successor).
 
 ``build_app`` makes the aiohttp app: ``POST /api/messages`` behind the SDK's JWT middleware (in a
-sub-app, so anything added under ``/api`` is protected by default) and an open ``GET /healthz``.
+sub-app, so anything added under ``/api`` is protected by default) and open ``GET /healthz``,
+``/readyz`` and ``/metrics`` (``socbot.ops_http``).
 ``teams_gate`` refuses, before the SDK sees them, tokens it would choke on and activities that are
 malformed, not from Teams or from a tenant not allowed (``SOCBOT_TEAMS_TENANTS``).
 ``serve`` runs it with the scheduled jobs and outbox delivery (``socbot serve teams``). The turns
@@ -22,6 +23,7 @@ from microsoft_agents.hosting.aiohttp import jwt_authorization_middleware, start
 from microsoft_agents.hosting.core import OutboundHostValidator
 from sqlalchemy import text as sql
 
+from socbot import ops_http
 from socbot.bot import Bot
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import gate as teams_gate
@@ -88,9 +90,10 @@ def build_app(
         warnings.simplefilter("ignore", web.NotAppKeyWarning)
         api["agent_configuration"] = face.connections.get_default_connection_configuration()
     api.router.add_post("/messages", _messages)
-    app = web.Application()
+    app = web.Application(middlewares=[ops_http.request_ids])
     app[FACE_KEY] = face
     app.router.add_get("/healthz", _health)
+    ops_http.add_routes(app, bot)
     app.add_subapp("/api", api)
     plugins = face.plugins()
 
@@ -123,7 +126,7 @@ def serve(bot: Bot, args: argparse.Namespace) -> int:
     """``socbot serve teams``: the web app plus scheduled jobs and outbox delivery."""
     try:
         config = teams_config.load()
-        app = build_app(bot, config=config, scheduler=True)
+        app = build_app(bot, config=config, scheduler=not getattr(args, "no_scheduler", False))
     except teams_config.TeamsConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

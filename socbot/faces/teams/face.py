@@ -12,8 +12,8 @@ import asyncio
 import logging
 import re
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -52,6 +52,10 @@ FACE = "teams"
 TYPING_DELAY_MS = 1500
 UNREADABLE = "I couldn't read that button. Please try again."
 _PERSONAL = (None, "personal")
+# A form card is claimed in the shared state while submitted (any replica refuses a second
+# submit), then marked sent; a replica that dies mid-submit frees it after CARD_PENDING.
+CARD_PENDING = timedelta(minutes=5)
+CARD_DONE = timedelta(days=7)
 _USER_TOKEN_LOG = "microsoft_agents.hosting.core.connector.client.user_token_client"
 
 
@@ -94,7 +98,6 @@ class TeamsFace:
         self.channels: dict[str, dict[str, Any]] = {}  # channel id -> reference seen this run
         self._linked: set[str] = set()  # AAD ids known to have a socbot identity
         self._stored: dict[str, str] = {}  # AAD id -> personal conversation id already saved
-        self._cards: OrderedDict[tuple[str, str], str] = OrderedDict()  # form cards in flight/done
         self.scheduler: Any = None  # APScheduler, when serving with jobs
         agent = self.agent
         agent.conversation_update("membersAdded")(self._on_installed)
@@ -167,25 +170,30 @@ class TeamsFace:
         card: tuple[str, str] | None,
         channel: str | None,
     ) -> None:
-        state = self._cards.get(card) if card else None
-        if state is not None:
-            done = "is being sent" if state == "pending" else "was already submitted"
+        key = f"teams-card:{card[0]}:{card[1]}" if card else None
+        shared = self.bot.shared
+        if key and not await asyncio.to_thread(shared.claim, key, CARD_PENDING, "pending"):
+            state = await asyncio.to_thread(shared.get, key)
+            done = "was already submitted" if state == "done" else "is being sent"
             await self._say(context, Reply.fail(f"That form {done}; nothing was changed."))
             return
-        if card:
-            self._mark(card, "pending")
         try:
             reply, message = await self._run(
                 lambda: self.bot.submit(who, name, values, face=FACE, channel=channel)
             )
-        finally:
-            if card:
-                self._cards.pop(card, None)
+        except BaseException:
+            if key:
+                await asyncio.to_thread(shared.drop, key)
+            raise
+        sent = card is not None and not reply.error and reply.form is None
+        if key and sent:
+            await asyncio.to_thread(shared.put, key, "done", CARD_DONE)
+        elif key:
+            await asyncio.to_thread(shared.drop, key)  # refused or a next step: it may go again
         if card is None or (reply.error and reply.form is None):
             await self._answer(context, who, reply, message)  # refused: the form stays for others
             return
-        if not reply.error and reply.form is None:  # a next form (a second step) stays open
-            self._mark(card, "done")
+        if sent:  # a next form (a second step) stays open
             sender = context.activity.from_property.name if context.activity.from_property else ""
             stamp = self.bot.clock.now().strftime("%H:%M on %d/%m/%Y")
             message = to_activity(reply, footer=f"Submitted by {sender or 'you'} at {stamp}.")
@@ -352,8 +360,3 @@ class TeamsFace:
     ) -> None:
         message.id = card[1]
         await context.update_activity(message)
-
-    def _mark(self, card: tuple[str, str], state: str) -> None:
-        self._cards[card] = state
-        while len(self._cards) > 10_000:
-            self._cards.popitem(last=False)

@@ -26,7 +26,8 @@ from socbot.faces.slack.blockkit import encode
 from socbot.guards import first_time
 from socbot.logs import install
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import SeenRequest
+from socbot.shared_state import StoreShared
+from socbot.store.models import SharedState
 
 WRITE = 'action smith pursue @nguyen "Check the van" by friday'
 
@@ -121,16 +122,22 @@ async def test_slacks_own_retry_of_an_event_reaching_another_replica_is_acted_on
 
 
 def test_replay_keys_expire_and_expired_rows_are_swept(any_engine) -> None:
-    engine = any_engine
-    now = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
-    assert first_time(engine, "slack:a", now=now)
-    assert not first_time(engine, "slack:a", now=now + timedelta(minutes=9))
-    assert first_time(engine, "slack:a", now=now + timedelta(minutes=11))  # the window has gone
+    start = datetime(2027, 3, 3, 9, 0, tzinfo=UTC)
+    at = [start]
+    shared = StoreShared(any_engine, now=lambda: at[0])
+
+    def seen(key: str, after: timedelta = timedelta(0)) -> bool:
+        at[0] = start + after
+        return first_time(shared, key)
+
+    assert seen("slack:a")
+    assert not seen("slack:a", timedelta(minutes=9))
+    assert seen("slack:a", timedelta(minutes=11))  # the window has gone
     for n in range(5):
-        first_time(engine, f"slack:old{n}", now=now)
-    first_time(engine, "slack:new", now=now + timedelta(hours=1))
-    with Session(engine) as session:
-        keys = set(session.exec(select(SeenRequest.key)).all())
+        seen(f"slack:old{n}")
+    seen("slack:new", timedelta(hours=1))
+    with Session(any_engine) as session:
+        keys = set(session.exec(select(SharedState.key)).all())
     assert keys == {"slack:new"}, "expired keys are deleted, live ones kept"
 
 

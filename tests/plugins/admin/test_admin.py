@@ -16,7 +16,7 @@ def table_counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return {
             t.name: s.exec(select(func.count()).select_from(t)).one()  # type: ignore[call-overload]
             for t in SQLModel.metadata.sorted_tables
-            if t.name not in ("auditevent", "ratewindow")
+            if t.name not in ("auditevent", "sharedstate")
         }
 
 
