@@ -14,6 +14,7 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -33,7 +34,7 @@ from microsoft_agents.hosting.core.app.typing_indicator import TypingOptions
 from sqlmodel import Session
 
 from socbot.bot import Bot
-from socbot.faces.teams import adaptive
+from socbot.faces.teams import adaptive, universal
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
 from socbot.faces.teams.outbound import (
@@ -100,6 +101,8 @@ class TeamsFace:
         agent.conversation_update("membersAdded")(self._on_installed)
         agent.installation_update()(self._on_installed)
         agent.adaptive_card.action_submit(re.compile(r"."))(self._on_submit)
+        invokes = universal.Invokes(self)
+        agent.adaptive_card.action_execute(re.compile(r"."))(invokes.on_execute)
         agent.activity(ActivityTypes.message, rank=RouteRank.LAST)(self._on_message)
         agent.error(self._on_error)
 
@@ -124,6 +127,12 @@ class TeamsFace:
         reply, message = await self._run(
             lambda: self.bot.handle(text, who, face=FACE, channel=channel)
         )
+        live = universal.live_of(self.bot, universal.verb_of(text), reply)
+        if live is not None:  # each viewer of the card sees their own view of it
+            here = activity.conversation.conversation_type in _PERSONAL or not reply.ephemeral
+            me = activity.from_property.id if activity.from_property else None
+            ids = await universal.viewers(context) if here else (me,) if me else None
+            message = to_activity(reply, live=replace(live, user_ids=ids))
         await self._remember(context, who)
         await self._answer(context, who, reply, message)
 
