@@ -34,7 +34,7 @@ from microsoft_agents.hosting.core.app.typing_indicator import TypingOptions
 from sqlmodel import Session
 
 from socbot.bot import Bot
-from socbot.faces.teams import adaptive, universal
+from socbot.faces.teams import adaptive, search, universal
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
 from socbot.faces.teams.outbound import (
@@ -103,6 +103,7 @@ class TeamsFace:
         agent.adaptive_card.action_submit(re.compile(r"."))(self._on_submit)
         invokes = universal.Invokes(self)
         agent.adaptive_card.action_execute(re.compile(r"."))(invokes.on_execute)
+        agent.add_route(search.is_search, search.Search(self).on_query, is_invoke=True)
         agent.activity(ActivityTypes.message, rank=RouteRank.LAST)(self._on_message)
         agent.error(self._on_error)
 
