@@ -14,7 +14,6 @@ import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -125,15 +124,13 @@ class TeamsFace:
         text = await self._command_text(context)
         who = await self._who(context)
         channel = teams_refs.channel_of(activity)
+        verb = universal.verb_of(text)
         reply, message = await self._run(
-            lambda: self.bot.handle(text, who, face=FACE, channel=channel)
+            lambda: self.bot.handle(text, who, face=FACE, channel=channel),
+            universal.for_asker(self.bot, verb, activity),
         )
-        live = universal.live_of(self.bot, universal.verb_of(text), reply)
-        if live is not None:  # each viewer of the card sees their own view of it
-            here = activity.conversation.conversation_type in _PERSONAL or not reply.ephemeral
-            me = activity.from_property.id if activity.from_property else None
-            ids = await universal.viewers(context) if here else (me,) if me else None
-            message = to_activity(reply, live=replace(live, user_ids=ids))
+        if not reply.ephemeral:  # posted for the conversation: each member sees their own view
+            message = await universal.for_conversation(context, self.bot, verb, reply) or message
         await self._remember(context, who)
         await self._answer(context, who, reply, message)
 
@@ -326,12 +323,16 @@ class TeamsFace:
 
     # -- replies ------------------------------------------------------------------------------
 
-    async def _run(self, call: Callable[[], Reply]) -> tuple[Reply, Activity]:
+    async def _run(
+        self,
+        call: Callable[[], Reply],
+        live: Callable[[Reply], adaptive.Live | None] | None = None,
+    ) -> tuple[Reply, Activity]:
         """The core call and the card, in a worker thread: the loop stays free meanwhile."""
 
         def work() -> tuple[Reply, Activity]:
             reply = call()
-            return reply, to_activity(reply)
+            return reply, to_activity(reply, live=live(reply) if live else None)
 
         return await asyncio.to_thread(work)
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from microsoft_agents.activity import AdaptiveCardInvokeResponse
+from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import ConnectorClientBase, TurnContext, TurnState
 
 from socbot.faces.teams import adaptive
@@ -46,6 +48,27 @@ def live_of(bot: Bot, verb: str, reply: Reply) -> adaptive.Live | None:
         return None
     found = OCG_REF.search(reply.title or "")
     return adaptive.Live(spec.name, found.group(0)) if found else None
+
+
+def for_asker(bot: Bot, verb: str, activity: Activity) -> Callable[[Reply], adaptive.Live | None]:
+    """A reply answered to the asker alone: live for them only."""
+    me = activity.from_property.id if activity.from_property else None
+
+    def live(reply: Reply) -> adaptive.Live | None:
+        found = live_of(bot, verb, reply)
+        return replace(found, user_ids=(me,) if me else None) if found else None
+
+    return live
+
+
+async def for_conversation(
+    context: TurnContext, bot: Bot, verb: str, reply: Reply
+) -> Activity | None:
+    """A reply posted in a group chat or channel, live for its members (None: not live)."""
+    found = live_of(bot, verb, reply)
+    if found is None or context.activity.conversation.conversation_type in _PERSONAL:
+        return None
+    return to_activity(reply, live=replace(found, user_ids=await viewers(context)))
 
 
 def verb_of(text: str) -> str:
