@@ -284,7 +284,7 @@ class SlackFace:
     async def on_link_shared(self, ack: Any, event: dict[str, Any]) -> None:
         """A link to an OCG pasted in a channel: unfurled for the channel's audience."""
         await ack()
-        self.spawn(unfurl.unfurl(self, event))
+        self.spawn(unfurl.unfurl(self.bot, self.client, self.people, event))
 
     async def on_home_page(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()

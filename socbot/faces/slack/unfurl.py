@@ -12,24 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from socbot import references
+from socbot.bot import Bot
 from socbot.channels import Audience, Member
 from socbot.faces.slack import FACE, blockkit
-
-if TYPE_CHECKING:
-    from socbot.faces.slack.face import SlackFace
+from socbot.faces.slack.people import SlackPeople
 
 log = logging.getLogger(__name__)
 MAX_MEMBERS_PAGES = 10  # 10 x 1000 members: beyond that, nothing is unfurled
 
 
-async def audience(face: SlackFace, channel: str) -> Audience | None:
+async def audience(client: AsyncWebClient, channel: str) -> Audience | None:
     """Who the channel reaches now, as Slack says; None when Slack won't say (nothing shown)."""
-    client = face.client
     try:
         info = (await client.conversations_info(channel=channel)).get("channel") or {}
         members: list[str] = []
@@ -51,23 +50,25 @@ async def audience(face: SlackFace, channel: str) -> Audience | None:
     return Audience(channel, tuple(Member(m) for m in members), shared=shared)
 
 
-async def unfurl(face: SlackFace, event: dict[str, Any]) -> None:
+async def unfurl(
+    bot: Bot, client: AsyncWebClient, people: SlackPeople, event: dict[str, Any]
+) -> None:
     """Answer one ``link_shared`` event with ``chat.unfurl``, or not at all."""
     channel, user = event.get("channel"), event.get("user")
     links = [link.get("url") for link in event.get("links") or [] if isinstance(link, dict)]
-    pattern = references.url_pattern(face.bot.settings.unfurl_url_pattern)
+    pattern = references.url_pattern(bot.settings.unfurl_url_pattern)
     refs = {url: ref for url in links if url and (ref := references.ref_of(url, pattern))}
     if not channel or not user or not refs:
         return
-    heard = await audience(face, channel)
+    heard = await audience(client, channel)
     if heard is None:
         return
-    poster = await face.people.who(user)
+    poster = await people.who(user)
     unfurls: dict[str, Any] = {}
     for url, ref in list(refs.items())[: references.MAX_REFS]:
         reply = await asyncio.to_thread(
             references.for_channel,
-            face.bot,
+            bot,
             face=FACE,
             channel=channel,
             poster=poster,
@@ -81,4 +82,4 @@ async def unfurl(face: SlackFace, event: dict[str, Any]) -> None:
     where: dict[str, Any] = {"channel": channel, "ts": event.get("message_ts")}
     if event.get("source") == "composer" and event.get("unfurl_id"):  # no message yet
         where = {"unfurl_id": event["unfurl_id"], "source": event.get("source", "composer")}
-    await face.client.chat_unfurl(unfurls=unfurls, **where)
+    await client.chat_unfurl(unfurls=unfurls, **where)

@@ -21,7 +21,6 @@ from socbot.model import Reply
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
-    from socbot.faces.teams.face import TeamsFace
 
 FACE = "teams"
 INVOKE = "composeExtension/query"
@@ -83,7 +82,7 @@ def result(card: dict[str, Any], reply: Reply) -> dict[str, Any]:
 class Search:
     """Answers the message extension's searches as the person searching."""
 
-    def __init__(self, face: TeamsFace) -> None:
+    def __init__(self, face: universal.Face) -> None:
         self.face = face
 
     async def on_query(self, context: TurnContext, _state: TurnState) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import ConnectorClientBase, TurnContext, TurnState
@@ -29,7 +30,6 @@ from socbot.parser import parse
 
 if TYPE_CHECKING:
     from socbot.bot import Bot
-    from socbot.faces.teams.face import TeamsFace
 
 log = logging.getLogger(__name__)
 FACE = "teams"
@@ -38,6 +38,21 @@ OCG_REF = re.compile(r"\bOCG-\d{4,6}\b")
 UNREADABLE = "I couldn't read that button. Please try again."
 STALE = "I couldn't refresh that card. Ask me again, e.g. `status OCG-0001`."
 _PERSONAL = (None, "personal")
+
+
+class Face(Protocol):
+    """What the invokes need of the Teams face (which imports this module)."""
+
+    bot: Bot
+    _cards: OrderedDict[tuple[str, str], str]
+
+    async def _who(self, context: TurnContext) -> Who: ...
+
+    def _mark(self, card: tuple[str, str], state: str) -> None: ...
+
+    async def _replace(
+        self, context: TurnContext, card: tuple[str, str], message: Activity
+    ) -> None: ...
 
 
 def live_of(bot: Bot, verb: str, reply: Reply) -> adaptive.Live | None:
@@ -103,7 +118,7 @@ def _dict(value: Any) -> dict[str, Any]:
 class Invokes:
     """Answers ``Action.Execute``: a refresh, a button or a form, each as the invoking user."""
 
-    def __init__(self, face: TeamsFace) -> None:
+    def __init__(self, face: Face) -> None:
         self.face = face
 
     async def on_execute(
