@@ -50,6 +50,8 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SOCBOT_SLACK_APP_TOKEN")
     )
     slack_api_url: str | None = None
+    # a link to an OCG on the force's intranet, unfurled in Slack: https://intranet/ocg/{ref}
+    unfurl_url_pattern: str | None = None
 
     @property
     def url(self) -> str:

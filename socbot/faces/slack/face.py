@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from socbot.bot import Bot
-from socbot.faces.slack import FACE, blockkit, views
+from socbot.faces.slack import FACE, blockkit, unfurl, views
 from socbot.faces.slack.door import FrontDoor
 from socbot.faces.slack.home import SlackHome
 from socbot.faces.slack.origins import Origins
@@ -91,6 +91,7 @@ class SlackFace:
         app.action(re.compile("^" + re.escape(blockkit.ACTION_ID)))(self.on_action)
         app.view(blockkit.CALLBACK_ID)(self.on_submit)
         app.event("app_home_opened")(self.on_home_opened)
+        app.event("link_shared")(self.on_link_shared)
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -278,6 +279,11 @@ class SlackFace:
         await ack()
         if event.get("tab") == "home" and event.get("user"):
             self.spawn(self.home.publish(event["user"]))
+
+    async def on_link_shared(self, ack: Any, event: dict[str, Any]) -> None:
+        """A link to an OCG pasted in a channel: unfurled for the channel's audience."""
+        await ack()
+        self.spawn(unfurl.unfurl(self.bot, self.client, self.people, event))
 
     async def on_home_page(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()

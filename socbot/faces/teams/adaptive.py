@@ -2,14 +2,18 @@
 
 Every string that reaches the card passes through ``safe()``: plugins put user-typed text
 (descriptions, names, results) into replies, and Teams would otherwise turn ``<at>..</at>`` into a
-mention or ``[text](url)`` into a disguised link. Buttons become ``Action.Submit`` with data
-``{"verb": action, "payload": {...}}``; a form's submit carries ``"verb": "submit:<form name>"``
-and its inputs come back beside it under ``in.<input name>``.
+mention or ``[text](url)`` into a disguised link. Buttons are Universal Actions (``Action.Execute``
+with the command as verb, answered by an ``adaptiveCard/action`` invoke), each with an
+``Action.Submit`` fallback for clients that lack them; both carry ``{"verb": action, "payload":
+{...}}``. A form's submit carries ``"verb": "submit:<form name>"`` and its inputs come back beside
+it under ``in.<input name>``. A live card (``Live``) also carries a ``refresh`` that re-runs its
+command for each viewer, so everyone sees their own permitted view of it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, Severity
@@ -20,6 +24,9 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SUBMIT_PREFIX = "submit:"
 INPUT_PREFIX = "in."
 MAX_ITEMS = 40  # a Teams message is capped at ~28 KB; long lists are cut with a note
+REFRESH = "refresh"  # the verb of a live card's refresh and of its "Show my view" button
+MAX_REFRESH_USERS = 60  # Teams refreshes a card automatically for at most 60 named users
+SHOW_MY_VIEW = "Show my view"
 
 COLOUR = {Severity.ERROR: "attention", Severity.WARNING: "warning", Severity.SUCCESS: "good"}
 FLAGGED = (Severity.WARNING, Severity.ERROR)
@@ -48,19 +55,60 @@ def _colour(severity: Severity | None) -> dict[str, str]:
     return {"color": COLOUR[severity]} if severity in COLOUR else {}
 
 
+@dataclass(frozen=True)
+class Live:
+    """A card that refreshes for each viewer: the command to re-run as them (its verb and an OCG
+    reference, never what the poster saw) and who Teams should refresh it for (None: unknown)."""
+
+    verb: str
+    ref: str
+    user_ids: tuple[str, ...] | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {"verb": self.verb, "payload": {"args": self.ref}}
+
+
+def execute(
+    title: str, verb: str, data: dict[str, Any], style: str | None = None
+) -> dict[str, Any]:
+    """``Action.Execute`` with an ``Action.Submit`` fallback carrying the same data, so a client
+    without Universal Actions still sends the button as a message."""
+    fallback: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
+    action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
+    if style:
+        fallback["style"] = action["style"] = style
+    action["fallback"] = fallback
+    return action
+
+
 def submit(button: Button, *, single: bool = False) -> dict[str, Any]:
-    """A button as ``Action.Submit``: what ``Bot.press`` needs, and ``single`` when the card has
-    no other buttons to keep, so the face may replace the whole card with the result."""
+    """A button: what ``Bot.press`` needs, and ``single`` when the card has no other buttons to
+    keep, so the face may replace the whole card with the result."""
     data: dict[str, Any] = {
         "verb": button.action,
         "payload": {k: str(v) for k, v in button.payload.items()},
     }
     if single:
         data["single"] = True
-    action: dict[str, Any] = {"type": "Action.Submit", "title": safe(button.label), "data": data}
+    style = None
     if button.style in ("primary", "danger"):
-        action["style"] = "positive" if button.style == "primary" else "destructive"
-    return action
+        style = "positive" if button.style == "primary" else "destructive"
+    return execute(safe(button.label), button.action, data, style)
+
+
+def refresh(live: Live) -> dict[str, Any] | None:
+    """The card's ``refresh``: Teams re-asks the bot, as each listed viewer, when they see it.
+    None above Teams' limit of named users (or when they are unknown): a button instead."""
+    ids = live.user_ids
+    if not ids or len(ids) > MAX_REFRESH_USERS:
+        return None
+    action = {"type": "Action.Execute", "verb": REFRESH, "data": live.data()}
+    return {"action": action, "userIds": list(ids)}
+
+
+def show_my_view(live: Live) -> dict[str, Any]:
+    """Where Teams won't refresh for everyone: each viewer asks for their own view."""
+    return execute(SHOW_MY_VIEW, REFRESH, live.data())
 
 
 def facts(rows: list[Fact]) -> list[dict[str, Any]]:
@@ -162,17 +210,14 @@ def form(spec: Form) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     body: list[dict[str, Any]] = []
     for spec_input in spec.inputs:
         body += field(spec_input, spec.errors.get(spec_input.name))
-    action = {
-        "type": "Action.Submit",
-        "title": safe(spec.submit_label),
-        "style": "positive",
-        "data": {"verb": SUBMIT_PREFIX + spec.name, "payload": dict(spec.payload)},
-    }
-    return body, [action]
+    verb = SUBMIT_PREFIX + spec.name
+    data = {"verb": verb, "payload": dict(spec.payload)}
+    return body, [execute(safe(spec.submit_label), verb, data, "positive")]
 
 
-def card(reply: Reply, *, footer: str | None = None) -> dict[str, Any]:
-    """The whole reply as one card: title, text, facts, lists, sections, form, buttons, notes."""
+def card(reply: Reply, *, footer: str | None = None, live: Live | None = None) -> dict[str, Any]:
+    """The whole reply as one card: title, text, facts, lists, sections, form, buttons, notes;
+    with ``live``, the refresh (or the "Show my view" button) that shows each viewer theirs."""
     body: list[dict[str, Any]] = []
     if reply.title:
         body.append(
@@ -206,6 +251,12 @@ def card(reply: Reply, *, footer: str | None = None) -> dict[str, Any]:
         "body": body,
         "msteams": {"width": "Full"},
     }
+    if live is not None and not reply.error:
+        found = refresh(live)
+        if found is not None:
+            content["refresh"] = found
+        else:
+            actions.append(show_my_view(live))
     if actions:
         content["actions"] = actions
     return content

@@ -33,7 +33,7 @@ from microsoft_agents.hosting.core.app.typing_indicator import TypingOptions
 from sqlmodel import Session
 
 from socbot.bot import Bot
-from socbot.faces.teams import adaptive
+from socbot.faces.teams import adaptive, search, universal
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
 from socbot.faces.teams.outbound import (
@@ -103,6 +103,9 @@ class TeamsFace:
         agent.conversation_update("membersAdded")(self._on_installed)
         agent.installation_update()(self._on_installed)
         agent.adaptive_card.action_submit(re.compile(r"."))(self._on_submit)
+        invokes = universal.Invokes(self)
+        agent.adaptive_card.action_execute(re.compile(r"."))(invokes.on_execute)
+        agent.add_route(search.is_search, search.Search(self).on_query, is_invoke=True)
         agent.activity(ActivityTypes.message, rank=RouteRank.LAST)(self._on_message)
         agent.error(self._on_error)
 
@@ -124,9 +127,13 @@ class TeamsFace:
         text = await self._command_text(context)
         who = await self._who(context)
         channel = teams_refs.channel_of(activity)
+        verb = universal.verb_of(text)
         reply, message = await self._run(
-            lambda: self.bot.handle(text, who, face=FACE, channel=channel)
+            lambda: self.bot.handle(text, who, face=FACE, channel=channel),
+            universal.for_asker(self.bot, verb, activity),
         )
+        if not reply.ephemeral:  # posted for the conversation: each member sees their own view
+            message = await universal.for_conversation(context, self.bot, verb, reply) or message
         await self._remember(context, who)
         await self._answer(context, who, reply, message)
 
@@ -324,12 +331,16 @@ class TeamsFace:
 
     # -- replies ------------------------------------------------------------------------------
 
-    async def _run(self, call: Callable[[], Reply]) -> tuple[Reply, Activity]:
+    async def _run(
+        self,
+        call: Callable[[], Reply],
+        live: Callable[[Reply], adaptive.Live | None] | None = None,
+    ) -> tuple[Reply, Activity]:
         """The core call and the card, in a worker thread: the loop stays free meanwhile."""
 
         def work() -> tuple[Reply, Activity]:
             reply = call()
-            return reply, to_activity(reply)
+            return reply, to_activity(reply, live=live(reply) if live else None)
 
         return await asyncio.to_thread(work)
 

@@ -150,6 +150,8 @@ def build(
         raise ManifestError("The Teams menu is out of date: " + "; ".join(wrong))
     manifest["id"] = app_id
     manifest["bots"][0]["botId"] = app_id
+    for extension in manifest.get("composeExtensions", []):  # the search runs on the same bot
+        extension["botId"] = app_id
     if domain:
         manifest["validDomains"] = [domain]
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -42,8 +42,11 @@ class SparseActivity(Activity):
         return super().model_dump(**{**kwargs, "exclude_none": True})
 
 
-def to_activity(reply: Reply, *, footer: str | None = None) -> Activity:
-    """A reply as a Teams message: one Adaptive Card, charts attached as inline PNGs."""
+def to_activity(
+    reply: Reply, *, footer: str | None = None, live: adaptive.Live | None = None
+) -> Activity:
+    """A reply as a Teams message: one Adaptive Card (``live``: refreshed for each viewer),
+    charts attached as inline PNGs."""
     images, notes = [], [footer] if footer else []
     for path in reply.images:
         try:
@@ -56,7 +59,7 @@ def to_activity(reply: Reply, *, footer: str | None = None) -> Activity:
             continue
         url = "data:image/png;base64," + base64.b64encode(data).decode()
         images.append(Attachment(content_type="image/png", content_url=url, name=path.name))
-    card = adaptive.card(reply, footer=" ".join(notes) or None)
+    card = adaptive.card(reply, footer=" ".join(notes) or None, live=live)
     return SparseActivity(
         type=ActivityTypes.message,
         summary=adaptive.summary(reply),

@@ -51,6 +51,8 @@ class SlackStandIn:
     users: dict[str, str] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     base: str = ""
+    conversations: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> info
+    members: dict[str, list[str]] = field(default_factory=dict)  # channel -> member ids
 
     async def start(self) -> None:
         self._changed = asyncio.Condition()
@@ -170,6 +172,16 @@ class SlackStandIn:
             channel = str(args.get("channel", ""))
             dm = "D" + channel[1:] if channel.startswith("U") else channel
             return {"ok": True, "channel": dm, "ts": f"{time.time():.6f}"}
+        if method == "conversations.info":
+            found = self.conversations.get(str(args.get("channel")))
+            if found is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": {"id": args.get("channel"), **found}}
+        if method == "conversations.members":
+            listed = self.members.get(str(args.get("channel")))
+            if listed is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "members": listed, "response_metadata": {"next_cursor": ""}}
         if method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V0TEST", **(args.get("view") or {})}}
         if method == "files.getUploadURLExternal":

@@ -55,7 +55,7 @@ def test_one_url_serves_commands_interactivity_and_events(manifest) -> None:
         settings["event_subscriptions"]["request_url"],
     }
     assert len(urls) == 1 and urls.pop().endswith("/slack/events")
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "link_shared"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert settings["socket_mode_enabled"] is False
     assert "socket_mode_enabled: true" in MANIFEST.read_text()  # the variant, in a comment
@@ -69,10 +69,20 @@ def test_every_scope_is_justified_in_the_docs(manifest) -> None:
         "users:read",
         "users:read.email",
         "files:write",
+        "links:read",
+        "links:write",
+        "channels:read",
+        "groups:read",
     }
     docs = DOCS.read_text()
     assert all(f"| `{scope}` |" in docs for scope in scopes)
     assert re.search(r"median \*\*[\d.]+ ms\*\*", docs)  # the measured round trip
+
+
+def test_links_are_unfurled_only_on_the_domains_listed(manifest) -> None:
+    domains = manifest["features"]["unfurl_domains"]
+    assert 1 <= len(domains) <= 5, "Slack takes up to five"
+    assert all("/" not in d and ":" not in d for d in domains), "a host, no scheme or path"
 
 
 @pytest.fixture

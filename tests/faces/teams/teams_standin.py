@@ -1,7 +1,8 @@
 """A local stand-in for the Bot Framework connector, plus what tests need to talk to the Teams face.
 
 The stand-in records every call the bot makes (``POST/PUT /v3/conversations/...``), answers member
-look-ups from a roster, and serves a JWKS so signed tokens can be checked without the internet.
+look-ups from a roster (one member, or a conversation's whole roster), and serves a JWKS so signed
+tokens can be checked without the internet.
 Tests wait on its recordings instead of sleeping. Like a strict connector, it refuses (400) any
 activity the SDK's own ``Activity`` model rejects or that sends unset fields as ``null``, and keeps
 a note of each in ``invalid``; the tests' fixtures fail when there is one.
@@ -60,6 +61,7 @@ class StandIn:
     """The connector: records calls; ``members`` is the roster (Teams user id -> member JSON)."""
 
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rosters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # conversation -> all
     calls: list[Call] = field(default_factory=list)
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     fail_next: list[int] = field(default_factory=list)  # statuses to answer the next sends with
@@ -74,6 +76,7 @@ class StandIn:
         app.router.add_post(base, self._activity)
         app.router.add_post(base + "/{activity}", self._activity)
         app.router.add_put(base + "/{activity}", self._activity)
+        app.router.add_get("/v3/conversations/{conversation}/members", self._members)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_get("/keys", self._keys)
         return app
@@ -110,6 +113,13 @@ class StandIn:
                 {"error": {"code": "MemberNotFoundInConversation"}}, status=404
             )
         return web.json_response(member)
+
+    async def _members(self, request: web.Request) -> web.Response:
+        """A conversation's whole roster (``GET .../members``), as Teams lists it."""
+        roster = self.rosters.get(request.match_info["conversation"])
+        if roster is None:
+            return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        return web.json_response(roster)
 
     async def _keys(self, _request: web.Request) -> web.Response:
         return web.json_response(self.jwks)

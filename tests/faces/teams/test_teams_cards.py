@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+from card_schema import problems
+
 from socbot.faces.teams import adaptive
 from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, Severity
 
 # Everything in Adaptive Cards 1.5 that this renderer may use; Teams ignores what it doesn't know.
 SCHEMA_15 = {
     "AdaptiveCard", "TextBlock", "FactSet", "ColumnSet", "Column", "Container", "ActionSet",
-    "Action.Submit", "Input.Text", "Input.Date", "Input.ChoiceSet",
+    "Action.Submit", "Action.Execute", "Input.Text", "Input.Date", "Input.ChoiceSet",
 }  # fmt: skip
 
 
@@ -64,6 +66,29 @@ def test_a_reply_becomes_a_card_of_schema_15_or_lower() -> None:
         "weight": "Bolder",
     }
     assert "as of 09:00" in texts(card)
+    assert problems(card) == []
+
+
+def test_buttons_are_universal_actions_with_a_submit_fallback_for_older_clients() -> None:
+    card = adaptive.card(everything())
+    executes = [e for e in walk(card) if e["type"] == "Action.Execute"]
+    assert [e["verb"] for e in executes] == ["form:action.done", "snooze"]
+    for action in executes:
+        assert action["fallback"]["type"] == "Action.Submit"
+        assert action["fallback"]["data"] == action["data"] and action["data"]["verb"]
+    assert "refresh" not in card, "only a live card (an OCG's or its actions') is refreshed"
+
+
+def test_a_live_card_refreshes_for_up_to_sixty_viewers_then_offers_a_button() -> None:
+    reply = Reply(title="OCG-0001 Smith Brothers")
+    few = adaptive.card(reply, live=adaptive.Live("status", "OCG-0001", ("29:a", "29:b")))
+    assert few["refresh"]["userIds"] == ["29:a", "29:b"] and problems(few) == []
+    many = tuple(f"29:{n}" for n in range(61))
+    crowd = adaptive.card(reply, live=adaptive.Live("status", "OCG-0001", many))
+    assert "refresh" not in crowd and crowd["actions"][-1]["title"] == "Show my view"
+    assert problems(crowd) == []
+    refused = adaptive.card(Reply.fail("no"), live=adaptive.Live("status", "OCG-0001", many))
+    assert "refresh" not in refused and "actions" not in refused
 
 
 def test_overdue_flags_are_coloured_for_attention() -> None:
@@ -124,6 +149,7 @@ def test_a_form_uses_the_right_inputs_and_shows_errors_against_fields() -> None:
         errors={"date": "There is no 31 February."},
     )
     card = adaptive.card(Reply(title=form.title, form=form))
+    assert problems(card) == []
     body = card["body"]
     ids = [e.get("id") for e in body]
     ocg, pillar, what, date = (

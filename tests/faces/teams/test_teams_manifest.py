@@ -67,6 +67,7 @@ def test_socbot_manifest_teams_builds_the_upload_zip(tmp_path: Path) -> None:
         assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
         manifest = json.loads(package.read("manifest.json"))
     assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
+    assert manifest["composeExtensions"][0]["botId"] == APP_ID, "the search runs on the bot"
     assert manifest["validDomains"] == ["socbot.hants.police.uk"]
 
 

@@ -1,0 +1,171 @@
+"""Universal Actions over real HTTP: one card, each viewer's own view of it.
+
+An officer's OCG card posted in a group chat carries a ``refresh`` naming the chat's members (from
+the connector stand-in's roster); when a partner opens it, Teams sends an ``adaptiveCard/action``
+invoke as them and socbot answers with the partner's card. Someone not enrolled gets a refusal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from card_schema import problems
+from teams_standin import StandIn, activity, member
+from test_teams import OKAFOR, STRANGER, Teams, link, serve, standin  # noqa: F401
+
+from socbot.bot import Bot
+from socbot.faces.teams import adaptive
+from socbot.identify import Who
+
+EVANS = "00000000-0000-4000-8000-0000000000e5"  # Trading Standards: a partner
+ADMIN = "00000000-0000-4000-8000-0000000000ad"
+GROUP = "19:meeting-smith-partners@thread.v2"
+POLICE_ONLY = ("Smith Brothers", "Danny Smith", "Nguyen", "MoRiLE", "P-mech", "@hart")
+
+
+def invoke(teams: Teams, aad: str, action: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    body = activity(
+        teams.standin.url,
+        aad=aad,
+        kind="invoke",
+        value={"action": action, "trigger": "automatic"},
+        conversation=GROUP,
+        conversation_type="groupChat",
+        **kw,
+    )
+    return {**body, "name": "adaptiveCard/action"}
+
+
+async def execute(teams: Teams, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    async with teams.http.post(f"{teams.url}/api/messages", json=body) as response:
+        return response.status, await response.json()
+
+
+@pytest.fixture
+async def teams(bot: Bot, standin: StandIn) -> AsyncIterator[Teams]:  # noqa: F811
+    for handle, aad in (("okafor", OKAFOR), ("evans", EVANS), ("admin", ADMIN)):
+        link(bot, handle, aad)
+    standin.rosters[GROUP] = [
+        member(f"29:{OKAFOR}", OKAFOR, "grace.okafor@demo.police.example", "Grace Okafor"),
+        member(f"29:{EVANS}", EVANS, "sam.evans@council.example", "Sam Evans"),
+    ]
+    marked = bot.handle("channel secure", Who("teams", ADMIN), face="teams", channel=GROUP)
+    assert not marked.error, marked.text
+    async with serve(bot, standin) as running:
+        yield running
+
+
+async def officer_card(teams: Teams) -> dict[str, Any]:
+    """DI Okafor shares the Smith Brothers' card in the group chat."""
+    assert (
+        await teams.say("status smith share", conversation=GROUP, conversation_type="groupChat")
+        == 202
+    )
+    [posted] = [c for c in teams.standin.sent() if c.conversation == GROUP]
+    assert posted.card is not None
+    return posted.card
+
+
+async def test_a_partner_opening_an_officers_card_sees_the_partner_view(teams: Teams) -> None:
+    card = await officer_card(teams)
+    assert "Smith Brothers" in json.dumps(card), "the officer sees the police view"
+    refresh = card["refresh"]
+    assert refresh["userIds"] == [f"29:{OKAFOR}", f"29:{EVANS}"], "both members, from the roster"
+    action = refresh["action"]
+    assert action == {
+        "type": "Action.Execute",
+        "verb": "refresh",
+        "data": {"verb": "status", "payload": {"args": "OCG-0001"}},
+    }, "the card's data is the command and the reference, never what the officer saw"
+    assert problems(card) == []
+
+    status, answer = await execute(teams, invoke(teams, EVANS, action))
+    assert status == 200
+    assert answer["statusCode"] == 200 and answer["type"] == adaptive.CONTENT_TYPE
+    seen = answer["value"]
+    text = json.dumps(seen, ensure_ascii=False)
+    assert "OCG-0001 Group A (Fratton)" in text, "the partner's own view of the same OCG"
+    assert "Partner view" in text and "#2 Test-purchase" in text, "with their own action"
+    for secret in POLICE_ONLY:
+        assert secret not in text, f"{secret!r} is police-only"
+    assert seen["refresh"]["userIds"] == [f"29:{OKAFOR}", f"29:{EVANS}"], "still live"
+    assert problems(seen) == []
+
+    status, again = await execute(teams, invoke(teams, OKAFOR, action))
+    assert status == 200 and "Smith Brothers" in json.dumps(again["value"]), "hers, not his"
+
+
+async def test_someone_not_enrolled_gets_a_polite_refusal_card(teams: Teams) -> None:
+    action = (await officer_card(teams))["refresh"]["action"]
+    status, answer = await execute(teams, invoke(teams, STRANGER, action))
+    assert status == 200 and answer["type"] == adaptive.CONTENT_TYPE
+    text = json.dumps(answer["value"], ensure_ascii=False)
+    assert "don't know who you are" in text
+    assert "OCG-0001" not in text and "Smith" not in text and "Group A" not in text
+    assert "refresh" not in answer["value"], "a refusal is not refreshed"
+    assert problems(answer["value"]) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"verb": "close", "payload": {"args": "OCG-0001"}},  # a write: never run by a refresh
+        {"verb": "status", "payload": {"args": "smith"}},  # a name, not a reference
+        {"verb": "status"},
+    ],
+)
+async def test_a_forged_refresh_runs_nothing(teams: Teams, data: dict[str, Any]) -> None:
+    action = {"type": "Action.Execute", "verb": "refresh", "data": data}
+    status, answer = await execute(teams, invoke(teams, OKAFOR, action))
+    assert status == 200
+    assert "couldn't refresh that card" in json.dumps(answer["value"])
+
+
+async def test_above_sixty_members_each_viewer_asks_for_their_own_view(teams: Teams) -> None:
+    teams.standin.rosters[GROUP] += [
+        member(f"29:guest-{n}", f"aad-guest-{n}", None, f"Guest {n}") for n in range(59)
+    ]
+    card = await officer_card(teams)
+    assert "refresh" not in card, "Teams refreshes for at most 60 named users"
+    [button] = [a for a in card["actions"] if a["title"] == "Show my view"]
+    assert button["type"] == "Action.Execute" and button["verb"] == "refresh"
+    assert button["fallback"]["type"] == "Action.Submit", "older clients still get a button"
+    assert problems(card) == []
+    status, answer = await execute(teams, invoke(teams, EVANS, {**button, "fallback": None}))
+    assert status == 200 and "Group A (Fratton)" in json.dumps(answer["value"])
+
+
+def executes(card: dict[str, Any], verb: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute" and node.get("verb") == verb:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+async def test_a_button_pressed_as_a_universal_action_answers_the_presser(teams: Teams) -> None:
+    assert await teams.say("actions smith") == 202
+    card = teams.standin.calls[-1].card
+    assert card is not None and problems(card) == []
+    assert card["refresh"]["userIds"] == [f"29:{OKAFOR}"], "a personal chat: hers alone"
+    snooze = executes(card, "snooze")[0]
+    assert snooze["fallback"]["data"] == snooze["data"], "old clients send the same button"
+    body = invoke(teams, OKAFOR, snooze, reply_to="sent-1")
+    body["conversation"] = {"id": "a:personal-chat", "conversationType": "personal"}
+    status, answer = await execute(teams, body)
+    assert status == 200 and answer["type"] == adaptive.CONTENT_TYPE
+    text = json.dumps(answer["value"], ensure_ascii=False)
+    assert "Action #4 now due Wed 10 Mar 2027" in text, "the result, for her"
+    assert problems(answer["value"]) == []
