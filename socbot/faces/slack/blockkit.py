@@ -241,6 +241,8 @@ def units(reply: Reply, *, headline: bool = True) -> list[Unit]:
     out += [[b] for b in buttons.blocks(more)]
     if reply.context:
         out.append([context(escape(reply.context)[:SECTION_TEXT])])
+    if reply.classification and not reply.error:  # the marking closes every view of the work
+        out.append([context(f"*{reply.classification}*")])
     return out or [[text_section(" ")]]
 
 

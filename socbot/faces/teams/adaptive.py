@@ -244,6 +244,10 @@ def card(reply: Reply, *, footer: str | None = None, live: Live | None = None) -
             body.append(text_block(small, isSubtle=True, size="Small"))
     if not body:
         body.append(text_block("Done."))
+    if reply.classification and not reply.error:  # the marking heads and closes the card
+        marking = {"size": "Small", "weight": "Bolder", "horizontalAlignment": "Center"}
+        body.insert(0, text_block(reply.classification, **marking))
+        body.append(text_block(reply.classification, **marking))
     content: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,

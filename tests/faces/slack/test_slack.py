@@ -201,7 +201,7 @@ async def test_a_slow_read_acks_in_time_and_answers_later(hx) -> None:
     hx.bot.pm.get_plugin("extras").release.set()
     [answer] = await hx.standin.wait_for("response_url")
     assert answer.args["name"] == "slow"
-    assert block_text(answer.args["blocks"]) == "Slow but sure"
+    assert block_text(answer.args["blocks"]) == "Slow but sure\n*OFFICIAL-SENSITIVE*"
 
 
 async def test_long_list_is_paged_never_cut(hx) -> None:
@@ -525,3 +525,15 @@ async def test_a_retried_event_is_acted_on_once(h) -> None:
     await h.standin.wait_for("views.publish", 2)
     assert len(h.standin.called("views.publish")) == 2
     assert len([r for r in audit_rows(h) if r.face == "slack"]) == 2 * first
+
+
+async def test_every_view_ends_with_its_classification_marking(h) -> None:
+    _, police = await h.slack.command("status smith", user="U0OKAFOR")
+    _, partner = await h.slack.command("actions mine", user="U0PRICE")
+    _, error = await h.slack.command("status nowhere", user="U0OKAFOR")
+    assert police["blocks"][-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "*OFFICIAL-SENSITIVE*", "verbatim": True}],
+    }
+    assert block_text(partner["blocks"]).endswith("*OFFICIAL*")  # the sanitised view
+    assert "OFFICIAL" not in block_text(error["blocks"])  # a polite error marks nothing

@@ -132,7 +132,9 @@ async def test_status_in_a_personal_chat_is_answered_with_a_card(teams: Teams, t
     assert call.path == f"/v3/conversations/a:personal-chat/activities/{body['id']}"
     card = call.card
     assert card and card["type"] == "AdaptiveCard" and float(card["version"]) <= 1.5
-    assert "OCG-0001" in card["body"][0]["text"] and "Smith Brothers" in card["body"][0]["text"]
+    marking, title = card["body"][0]["text"], card["body"][1]["text"]
+    assert marking == card["body"][-1]["text"] == "OFFICIAL-SENSITIVE"  # heads and closes it
+    assert "OCG-0001" in title and "Smith Brothers" in title
     assert any(e["type"] == "FactSet" for e in elements(card))
     assert call.body["summary"].startswith("OCG-0001")
     stored = identity(teams.bot, OKAFOR)
