@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from socbot.bot import Bot
+from socbot.channels import Audience, AudienceSource
 from socbot.faces.slack import FACE, blockkit, unfurl, views
 from socbot.faces.slack.door import FrontDoor
 from socbot.faces.slack.home import SlackHome
@@ -37,6 +38,7 @@ from socbot.model import Reply
 
 log = logging.getLogger(__name__)
 DEFAULT_API = "https://slack.com/api/"
+ASK_TIMEOUT = 5.0  # seconds to learn a channel's members before sharing (else not shared)
 ACK_BUDGET = 2.0  # seconds a read may take inside the ack (Slack waits 3 s in all)
 
 
@@ -119,6 +121,23 @@ class SlackFace:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def audience(self, channel: str | None) -> AudienceSource | None:
+        """Asks Slack who is in ``channel`` now; the core calls it (from a worker thread) only
+        when a reply is about to be shared there. None from it: Slack would not say."""
+        if not channel:
+            return None
+        loop = asyncio.get_running_loop()
+
+        def ask() -> Audience | None:
+            heard = asyncio.run_coroutine_threadsafe(unfurl.audience(self.client, channel), loop)
+            try:
+                return heard.result(timeout=ASK_TIMEOUT)
+            except Exception:  # a timeout or a loop closing: nothing is shared
+                log.warning("membership of %s unknown: not shared", channel)
+                return None
+
+        return ask
+
     async def read(self, fn: Callable[..., Reply], /, *args: Any, **kwargs: Any) -> Reply:
         """A read inside the ack, in a worker thread (or inline, to measure the difference)."""
         if self.threaded_reads:
@@ -169,14 +188,13 @@ class SlackFace:
         meta = {"u": url, "c": channel}
         try:
             who = await self.people.who(user)
+            run = {"face": FACE, "channel": channel, "audience": self.audience(channel)}
             if self.bot.writes(text):
                 await ack()
-                work = asyncio.to_thread(self.bot.handle, text, who, face=FACE, channel=channel)
+                work = asyncio.to_thread(self.bot.handle, text, who, **run)
                 self.spawn(self._answer_later(work, who, meta, trigger))
                 return
-            reading = asyncio.ensure_future(
-                self.read(self.bot.handle, text, who, face=FACE, channel=channel)
-            )
+            reading = asyncio.ensure_future(self.read(self.bot.handle, text, who, **run))
             done, _ = await asyncio.wait({reading}, timeout=self.ack_budget)
             if not done:  # Slack gives up after 3 s: ack now, answer when the read is done
                 await ack()
@@ -235,7 +253,13 @@ class SlackFace:
         }
         who = await self.people.who(user)
         reply = await asyncio.to_thread(
-            self.bot.press, who, action, args, face=FACE, channel=channel
+            self.bot.press,
+            who,
+            action,
+            args,
+            face=FACE,
+            channel=channel,
+            audience=self.audience(channel),
         )
         if reply.form is not None:
             meta = {k: origin[k] for k in ("u", "r", "h", "c")}

@@ -34,6 +34,7 @@ from sqlmodel import Session
 
 from socbot.bot import Bot
 from socbot.faces.teams import adaptive, search, universal
+from socbot.faces.teams import audience as teams_audience
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
 from socbot.faces.teams.outbound import (
@@ -127,9 +128,10 @@ class TeamsFace:
         text = await self._command_text(context)
         who = await self._who(context)
         channel = teams_refs.channel_of(activity)
+        heard = teams_audience.source(context)
         verb = universal.verb_of(text)
         reply, message = await self._run(
-            lambda: self.bot.handle(text, who, face=FACE, channel=channel),
+            lambda: self.bot.handle(text, who, face=FACE, channel=channel, audience=heard),
             universal.for_asker(self.bot, verb, activity),
         )
         if not reply.ephemeral:  # posted for the conversation: each member sees their own view
@@ -149,6 +151,7 @@ class TeamsFace:
         who = await self._who(context)
         channel = teams_refs.channel_of(activity)
         card = (activity.conversation.id, activity.reply_to_id) if activity.reply_to_id else None
+        heard = teams_audience.source(context)
         if verb.startswith(adaptive.SUBMIT_PREFIX):
             values = {
                 k.removeprefix(adaptive.INPUT_PREFIX): "" if v is None else str(v)
@@ -159,7 +162,7 @@ class TeamsFace:
             await self._submit_form(context, who, name, {**payload, **values}, card, channel)
             return
         reply, message = await self._run(
-            lambda: self.bot.press(who, verb, payload, face=FACE, channel=channel)
+            lambda: self.bot.press(who, verb, payload, face=FACE, channel=channel, audience=heard)
         )
         spec = self.bot.spec(verb)
         single = value.get("single") is True  # the card has nothing else worth keeping
@@ -364,6 +367,8 @@ class TeamsFace:
                 "I answer in a personal chat so that OCG detail stays out of shared channels. "
                 "Open socbot from Apps, say `help`, then ask again."
             )
+        if (reply.context or "").startswith("Not shared"):  # the why names no OCG detail
+            note = f"{reply.context} {note}"
         await self._say(context, Reply(text=note))
 
     async def _replace(

@@ -155,11 +155,37 @@ async def test_share_posts_to_a_secure_channel_only(h) -> None:
     with Session(h.bot.engine) as session:
         session.add(Channel(platform="slack", external_id="C0SECURE", secure=True))
         session.commit()
+    h.standin.conversations["C0SECURE"] = {"is_channel": True, "is_ext_shared": False}
+    h.standin.members["C0SECURE"] = ["U0OKAFOR"]
     _, shared = await h.slack.command("status smith share", channel="C0SECURE")
     assert shared["response_type"] == "in_channel"
     _, private = await h.slack.command("status smith share", channel="C0GENERAL")
     assert private["response_type"] == "ephemeral"
     assert "Not shared" in block_text(private["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("info", "members", "why"),
+    [
+        ({"is_ext_shared": False}, ["U0OKAFOR", "U0PRICE"], "a partner"),
+        ({"is_ext_shared": True}, ["U0OKAFOR"], "Slack Connect"),
+        (None, None, "couldn't check who is in this channel"),
+    ],
+)
+async def test_share_asks_slack_who_is_in_the_channel_at_each_post(h, info, members, why) -> None:
+    with Session(h.bot.engine) as session:
+        session.add(Channel(platform="slack", external_id="C0MIXED", secure=True))
+        session.commit()
+    if info is not None:
+        h.standin.conversations["C0MIXED"] = {"is_channel": True, **info}
+        h.standin.members["C0MIXED"] = members
+    _, reply = await h.slack.command("status smith share", channel="C0MIXED")
+    assert reply["response_type"] == "ephemeral"  # police-only detail stays with the asker
+    shown = block_text(reply["blocks"])
+    assert "Not shared" in shown and why in shown
+    with Session(h.bot.engine) as session:  # and nothing is recorded as disclosed
+        rows = session.exec(select(AuditEvent).where(AuditEvent.action == "disclosure")).all()
+    assert rows == []
 
 
 async def test_unlinked_user_is_refused_politely(h) -> None:

@@ -1,8 +1,10 @@
 """Universal Actions over real HTTP: one card, each viewer's own view of it.
 
-An officer's OCG card posted in a group chat carries a ``refresh`` naming the chat's members (from
-the connector stand-in's roster); when a partner opens it, Teams sends an ``adaptiveCard/action``
-invoke as them and socbot answers with the partner's card. Someone not enrolled gets a refusal.
+An officer's OCG card shared in a police group chat carries a ``refresh`` naming the chat's
+members (from the connector stand-in's roster); when a partner added to the chat later opens it,
+Teams sends an ``adaptiveCard/action`` invoke as them and socbot answers with the partner's card.
+Someone not enrolled gets a refusal. Sharing a police view into a chat a partner is already in is
+refused, with the reason, and nothing is posted there.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from socbot.faces.teams import adaptive
 from socbot.identify import Who
 
 EVANS = "00000000-0000-4000-8000-0000000000e5"  # Trading Standards: a partner
+NGUYEN = "00000000-0000-4000-8000-0000000000a9"  # an analyst: police
 ADMIN = "00000000-0000-4000-8000-0000000000ad"
 GROUP = "19:meeting-smith-partners@thread.v2"
 POLICE_ONLY = ("Smith Brothers", "Danny Smith", "Nguyen", "MoRiLE", "P-mech", "@hart")
@@ -46,11 +49,11 @@ async def execute(teams: Teams, body: dict[str, Any]) -> tuple[int, dict[str, An
 
 @pytest.fixture
 async def teams(bot: Bot, standin: StandIn) -> AsyncIterator[Teams]:  # noqa: F811
-    for handle, aad in (("okafor", OKAFOR), ("evans", EVANS), ("admin", ADMIN)):
+    for handle, aad in (("okafor", OKAFOR), ("evans", EVANS), ("admin", ADMIN), ("nguyen", NGUYEN)):
         link(bot, handle, aad)
     standin.rosters[GROUP] = [
         member(f"29:{OKAFOR}", OKAFOR, "grace.okafor@demo.police.example", "Grace Okafor"),
-        member(f"29:{EVANS}", EVANS, "sam.evans@council.example", "Sam Evans"),
+        member(f"29:{NGUYEN}", NGUYEN, "lan.nguyen@demo.police.example", "Lan Nguyen"),
     ]
     marked = bot.handle("channel secure", Who("teams", ADMIN), face="teams", channel=GROUP)
     assert not marked.error, marked.text
@@ -69,11 +72,30 @@ async def officer_card(teams: Teams) -> dict[str, Any]:
     return posted.card
 
 
+def partner_joins(teams: Teams) -> None:
+    teams.standin.rosters[GROUP].append(
+        member(f"29:{EVANS}", EVANS, "sam.evans@council.example", "Sam Evans")
+    )
+
+
+async def test_a_police_view_is_not_shared_where_a_partner_is_a_member(teams: Teams) -> None:
+    partner_joins(teams)
+    assert (
+        await teams.say("status smith share", conversation=GROUP, conversation_type="groupChat")
+        == 202
+    )
+    in_chat = [c for c in teams.standin.sent() if c.conversation == GROUP]
+    shown = json.dumps([c.body for c in teams.standin.sent()], ensure_ascii=False)
+    assert "Not shared" in shown and "partner" in shown, "the asker is told why"
+    assert all("Smith Brothers" not in json.dumps(c.body) for c in in_chat), "nothing posted"
+
+
 async def test_a_partner_opening_an_officers_card_sees_the_partner_view(teams: Teams) -> None:
     card = await officer_card(teams)
     assert "Smith Brothers" in json.dumps(card), "the officer sees the police view"
     refresh = card["refresh"]
-    assert refresh["userIds"] == [f"29:{OKAFOR}", f"29:{EVANS}"], "both members, from the roster"
+    assert refresh["userIds"] == [f"29:{OKAFOR}", f"29:{NGUYEN}"], "the members, from the roster"
+    partner_joins(teams)
     action = refresh["action"]
     assert action == {
         "type": "Action.Execute",
@@ -91,7 +113,7 @@ async def test_a_partner_opening_an_officers_card_sees_the_partner_view(teams: T
     assert "Partner view" in text and "#2 Test-purchase" in text, "with their own action"
     for secret in POLICE_ONLY:
         assert secret not in text, f"{secret!r} is police-only"
-    assert seen["refresh"]["userIds"] == [f"29:{OKAFOR}", f"29:{EVANS}"], "still live"
+    assert seen["refresh"]["userIds"] == [f"29:{OKAFOR}", f"29:{NGUYEN}", f"29:{EVANS}"]
     assert problems(seen) == []
 
     status, again = await execute(teams, invoke(teams, OKAFOR, action))
@@ -134,6 +156,7 @@ async def test_above_sixty_members_each_viewer_asks_for_their_own_view(teams: Te
     assert button["type"] == "Action.Execute" and button["verb"] == "refresh"
     assert button["fallback"]["type"] == "Action.Submit", "older clients still get a button"
     assert problems(card) == []
+    partner_joins(teams)
     status, answer = await execute(teams, invoke(teams, EVANS, {**button, "fallback": None}))
     assert status == 200 and "Group A (Fratton)" in json.dumps(answer["value"])
 
@@ -169,3 +192,22 @@ async def test_a_button_pressed_as_a_universal_action_answers_the_presser(teams:
     text = json.dumps(answer["value"], ensure_ascii=False)
     assert "Action #4 now due Wed 10 Mar 2027" in text, "the result, for her"
     assert problems(answer["value"]) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [({"tenantId": "11111111-0000-4000-8000-00000000beef"}, "another organisation"),
+     ({"userRole": "guest"}, "a guest")],
+)  # fmt: skip
+async def test_a_police_view_is_not_shared_where_someone_outside_the_force_is(
+    teams: Teams, extra: dict[str, str], why: str
+) -> None:
+    outsider = member("29:outsider", "aad-outsider", "someone@elsewhere.example", "Someone")
+    teams.standin.rosters[GROUP].append({**outsider, **extra})
+    assert (
+        await teams.say("status smith share", conversation=GROUP, conversation_type="groupChat")
+        == 202
+    )
+    in_chat = [c for c in teams.standin.sent() if c.conversation == GROUP]
+    assert all("Smith Brothers" not in json.dumps(c.body) for c in in_chat), "nothing posted"
+    assert any(why in json.dumps(c.body) for c in in_chat), "the reason, in the chat"
