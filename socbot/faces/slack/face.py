@@ -188,13 +188,17 @@ class SlackFace:
         meta = {"u": url, "c": channel}
         try:
             who = await self.people.who(user)
-            run = {"face": FACE, "channel": channel, "audience": self.audience(channel)}
+            heard = self.audience(channel)
             if self.bot.writes(text):
                 await ack()
-                work = asyncio.to_thread(self.bot.handle, text, who, **run)
+                work = asyncio.to_thread(
+                    self.bot.handle, text, who, face=FACE, channel=channel, audience=heard
+                )
                 self.spawn(self._answer_later(work, who, meta, trigger))
                 return
-            reading = asyncio.ensure_future(self.read(self.bot.handle, text, who, **run))
+            reading = asyncio.ensure_future(
+                self.read(self.bot.handle, text, who, face=FACE, channel=channel, audience=heard)
+            )
             done, _ = await asyncio.wait({reading}, timeout=self.ack_budget)
             if not done:  # Slack gives up after 3 s: ack now, answer when the read is done
                 await ack()

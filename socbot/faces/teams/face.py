@@ -13,7 +13,6 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -33,7 +32,7 @@ from microsoft_agents.hosting.core.app.typing_indicator import TypingOptions
 from sqlmodel import Session
 
 from socbot.bot import Bot
-from socbot.faces.teams import adaptive, search, universal
+from socbot.faces.teams import adaptive, once, search, universal
 from socbot.faces.teams import audience as teams_audience
 from socbot.faces.teams import config as teams_config
 from socbot.faces.teams import refs as teams_refs
@@ -53,10 +52,6 @@ FACE = "teams"
 TYPING_DELAY_MS = 1500
 UNREADABLE = "I couldn't read that button. Please try again."
 _PERSONAL = (None, "personal")
-# A form card is claimed in the shared state while submitted (any replica refuses a second
-# submit), then marked sent; a replica that dies mid-submit frees it after CARD_PENDING.
-CARD_PENDING = timedelta(minutes=5)
-CARD_DONE = timedelta(days=7)
 _USER_TOKEN_LOG = "microsoft_agents.hosting.core.connector.client.user_token_client"
 
 
@@ -180,26 +175,20 @@ class TeamsFace:
         card: tuple[str, str] | None,
         channel: str | None,
     ) -> None:
-        key = f"teams-card:{card[0]}:{card[1]}" if card else None
         shared = self.bot.shared
-        if key and not await asyncio.to_thread(shared.claim, key, CARD_PENDING, "pending"):
-            state = await asyncio.to_thread(shared.get, key)
-            done = "was already submitted" if state == "done" else "is being sent"
-            await self._say(context, Reply.fail(f"That form {done}; nothing was changed."))
+        refused = await once.claim(shared, card)
+        if refused:
+            await self._say(context, Reply.fail(refused))
             return
         try:
             reply, message = await self._run(
                 lambda: self.bot.submit(who, name, values, face=FACE, channel=channel)
             )
         except BaseException:
-            if key:
-                await asyncio.to_thread(shared.drop, key)
+            await once.settle(shared, card, sent=False)
             raise
         sent = card is not None and not reply.error and reply.form is None
-        if key and sent:
-            await asyncio.to_thread(shared.put, key, "done", CARD_DONE)
-        elif key:
-            await asyncio.to_thread(shared.drop, key)  # refused or a next step: it may go again
+        await once.settle(shared, card, sent=sent)
         if card is None or (reply.error and reply.form is None):
             await self._answer(context, who, reply, message)  # refused: the form stays for others
             return

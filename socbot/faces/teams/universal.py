@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from microsoft_agents.activity import Activity, AdaptiveCardInvokeResponse
 from microsoft_agents.hosting.core import ConnectorClientBase, TurnContext, TurnState
 
-from socbot.faces.teams import adaptive
+from socbot.faces.teams import adaptive, once
 from socbot.faces.teams import refs as teams_refs
 from socbot.faces.teams.outbound import to_activity
 from socbot.identify import Who
@@ -44,11 +43,8 @@ class Face(Protocol):
     """What the invokes need of the Teams face (which imports this module)."""
 
     bot: Bot
-    _cards: OrderedDict[tuple[str, str], str]
 
     async def _who(self, context: TurnContext) -> Who: ...
-
-    def _mark(self, card: tuple[str, str], state: str) -> None: ...
 
     async def _replace(
         self, context: TurnContext, card: tuple[str, str], message: Activity
@@ -187,10 +183,6 @@ class Invokes:
         """A form sent once: a second press (anyone's) is refused; when done, all see the result."""
         face = self.face
         card = self._card(context)
-        state = face._cards.get(card) if card else None
-        if state is not None:
-            done = "is being sent" if state == "pending" else "was already submitted"
-            return Reply.fail(f"That form {done}; nothing was changed.")
         raw = data.get("payload")
         values = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
         values |= {
@@ -200,17 +192,19 @@ class Invokes:
         }
         name = verb.removeprefix(adaptive.SUBMIT_PREFIX)
         channel = teams_refs.channel_of(context.activity)
-        if card:
-            face._mark(card, "pending")
+        refused = await once.claim(face.bot.shared, card)
+        if refused:
+            return Reply.fail(refused)
         try:
             reply = await asyncio.to_thread(
                 face.bot.submit, who, name, values, face=FACE, channel=channel
             )
-        finally:
-            if card:
-                face._cards.pop(card, None)
-        if card and not reply.error and reply.form is None:
-            face._mark(card, "done")
+        except BaseException:
+            await once.settle(face.bot.shared, card, sent=False)
+            raise
+        sent = card is not None and not reply.error and reply.form is None
+        await once.settle(face.bot.shared, card, sent=sent)
+        if card and sent:
             sender = context.activity.from_property.name if context.activity.from_property else ""
             stamp = face.bot.clock.now().strftime("%H:%M on %d/%m/%Y")
             footer = f"Submitted by {sender or 'someone'} at {stamp}."

@@ -15,8 +15,19 @@ from typing import Any
 
 import pytest
 from card_schema import problems
+from socbot_plugins.actions.models import Action
+from sqlmodel import Session
 from teams_standin import StandIn, activity, member
-from test_teams import OKAFOR, STRANGER, Teams, link, serve, standin  # noqa: F401
+from test_teams import (  # noqa: F401
+    OKAFOR,
+    STRANGER,
+    Teams,
+    link,
+    open_action,
+    serve,
+    standin,
+    submit_action,
+)
 
 from socbot.bot import Bot
 from socbot.faces.teams import adaptive
@@ -211,3 +222,32 @@ async def test_a_police_view_is_not_shared_where_someone_outside_the_force_is(
     in_chat = [c for c in teams.standin.sent() if c.conversation == GROUP]
     assert all("Smith Brothers" not in json.dumps(c.body) for c in in_chat), "nothing posted"
     assert any(why in json.dumps(c.body) for c in in_chat), "the reason, in the chat"
+
+
+async def test_a_form_submitted_as_a_universal_action_goes_once_by_any_route(teams: Teams) -> None:
+    action = open_action(teams.bot)
+    press = {"verb": "form:action.done", "payload": {"id": str(action.id)}}
+    assert await teams.press(press, aad=NGUYEN, reply_to="nudge-card") == 202
+    form = teams.standin.calls[-1].card
+    assert form is not None
+    form_id = f"sent-{len(teams.standin.calls)}"
+    button = submit_action(form)
+    answers = {"in.result": "Cash seizure granted", "in.disrupt": "none"}
+    execute_it = {**button, "data": {**button["data"], **answers}, "fallback": None}
+
+    def body() -> dict[str, Any]:
+        sent = invoke(teams, NGUYEN, execute_it, reply_to=form_id)
+        sent["conversation"] = {"id": "a:personal-chat", "conversationType": "personal"}
+        return sent
+
+    status, _ = await execute(teams, body())
+    assert status == 200 and "Submitted by" in json.dumps(teams.standin.updates()[-1].card)
+    status, second = await execute(teams, body())
+    assert status == 200 and "already submitted" in json.dumps(second["value"])
+    calls = len(teams.standin.calls)
+    resent = {**button["data"], **answers}  # the same card, now by the message route
+    assert await teams.press(resent, aad=NGUYEN, reply_to=form_id) == 202
+    assert "already submitted" in teams.standin.calls[calls].card_text
+    with Session(teams.bot.engine) as session:
+        closed = session.get(Action, action.id)
+        assert closed is not None and closed.status == "done"
