@@ -134,8 +134,8 @@ def test_revision_0003_upgrades_a_store_with_secure_channels_keeping_them_secure
     link(bot, "admin", "U0ADMIN")
     bot.handle("channel secure C0OLD", Who("slack", "U0ADMIN"), face="slack")
     bot.handle("channel insecure C0GONE", Who("slack", "U0ADMIN"), face="slack")
-    command.downgrade(alembic_config(empty_engine), "0003@-1")  # that revision alone
-    assert "0003" not in store_versions(empty_engine)
+    command.downgrade(alembic_config(empty_engine), "0004_audit_unsealed@-2")  # to 0002
+    assert not {"0003", "0004_audit_unsealed"} & store_versions(empty_engine)
     with empty_engine.connect() as conn:
         before = conn.execute(
             text("SELECT platform, external_id, secure FROM channel ORDER BY id")
@@ -144,7 +144,7 @@ def test_revision_0003_upgrades_a_store_with_secure_channels_keeping_them_secure
 
     upgrade(empty_engine)
 
-    assert "0003" in store_versions(empty_engine)
+    assert "0004_audit_unsealed" in store_versions(empty_engine)  # 0003 and on, again
     with Session(empty_engine) as session:
         rows = session.exec(select(Channel).order_by(Channel.id)).all()  # type: ignore[arg-type]
         assert [(r.external_id, r.secure, r.ceiling) for r in rows] == [
