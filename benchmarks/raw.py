@@ -2,14 +2,13 @@
 
 Each function does what the command does for the user, with no ORM, plugin manager or reply
 model: find the person and their roles, resolve the OCG, run the queries the answer needs, format
-a plain-text answer, and (like the core) append a hash-chained audit row and commit. Sweeps decide
+a plain-text answer, and (like the core) append an unsealed audit row and commit. Sweeps decide
 the same messages, queue them with one ``executemany`` and roll back, as ``dry_run`` does. The
 ratio socbot / raw is therefore the cost of everything socbot adds on top of the SQL.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections import defaultdict
@@ -99,20 +98,14 @@ class Raw:
         return person, roles
 
     def audit(self, person: tuple[Any, ...], now: datetime, verb: str, text: str, ref: str | None):
-        if self.pg:
-            self.q("SELECT pg_advisory_xact_lock(4242)")
-        prev = self.one("SELECT hash FROM auditevent ORDER BY id DESC LIMIT 1")
-        at = now.astimezone(UTC)
-        fields = [prev[0] if prev else "0" * 64, at.isoformat(), person[0], person[1], "console"]
-        fields += [None, verb, text, ref, "ok", None]
-        digest = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
+        """As the core does: insert an unsealed row, no lock (the sealer chains it later)."""
         self.conn.execute(
             self._sql(
                 "INSERT INTO auditevent (at, actor_id, actor, face, channel, action, text, "
                 "ocg_ref, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, 'console', NULL, ?, "
-                "?, ?, 'ok', NULL, ?, ?)"
+                "?, ?, 'ok', NULL, NULL, NULL)"
             ),
-            (self.t(at), person[0], person[1], verb, text, ref, fields[0], digest),
+            (self.t(now.astimezone(UTC)), person[0], person[1], verb, text, ref),
         )
 
 

@@ -1,11 +1,13 @@
 """The audit trail: append-only, hash-chained, secrets stripped. Evidence in court.
 
-Each row's hash covers its fields and its predecessor's hash, so editing or deleting a row breaks
-the chain from that row on; ``socbot audit verify`` names the first broken row. Deleting rows at
-the end leaves a shorter chain that is still whole: only a copy of the last row's id and hash kept
-elsewhere (``verify --anchor ID:HASH``) shows that. Handing one out is itself recorded
-(``ANCHOR``): a store whose trail someone outside vouches for is never wiped (``socbot.wipe``).
-See docs/security.md.
+Commands append rows *unsealed* (no hash, no lock), so no command waits on another's audit
+row; ``seal`` (the scheduler, every second, and ``socbot audit seal``/``verify``) takes the one
+lock and chains them in id order. Each sealed row's hash covers its fields and its
+predecessor's hash, so editing or deleting a sealed row breaks the chain from that row on;
+``socbot audit verify`` names the first broken row. Deleting rows at the end leaves a shorter
+chain that is still whole: only a copy of the last row's id and hash kept elsewhere (``verify
+--anchor ID:HASH``) shows that. Handing one out is itself recorded (``ANCHOR``): a store whose
+trail someone outside vouches for is never wiped (``socbot.wipe``). See docs/security.md.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from socbot.redact import scrub
@@ -48,7 +51,24 @@ _LOCK_ID = 4242  # pg_advisory_xact_lock key for audit appenders
 # someone outside the database may hold evidence of this trail, so the store is never wiped.
 ANCHOR = "audit.anchor"
 
-__all__ = ["ANCHOR", "GENESIS", "Head", "append", "head", "lock", "rows", "scrub", "verify"]
+# A gap in ids may be a transaction still in flight (PostgreSQL hands out ids at insert, commits
+# land in any order): the sealer waits this long before taking it for a rolled-back id.
+GRACE_SECONDS = 2.0
+SEAL_BATCH = 1000
+
+__all__ = [
+    "ANCHOR",
+    "GENESIS",
+    "Head",
+    "append",
+    "head",
+    "lock",
+    "rows",
+    "scrub",
+    "seal",
+    "unsealed",
+    "verify",
+]
 
 
 def cli_actor() -> str:
@@ -82,7 +102,16 @@ _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
 # Core statements built once: append runs on every command, and the ORM's unit of work and
 # statement building cost more than the insert itself.
 _INSERT = insert(_TABLE)
-_LAST_HASH = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_SEALED = _TABLE.c.hash.is_not(None)
+_LAST_SEALED = (
+    select(_TABLE.c.id, _TABLE.c.hash).where(_SEALED).order_by(_TABLE.c.id.desc()).limit(1)
+)
+_PENDING = _TABLE.c.hash.is_(None)
+_SEAL_ROW = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"), _PENDING)
+    .values(prev_hash=bindparam("p"), hash=bindparam("h"))
+)
 _PG_LOCK = text(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
 # SQLite: a write that changes nothing still takes the database's write lock, held to commit.
 _SQLITE_LOCK = text(f"UPDATE {_TABLE.name} SET outcome = '-' WHERE id = -1")
@@ -111,14 +140,8 @@ def append(
     ocg_ref: str | None = None,
     detail: str | None = None,
 ) -> None:
-    """Add one row at the chain's end, inside the caller's transaction (defaults: a
-    successful change made on the command line).
-
-    The last hash is read under a lock held until commit, so two processes appending at once
-    queue up instead of both chaining onto the same row (a fork would look like tampering).
-    """
-    conn = lock(session)
-    prev = conn.execute(_LAST_HASH).scalar() or GENESIS
+    """Add one unsealed row inside the caller's transaction (defaults: a successful change made
+    on the command line). No lock and no read: ``seal`` chains it after commit."""
     row: dict[str, Any] = {
         "at": at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
         "actor_id": actor_id,
@@ -130,10 +153,10 @@ def append(
         "ocg_ref": ocg_ref,
         "outcome": outcome,
         "detail": _clean(detail) if detail else None,
-        "prev_hash": prev,
+        "prev_hash": None,
+        "hash": None,
     }
-    row["hash"] = _digest(prev, row)
-    conn.execute(_INSERT, row)
+    session.connection().execute(_INSERT, row)
 
 
 def lock(session: Session) -> Connection:
@@ -143,13 +166,88 @@ def lock(session: Session) -> Connection:
     return conn
 
 
+# Where this process first saw each gap in ids (monotonic seconds): a gap is waited on from then.
+_gaps: dict[tuple[str, int], float] = {}
+
+
+def _move_late(conn: Connection, last_id: int) -> None:
+    """Re-append (with a new, higher id) unsealed rows that committed after the sealer gave up
+    their gap: the chain runs in id order, so they join it at its end."""
+    late = conn.execute(
+        select(_TABLE).where(_PENDING, _TABLE.c.id < last_id).order_by(_TABLE.c.id)
+    ).mappings()
+    for row in list(late):
+        values = {k: v for k, v in row.items() if k != "id"}
+        conn.execute(delete(_TABLE).where(_TABLE.c.id == row["id"]))
+        conn.execute(_INSERT, values)
+
+
+def seal_locked(session: Session, *, grace: float = GRACE_SECONDS, batch: int = SEAL_BATCH) -> int:
+    """Chain up to ``batch`` unsealed rows in id order inside ``session`` (the lock is taken
+    here, held to the caller's commit). Stops at a gap in ids younger than ``grace`` seconds.
+    Returns the number sealed."""
+    conn = lock(session)
+    last = conn.execute(_LAST_SEALED).first()
+    last_id, prev = (last[0], last[1]) if last else (0, GENESIS)
+    _move_late(conn, last_id)
+    pending = conn.execute(
+        select(_TABLE).where(_PENDING).order_by(_TABLE.c.id).limit(batch)
+    ).mappings()
+    sealed: list[dict[str, Any]] = []
+    store = repr(conn.engine.url)  # one process may seal several stores (tests, tools)
+    expected = last_id + 1 if last else None  # an empty trail may start at any id
+    for row in pending:
+        if expected is not None and row["id"] != expected:
+            seen = _gaps.setdefault((store, expected), time.monotonic())
+            if time.monotonic() - seen < grace:
+                break  # an earlier id may still commit
+        _gaps.pop((store, expected or 0), None)
+        digest = _digest(prev, dict(row))
+        sealed.append({"row_id": row["id"], "p": prev, "h": digest})
+        prev, expected = digest, row["id"] + 1
+    if sealed:
+        conn.execute(_SEAL_ROW, sealed)
+    return len(sealed)
+
+
+def seal(engine: Engine, *, grace: float = GRACE_SECONDS, wait: bool = False) -> int:
+    """Chain every committed unsealed row, a batch per short transaction; returns how many.
+    ``wait``: sleep out gaps (up to ``grace``) instead of leaving rows after them for later."""
+    total, deadline = 0, time.monotonic() + grace + 1
+    while True:
+        with Session(engine) as session:
+            done = seal_locked(session, grace=grace)
+            session.commit()
+        total += done
+        if done == SEAL_BATCH:
+            continue
+        with Session(engine) as session:
+            left = unsealed(session)[0]
+        if not (wait and left and time.monotonic() < deadline):
+            return total
+        time.sleep(0.1)
+
+
+def unsealed(session: Session) -> tuple[int, datetime | None]:
+    """How many rows wait to be sealed, and when the oldest of them was written."""
+    found = (
+        session.connection()
+        .execute(select(func.count(), func.min(_TABLE.c.at)).where(_PENDING))
+        .one()
+    )
+    return int(found[0]), found[1]
+
+
 def rows(
-    session: Session, batch: int = 5000, since: datetime | None = None
+    session: Session, batch: int = 5000, since: datetime | None = None, sealed: bool = False
 ) -> Iterator[AuditEvent]:
-    """Every row in chain order (``since``: only rows at or after that instant), in batches."""
+    """Every row in id order (``since``: only rows at or after that instant; ``sealed``: only
+    the chain's rows), in batches."""
     last = 0
     while True:
         query = select(AuditEvent).where(AuditEvent.id > last)  # type: ignore[operator]
+        if sealed:
+            query = query.where(col(AuditEvent.hash).is_not(None))
         if since is not None:
             query = query.where(AuditEvent.at >= since)
         chunk = session.exec(query.order_by(AuditEvent.id).limit(batch)).all()  # type: ignore[arg-type]
@@ -178,19 +276,23 @@ class Head:
 
 
 def _last(session: Session) -> AuditEvent | None:
-    return session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()  # type: ignore[union-attr]
+    """The chain's last (sealed) row."""
+    query = select(AuditEvent).where(col(AuditEvent.hash).is_not(None))
+    return session.exec(query.order_by(col(AuditEvent.id).desc()).limit(1)).first()
 
 
 def head(session: Session) -> Head | None:
     """The last row's id and hash, or ``None`` for an empty trail."""
     row = _last(session)
-    return Head(row.id or 0, row.hash) if row else None
+    return Head(row.id or 0, row.hash or "") if row else None
 
 
 def issue_anchor(session: Session, *, at: datetime) -> Head | None:
     """Record that the chain's end is handed out as an anchor; the anchor is that row itself
-    (chained onto the rows just verified). ``None`` for an empty trail: nothing to vouch for."""
-    lock(session)
+    (chained onto the rows just verified). ``None`` for an empty trail: nothing to vouch for.
+    Seals everything committed first, gaps included (a row committing later moves to the end)."""
+    while seal_locked(session, grace=0) == SEAL_BATCH:
+        pass
     last = _last(session)
     if last is None or last.action == ANCHOR:  # nothing since the last anchor: hand it out again
         return head(session)
@@ -198,6 +300,7 @@ def issue_anchor(session: Session, *, at: datetime) -> Head | None:
     append(
         session, at=at, actor=cli_actor(), action=ANCHOR, text_="socbot audit verify", detail=detail
     )
+    seal_locked(session, grace=0)
     return head(session)
 
 
@@ -225,15 +328,16 @@ def check_anchor(session: Session, anchor: Head) -> str | None:
 
 
 def verify(session: Session) -> tuple[int, str | None]:
-    """Walk the chain. Returns (rows checked, None) or (rows checked, what is wrong first)."""
+    """Walk the sealed chain (``unsealed`` counts the rest). Returns (rows checked, None) or
+    (rows checked, what is wrong first)."""
     prev, count = GENESIS, 0
-    for row in rows(session):
+    for row in rows(session, sealed=True):
         if row.prev_hash != prev:
             return count, (
                 f"row {row.id} ({row.at:%Y-%m-%d %H:%M:%S}) does not follow the row before it: "
                 "a row before it was deleted or edited"
             )
-        if _digest(row.prev_hash, row) != row.hash:
+        if _digest(prev, row) != row.hash:
             return (
                 count,
                 f"row {row.id} ({row.at:%Y-%m-%d %H:%M:%S}) was edited after it was written",

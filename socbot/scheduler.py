@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from socbot import metrics
+from socbot import audit, metrics
 from socbot.outbox import deliver_due
 
 if TYPE_CHECKING:
@@ -39,7 +39,14 @@ def _deliver(bot: Bot) -> None:
         log.exception("outbox delivery failed; rows stay pending")
 
 
-def start(bot: Bot, *, deliver_every: int = 20) -> BackgroundScheduler:
+def _seal(bot: Bot) -> None:
+    try:
+        audit.seal(bot.engine)
+    except Exception:
+        log.exception("audit sealing failed; rows stay unsealed until the next run")
+
+
+def start(bot: Bot, *, deliver_every: int = 20, seal_every: int = 1) -> BackgroundScheduler:
     """Start jobs and delivery in background threads; call ``.shutdown()`` to stop."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -60,6 +67,15 @@ def start(bot: Bot, *, deliver_every: int = 20) -> BackgroundScheduler:
         args=(bot,),
         seconds=deliver_every,
         id="outbox",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        _seal,
+        "interval",
+        args=(bot,),
+        seconds=seal_every,
+        id="audit-seal",
         max_instances=1,
         coalesce=True,
     )

@@ -62,7 +62,7 @@ def wipe(
     """Delete every row (the schema stays) unless ``check`` raises ``CommandError``; write the
     new trail's first row; run ``then`` (a reload) in the same transaction. Returns a summary."""
     with Session(engine) as session:
-        audit.lock(session)  # nothing can be appended between the check and the wipe
+        audit.seal_locked(session, grace=0)  # lock (nothing sealed between check and wipe)
         check(session)
         counts, last = contents(session), audit.head(session)
         for table in reversed(SQLModel.metadata.sorted_tables):
@@ -70,6 +70,7 @@ def wipe(
         who = audit.cli_actor()
         summary = f"deleted {describe(counts)}; the old audit trail ended at {last or 'nothing'}"
         audit.append(session, at=now, actor=who, action=action, text_=command, detail=summary)
+        audit.seal_locked(session, grace=0)  # the new trail starts sealed, from GENESIS
         if then is not None:
             then(session)
         session.commit()

@@ -16,7 +16,7 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
 from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.ocg import rules
-from sqlalchemy import and_, literal_column, or_, union_all
+from sqlalchemy import Boolean, and_, bindparam, literal_column, or_, union_all
 from sqlmodel import col, func, select
 
 from socbot import Assignment, Nominal, Ocg, Person, access
@@ -62,40 +62,63 @@ def show_status(ctx: Context, cmd: Command) -> Reply:
 # -- queries -------------------------------------------------------------------------------------
 
 
+def _tag(text: str) -> Any:
+    return literal_column(f"'{text}'")
+
+
+def _union(sanitised: bool) -> Any:
+    """The counts as one UNION ALL with bind parameters, built once per shape: rebuilding the
+    expression and its cache key on every call cost more than running it. ``see_all`` is the
+    actor's sensitive visibility on this one OCG (``access.sensitive_visible`` for one id)."""
+    # typed as their columns: SQLite stores dates as text, the type's processor formats them
+    actions, disruptions = Action.__table__.c, Disruption.__table__.c  # type: ignore[attr-defined]
+    ocg_id: Any = bindparam("ocg_id", type_=actions.ocg_id.type)
+    now: Any = bindparam("now", type_=actions.due_at.type)
+    since: Any = bindparam("since", type_=disruptions.occurred_on.type)
+    see_all = bindparam("see_all", type_=Boolean)
+    parts = [
+        select(_tag("open"), _tag(""), _tag(""), func.count()).where(
+            Action.ocg_id == ocg_id,
+            Action.status == "open",
+            or_(see_all, Action.sensitive.is_(False)),  # type: ignore[attr-defined]
+        ),
+        select(_tag("overdue"), _tag(""), _tag(""), func.count()).where(
+            Action.ocg_id == ocg_id,
+            Action.status == "open",
+            Action.due_at < now,  # type: ignore[operator]
+            or_(see_all, Action.sensitive.is_(False)),  # type: ignore[attr-defined]
+        ),
+    ]
+    if not sanitised:
+        parts += [
+            select(_tag("disruption"), Disruption.grade, Disruption.status, func.count())
+            .where(
+                Disruption.ocg_id == ocg_id,
+                Disruption.occurred_on >= since,  # type: ignore[operator]
+                col(Disruption.status).not_in(NOT_COUNTED),
+                or_(see_all, Disruption.sensitive.is_(False)),  # type: ignore[attr-defined]
+            )
+            .group_by(Disruption.grade, Disruption.status),
+            select(_tag("nominal"), Nominal.role, _tag(""), func.count())
+            .where(Nominal.ocg_id == ocg_id, Nominal.status.not_in(GONE))  # type: ignore[attr-defined]
+            .group_by(Nominal.role),
+        ]
+    return union_all(*parts)
+
+
+_UNIONS = {flag: _union(flag) for flag in (False, True)}
+
+
 def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
     """Open and overdue actions, recent disruptions by grade and status, nominals by role: one
     round trip, each part served by an index on ``ocg_id``."""
-    now, since = ctx.utcnow(), ctx.today() - timedelta(days=DISRUPTION_DAYS)
-
-    def tag(text: str):  # type: ignore[no-untyped-def]
-        return literal_column(f"'{text}'")
-
-    seen = access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id))
-    parts = [
-        select(tag("open"), tag(""), tag(""), func.count()).where(
-            Action.ocg_id == ocg.id, Action.status == "open", seen
-        ),
-        select(tag("overdue"), tag(""), tag(""), func.count()).where(
-            Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now, seen
-        ),
-    ]
-    if not ctx.sanitised:
-        parts += [
-            select(tag("disruption"), Disruption.grade, Disruption.status, func.count())
-            .where(
-                Disruption.ocg_id == ocg.id,
-                Disruption.occurred_on >= since,
-                col(Disruption.status).not_in(NOT_COUNTED),
-                access.sensitive_visible(
-                    ctx.actor, col(Disruption.sensitive), col(Disruption.ocg_id)
-                ),
-            )
-            .group_by(Disruption.grade, Disruption.status),
-            select(tag("nominal"), Nominal.role, tag(""), func.count())
-            .where(Nominal.ocg_id == ocg.id, Nominal.status.not_in(GONE))  # type: ignore[attr-defined]
-            .group_by(Nominal.role),
-        ]
-    rows = ctx.session.exec(union_all(*parts)).all()  # type: ignore[call-overload]
+    params = {
+        "ocg_id": ocg.id,
+        "now": ctx.utcnow(),
+        "since": ctx.today() - timedelta(days=DISRUPTION_DAYS),
+        "see_all": access.sees_sensitive(ctx.actor, ocg.id or 0),
+    }
+    rows = ctx.session.connection().execute(_UNIONS[bool(ctx.sanitised)], params).all()
     return Counter({(kind, a, b): n for kind, a, b, n in rows})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 ROLES = ("admin", "sro", "lro", "sio", "plead", "coordinator", "analyst", "moderator", "partner")
@@ -142,7 +142,16 @@ class Outbox(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only and hash-chained: each row carries its predecessor's hash."""
+    """Append-only and hash-chained: each sealed row carries its predecessor's hash."""
+
+    __table_args__ = (
+        Index(
+            "ix_auditevent_unsealed",
+            "id",
+            postgresql_where=text("hash IS NULL"),
+            sqlite_where=text("hash IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
@@ -155,8 +164,9 @@ class AuditEvent(SQLModel, table=True):
     ocg_ref: str | None = Field(default=None, index=True)
     outcome: str  # ok | user-error | refused | error
     detail: str | None = None
-    prev_hash: str
-    hash: str
+    # Both empty until ``audit.seal`` chains the row (commands append without a lock).
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 class SharedState(SQLModel, table=True):

@@ -80,6 +80,7 @@ def test_every_outbound_message_is_recorded(bot):
 
 def test_the_demo_trail_verifies(bot, say):
     say("okafor", "status smith")
+    audit.seal(bot.engine)
     with Session(bot.engine) as s:
         count, problem = audit.verify(s)
     assert problem is None and count == len(rows(bot.engine)) > 1
@@ -94,10 +95,12 @@ def _tamper(engine, sql: str, **params) -> None:  # type: ignore[no-untyped-def]
 def trail(bot, say):  # type: ignore[no-untyped-def]
     for line in ("status smith", "actions smith", "disruptions smith", "status harbour"):
         say("okafor", line)
+    audit.seal(bot.engine)
     return [r.id for r in rows(bot.engine)]
 
 
 def _verify(engine):  # type: ignore[no-untyped-def]
+    audit.seal(engine, grace=0)
     with Session(engine) as s:
         return audit.verify(s)
 
@@ -143,6 +146,7 @@ def test_the_hash_does_not_depend_on_the_time_zone_given(engine):
             outcome="ok",
         )
         s.commit()
+    assert audit.seal(engine) == 1
     with Session(engine) as s:
         assert audit.verify(s) == (1, None)
 
@@ -165,24 +169,103 @@ def _append_many(engine, who: str, n: int, errors: list[str]) -> None:  # type: 
         errors.append(repr(exc))
 
 
-def test_two_writers_at_once_never_fork_the_chain(any_engine):
-    """Two processes appending together (two pools here) must queue, not both chain onto one row."""
+def test_concurrent_writers_append_unsealed_and_the_sealer_chains_them_all(any_engine):
+    """Four appenders (two pools, as two processes would) take no lock; a sealer running beside
+    them and once after chains every row exactly once, in id order."""
     from socbot.store.engine import make_engine
 
     second = make_engine(any_engine.url.render_as_string(hide_password=False))
     errors: list[str] = []
     threads = [
-        threading.Thread(target=_append_many, args=(e, f"w{i}", 60, errors))
-        for i, e in enumerate((any_engine, second))
+        threading.Thread(target=_append_many, args=(e, f"w{i}", 30, errors))
+        for i, e in enumerate((any_engine, second, any_engine, second))
     ]
+    sealing = threading.Event()
+
+    def sealer() -> None:
+        while not sealing.is_set():
+            audit.seal(second, grace=0.5)
+
+    threads.append(threading.Thread(target=sealer))
     for t in threads:
         t.start()
-    for t in threads:
+    for t in threads[:-1]:
         t.join()
+    sealing.set()
+    threads[-1].join()
     second.dispose()
     assert not errors
+    audit.seal(any_engine, wait=True)
     with Session(any_engine) as s:
-        assert audit.verify(s) == (120, None)
+        assert audit.verify(s) == (120, None) and audit.unsealed(s)[0] == 0
+
+
+def _append_one(engine, text_: str) -> None:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        audit.append(s, at=datetime.now(UTC), action="t", text_=text_)
+        s.commit()
+
+
+def test_unsealed_rows_are_counted_not_verified_until_sealed(any_engine):
+    for i in range(3):
+        _append_one(any_engine, str(i))
+    with Session(any_engine) as s:
+        waiting, oldest = audit.unsealed(s)
+        assert audit.verify(s) == (0, None) and waiting == 3 and oldest is not None
+    assert audit.seal(any_engine) == 3
+    with Session(any_engine) as s:
+        assert audit.verify(s) == (3, None) and audit.unsealed(s) == (0, None)
+
+
+def test_the_sealer_waits_at_a_gap_then_takes_it_for_a_rolled_back_id(any_engine):
+    for i in range(4):
+        _append_one(any_engine, str(i))
+    assert audit.seal(any_engine) == 4
+    ids = [r.id for r in rows(any_engine)]
+    for i in range(3):
+        _append_one(any_engine, f"new {i}")
+    new = [r.id for r in rows(any_engine)][4:]
+    # the first new row "still in flight": out of sight, its id is a gap
+    _tamper(any_engine, "DELETE FROM auditevent WHERE id = :id", id=new[0])
+    assert audit.seal(any_engine, grace=60) == 0  # young gap: rows after it wait
+    with Session(any_engine) as s:
+        assert audit.unsealed(s)[0] == 2
+    assert audit.seal(any_engine, grace=0) == 2  # old enough: a rolled-back id
+    with Session(any_engine) as s:
+        assert audit.verify(s) == (6, None) and audit.head(s).id == new[-1]
+    assert ids == sorted(ids)
+
+
+def test_a_row_committing_after_its_gap_was_given_up_joins_the_end(any_engine):
+    for i in range(3):
+        _append_one(any_engine, str(i))
+    first = rows(any_engine)[0].id
+    _tamper(any_engine, "DELETE FROM auditevent WHERE id = :id", id=first + 1)
+    assert audit.seal(any_engine, grace=0) == 2
+    _tamper(  # the late commit: its id is below the chain's last sealed row
+        any_engine,
+        "INSERT INTO auditevent (id, at, actor, face, action, text, outcome) "
+        "VALUES (:id, :at, 'cli', 'cli', 't', 'late', 'ok')",
+        id=first + 1,
+        at=datetime.now(UTC),
+    )
+    assert audit.seal(any_engine, grace=0) == 1
+    every = rows(any_engine)
+    assert every[-1].text == "late" and every[-1].id > first + 2 and every[-1].hash
+    with Session(any_engine) as s:
+        assert audit.verify(s) == (3, None)
+
+
+def test_unsealing_a_sealed_row_to_rewrite_it_is_caught(bot, trail):
+    target = trail[1]
+    _tamper(
+        bot.engine,
+        "UPDATE auditevent SET text = 'rewritten', hash = NULL, prev_hash = NULL WHERE id = :id",
+        id=target,
+    )
+    audit.seal(bot.engine, grace=0)  # the sealer moves it to the end: the gap it leaves shows
+    count, problem = _verify(bot.engine)
+    assert count == 1 and f"row {trail[2]} " in problem and "deleted or edited" in problem
 
 
 # -- ocg audit ---------------------------------------------------------------------------------
