@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from socbot import request_log, scheduler
+from socbot import audit, request_log, scheduler
 from socbot.store import HEAD
 from socbot.store.engine import alembic_config, tables_for, upgrade
 from socbot.store.models import AuditEvent
@@ -109,7 +109,10 @@ async def test_a_command_is_counted_by_verb_and_outcome(h) -> None:
     assert now[timed] == was.get(timed, 0) + 1
     assert now[refused] == was.get(refused, 0) + 1, "an unknown verb is one label, not a new one"
     assert now[("socbot_outbox_depth", frozenset())] == 0
-    assert now[("socbot_audit_unsealed", frozenset())] == 0
+    unsealed = ("socbot_audit_unsealed", frozenset())
+    assert now[unsealed] >= 2, "the two commands' audit rows wait for the sealer"
+    audit.seal(h.bot.engine, wait=True)
+    assert samples((await get(h, "/metrics"))[1])[unsealed] == 0
 
 
 async def test_a_sweep_and_its_delivery_are_measured(h) -> None:
