@@ -198,3 +198,30 @@ def test_purge_on_both_databases(make_bot, any_engine, clock):
         assert s.exec(select(func.count()).select_from(Ocg)).one() == 5
         assert audit.verify(s)[1] is None
     assert not bot.handle("status smith", Who("console", "okafor"), face="console").error
+
+
+def test_seal_chains_what_commands_appended_and_verify_seals_past_an_old_gap(store, capsys):
+    main(["say", "--as", "okafor", "status smith"])
+    main(["say", "--as", "okafor", "actions smith"])
+    with Session(store) as s:
+        waiting = audit.unsealed(s)[0]
+    assert waiting >= 2  # commands appended without chaining
+    capsys.readouterr()
+    assert main(["audit", "seal"]) == 0
+    assert f"sealed {waiting} rows" in capsys.readouterr().out
+    with Session(store) as s:
+        assert audit.unsealed(s)[0] == 0
+    # a row appended after a gap (an id that may still commit) waits; verify says so
+    main(["say", "--as", "okafor", "status smith"])
+    main(["say", "--as", "okafor", "status harbour"])
+    with store.begin() as conn:
+        gap = conn.execute(text("SELECT min(id) FROM auditevent WHERE hash IS NULL")).scalar()
+        conn.execute(text("DELETE FROM auditevent WHERE id = :id"), {"id": gap})
+    with Session(store) as s:
+        assert audit.seal_locked(s, grace=60) == 0 and audit.unsealed(s)[0] == 1
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0  # waits out the gap, then seals past it
+    out = capsys.readouterr().out
+    assert "intact" in out and "not yet sealed" not in out
+    with Session(store) as s:
+        assert audit.unsealed(s)[0] == 0 and audit.verify(s)[1] is None
