@@ -250,7 +250,24 @@ class Bot:
         if spec is None:
             return self._execute(command, who, face, channel, self._unknown_verb)
         command = replace(command, verb=spec.name)
+        guarded = self._guarded(spec)
+        return self._execute(command, who, face, channel, guarded, audience=audience)
 
+    def view_as(self, text: str, who: Who, *, face: str, channel: str | None = None) -> Reply:
+        """A read as ``who`` may see it, drawn for a card someone else posts (an unfurl): the
+        same checks and withholding, but not ``who``'s command, so not audited in their name
+        (the post's disclosure row records what was shown, to whom) nor counted to their rate."""
+        try:
+            command = parse(text)
+        except CommandError as exc:
+            return Reply.fail(exc.message)
+        spec = self._verbs.get(command.verb)
+        if spec is None or spec.writes:
+            return Reply.fail("Only a read can be drawn for someone else.")
+        command = replace(command, verb=spec.name)
+        return self._execute(command, who, face, channel, self._guarded(spec), audit_it=False)
+
+    def _guarded(self, spec: CommandSpec) -> Callable[[Context, Command], Reply]:
         def guarded(ctx: Context, cmd: Command) -> Reply:
             ctx.permission = spec.permission  # ctx.ocg() checks it on every OCG resolved
             ctx.command = cmd
@@ -261,7 +278,7 @@ class Bot:
                 )
             return spec.handler(ctx, cmd)
 
-        return self._execute(command, who, face, channel, guarded, audience=audience)
+        return guarded
 
     def context(
         self, session: Session, actor: access.Actor, face: str, channel: str | None = None

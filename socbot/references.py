@@ -77,7 +77,7 @@ def for_channel(
     if not partners or unknown:
         log.info("unfurl of %s in %s withheld: outsiders socbot does not know", ref, channel)
         return None
-    views = [bot.handle(command, Who(face, p), face=face, channel=channel) for p in partners]
+    views = [bot.view_as(command, Who(face, p), face=face, channel=channel) for p in partners]
     if any(v.error or not v.sanitised for v in views):
         log.info("unfurl of %s in %s withheld: a partner there may not see it", ref, channel)
         return None

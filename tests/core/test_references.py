@@ -66,6 +66,9 @@ def test_a_partner_member_makes_it_the_partner_view(bot: Bot) -> None:
     [row] = logged(bot)
     assert (row["actor"], row["how"], row["classification"]) == ("okafor", "unfurl", "OFFICIAL")
     assert row["members"] == ["U0OKAFOR", "U0EVANS"] and row["shared"] == shared
+    with Session(bot.engine) as session:  # evans typed nothing: no row says they did
+        theirs = session.exec(select(AuditEvent).where(AuditEvent.actor == "evans")).all()
+    assert theirs == []
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, inspect
