@@ -18,7 +18,7 @@ from socbot_plugins.actions import backoff, overdue
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from socbot import Person, Reply, Section, Severity, Withdraw
 from socbot.access import Actor, sanitised
@@ -189,6 +189,7 @@ def _mark_chased(session: Session, ids: list[int], now: datetime) -> None:
         session.exec(
             update(Action)
             .where(Action.id.in_(ids[start : start + overdue.CHUNK]))  # type: ignore[union-attr]
+            .where(col(Action.status) == "open")  # one closed since it was planned is not chased
             .values(last_nudged_at=now, nudge_count=Action.nudge_count + 1)
             .execution_options(synchronize_session=False)
         )
