@@ -391,3 +391,25 @@ def test_the_whole_flow_on_both_databases(make_bot, any_engine) -> None:  # type
         "to @brennan: escalation: 1 action overdue more than 7 days",
     ]
     assert chase.sweep(bot) == []
+
+
+def test_an_action_closed_while_a_sweep_runs_is_not_counted_as_chased(  # type: ignore[no-untyped-def]
+    make_bot, pg_engine, monkeypatch
+) -> None:
+    """The sweep read action 1 as overdue; its owner closes it before the sweep queues: the
+    nudge is withdrawn at delivery, and the closed action's reminder count stays where it was."""
+    bot = make_bot(pg_engine, demo=True)
+    real = overdue.send
+
+    def closed_meanwhile(ctx, outgoing):  # type: ignore[no-untyped-def]
+        with Session(bot.engine) as other, other.begin():  # another command, committed first
+            other.get(Action, 1).status = "done"  # type: ignore[union-attr]
+        return real(ctx, outgoing)
+
+    monkeypatch.setattr(overdue, "send", closed_meanwhile)
+    chase.sweep(bot)
+    with Session(bot.engine) as session:
+        closed = session.get(Action, 1)
+        assert closed is not None and closed.nudge_count == 0, "a closed action is not chased"
+        others = session.exec(select(Action.id).where(Action.nudge_count > 0)).all()
+    assert sorted(others) == [2, 4, 8, 10, 12]
