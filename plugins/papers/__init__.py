@@ -8,7 +8,7 @@ page, set by the plan plugin's renderer (``socbot_plugins.plan.export_pdf``).
 
 from __future__ import annotations
 
-from socbot_plugins.papers import chat, cli
+from socbot_plugins.papers import chat, cli, minutes
 
 from socbot import CommandSpec, Permission, hookimpl
 from socbot.registry import Register
@@ -21,6 +21,13 @@ def register_permissions(register: Register) -> None:
             "papers.pack",
             "read the tasking meeting pack: reviews due, failing plans, overdue actions by owner",
             {"admin": "any", "sro": "any", "coordinator": "own", "analyst": "any"},
+        )
+    )
+    register(
+        Permission(
+            "papers.minutes",
+            "record the tasking meeting's minutes for an OCG and the actions it agreed",
+            {"sro": "any", "lro": "own", "coordinator": "own"},
         )
     )
 
@@ -51,6 +58,26 @@ def register_commands(register: Register) -> None:
             permission="papers.pack",
             details="For the SRO and SOC coordinators. `socbot pack tasking --out pack.pdf` makes "
             "the full pack, with one OCG on a page per OCG on the agenda.",
+        )
+    )
+    register(
+        CommandSpec(
+            "minutes",
+            minutes.record,
+            "Record the tasking meeting's outcome for an OCG, and the actions it agreed",
+            usage=minutes.USAGE,
+            examples=(
+                'minutes smith "agreed to target the car wash first" action: @nguyen pursue '
+                '"apply for a cash seizure" due 12/03/2027',
+                'minutes OCG-0002 "review moved to April" partner=yes',
+            ),
+            permission="papers.minutes",
+            details="For the OCG's LRO, its SRO and coordinators. The outcome goes into the "
+            "decision log as a minutes entry and onto `ocg page` as the last meeting's outcome; "
+            "partners read it only with partner=yes. Each `action:` part is an action as "
+            "`ocg action` takes it (owner, pillar, what, due date; sensitive=yes and nominal= "
+            "too). If any one is wrong, nothing at all is recorded.",
+            writes=True,
         )
     )
 
