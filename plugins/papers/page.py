@@ -232,8 +232,8 @@ def _disruption_count(session: Session, ocg: Ocg, since: date, *, partner: bool)
 
 def _decisions(session: Session, ocg: Ocg, *, partner: bool) -> list[str]:
     query = select(Decision).where(Decision.ocg_id == ocg.id)
-    if partner:
-        query = query.where(col(Decision.partner).is_(True))
+    if partner:  # the minutes have their own line: "Last meeting's outcome"
+        query = query.where(col(Decision.partner).is_(True), Decision.topic != "minutes")
     else:  # the key ones: decisions, strands not done, score and phase changes, hand-overs
         query = query.where(
             col(Decision.topic).in_(("decision", "not", "score", "phase", "handover"))

@@ -99,5 +99,7 @@ def test_partners_read_minutes_only_when_written_for_them(bot, say):
     page = say("evans", "ocg page OCG-0001")
     last = next(s for s in page.sections if s.title == "Last meeting's outcome")
     assert "licensing visit agreed with the council" in last.items[0].text
+    shared = " ".join(i.text for s in page.sections if s.title != last.title for i in s.items)
+    assert "licensing visit" not in shared  # once on the page, not again as a decision
     log = " ".join(i.text for i in say("evans", "ocg decisions OCG-0001").sections[0].items)
     assert "licensing visit" in log and "surveillance" not in log
