@@ -8,11 +8,14 @@ posted on Monday morning holds Monday morning's figures, not those of when it wa
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from socbot_plugins.papers import board, pack, recur
+from socbot_plugins.plan.export_pdf import render_document
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from socbot import Withdraw
@@ -143,11 +146,20 @@ def render(session: Session, spec: Mapping[str, Any], clock: Clock) -> Reply | W
     if found is None or not found.active:
         return Withdraw("the schedule was removed before the paper was sent")
     now = clock.now()
+    folder = Path(tempfile.gettempdir()) / "socbot-papers"
+    folder.mkdir(exist_ok=True)
+    stem = f"{found.paper.replace(' ', '-')}-{now:%Y-%m-%d}-{found.id}"
     if found.paper == "pack tasking":
-        reply = pack.card(pack.load(session, now, area=found.area))
+        made = pack.load(session, now, area=found.area, pages=True)
+        reply = pack.card(made)
+        doc = pack.as_document(made)
     else:
         end = now.date().replace(day=1) - timedelta(days=1)  # last month, whole
         figures = board.load(session, end.replace(day=1), end, now)
         reply = Reply(title="SOC board report", text=board.summary(figures))
-    reply.context = f"Scheduled #{found.id} ({found.rule}); as at {say_when(now)}"
+        doc = board.as_document(figures, board.draw_charts(figures, folder / f"{stem}.charts"))
+    out = folder / f"{stem}.pdf"
+    out.write_bytes(render_document(doc, creator=f"socbot schedule #{found.id}"))
+    reply.files, reply.classification = [out], doc.marking
+    reply.context = f"Scheduled #{found.id} ({found.rule}); as at {say_when(now)}; {doc.marking}"
     return reply
