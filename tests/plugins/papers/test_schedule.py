@@ -110,3 +110,21 @@ def test_only_coordinators_and_the_sro_schedule_and_bad_rules_write_nothing(bot,
     assert not say("hart", "ocg schedule pack tasking every weekday 08:00 to #soc").error
     with Session(bot.engine) as s:
         assert s.exec(select(col(PaperSchedule.rule))).all() == ["every weekday 08:00"]
+
+
+def test_two_sweeps_on_either_store_queue_a_run_once(make_bot, any_engine):  # type: ignore[no-untyped-def]
+    from socbot.identify import Who
+
+    bot = make_bot(any_engine, demo=True)
+    said = bot.handle(
+        "ocg schedule report board every weekday 08:00 to #soc-board",
+        Who("console", "hart"),
+        face="console",
+    )
+    assert not said.error, said.text
+    assert bot.run_job("paper-schedules") == []  # made after today's 08:00: from tomorrow
+    bot.clock.advance(days=1)
+    assert bot.run_job("paper-schedules") == ["to #soc-board: the SOC board report "
+                                              "(schedule #1, run 2027-03-04 08:00)"]  # fmt: skip
+    assert bot.run_job("paper-schedules") == []
+    assert [r.key for r in rows(bot)] == ["paper:1:2027-03-04"]
