@@ -175,6 +175,9 @@ class Reply:
     ephemeral: bool = True
     context: str | None = None  # small print: "page 1 of 3", "as of ..."
     images: list[Path] = field(default_factory=list)
+    # documents posted with the message as files (a scheduled pack's PDF): Slack uploads them,
+    # Teams attaches them; the file must exist when the message is delivered
+    files: list[Path] = field(default_factory=list)
     form: Form | None = None
     error: bool = False  # a user error (exit status 1 on the console)
     sanitised: bool = False  # rendered for a partner: never shareable to a channel
@@ -209,6 +212,7 @@ class Reply:
             "ephemeral": self.ephemeral,
             "context": self.context,
             "images": [str(p) for p in self.images],
+            "files": [str(p) for p in self.files],
             "form": None
             if form is None
             else {
@@ -254,6 +258,7 @@ class Reply:
             ephemeral=data.get("ephemeral", True),
             context=data.get("context"),
             images=[Path(p) for p in data.get("images", [])],
+            files=[Path(p) for p in data.get("files", [])],
             form=Form(
                 form["name"],
                 form["title"],

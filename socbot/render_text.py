@@ -52,6 +52,8 @@ def render(reply: Reply) -> str:
             )
     for path in reply.images:
         lines.append(f"Chart saved to {path}")
+    for path in reply.files:
+        lines.append(f"File: {path}")
     if reply.buttons:
         lines.append("[" + "] [".join(b.label for b in reply.buttons) + "]")
     if reply.context:

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 def commands() -> list[CliCommand]:
     page = CliCommand(
-        "page", "an OCG on a page for the tasking meeting (PDF)", _page_args, run_page
+        "page", "an OCG on a page for the tasking meeting (PDF or DOCX)", _page_args, run_page
     )
-    tasking = CliCommand("tasking", "the tasking meeting pack (PDF)", _pack_args, run_pack)
+    tasking = CliCommand("tasking", "the tasking meeting pack (PDF or DOCX)", _pack_args, run_pack)
     board = CliCommand(
-        "board", "the SOC board report (PDF, figures as CSV)", _board_args, run_board
+        "board", "the SOC board report (PDF or DOCX, figures as CSV)", _board_args, run_board
     )
     return [
         CliCommand.group("export", "export records or documents", {"page": page}),
@@ -39,7 +39,9 @@ def commands() -> list[CliCommand]:
 
 def _page_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ocg", metavar="OCG", help="reference (OCG-0042) or name")
-    parser.add_argument("--out", metavar="FILE.pdf", required=True)
+    parser.add_argument(
+        "--out", metavar="FILE.pdf|FILE.docx", required=True, help="a .docx makes a Word document"
+    )
     parser.add_argument(
         "--partner", action="store_true", help="the partner / 3P SPOC version (OFFICIAL)"
     )
@@ -48,13 +50,17 @@ def _page_args(parser: argparse.ArgumentParser) -> None:
 def _pack_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--area", metavar="NAME", help="only this area's OCGs")
     parser.add_argument("--on", metavar="DATE", help="the meeting day (default today)")
-    parser.add_argument("--out", metavar="FILE.pdf", required=True)
+    parser.add_argument(
+        "--out", metavar="FILE.pdf|FILE.docx", required=True, help="a .docx makes a Word document"
+    )
 
 
 def _board_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="start", metavar="DATE", required=True)
     parser.add_argument("--to", dest="end", metavar="DATE", required=True)
-    parser.add_argument("--out", metavar="FILE.pdf", required=True)
+    parser.add_argument(
+        "--out", metavar="FILE.pdf|FILE.docx", required=True, help="a .docx makes a Word document"
+    )
     parser.add_argument("--csv", metavar="FILE.csv", help="also write every figure as CSV")
 
 
@@ -118,9 +124,12 @@ def _date(text: str, flag: str) -> date | None:
 
 
 def _write(bot: BotApi, session: Session, doc, out: str, what: str, ref: str | None) -> int:  # type: ignore[no-untyped-def]
-    from socbot_plugins.plan.export_pdf import render_document
+    from socbot_plugins.plan import export_docx, export_pdf
 
-    raw = render_document(doc, creator=f"socbot {what.split(' ')[0]}")
+    if out.lower().endswith(".docx"):  # Word, to edit before the meeting
+        raw = export_docx.render_document(doc)
+    else:
+        raw = export_pdf.render_document(doc, creator=f"socbot {what.split(' ')[0]}")
     try:
         Path(out).write_bytes(raw)
     except OSError as exc:

@@ -75,6 +75,7 @@ class Page:
     disruptions: list[DisruptionLine] = field(default_factory=list)
     disruption_total: int = 0
     decisions: list[str] = field(default_factory=list)
+    last_meeting: str = ""  # the latest minutes entry (``ocg minutes``), partners': partner=yes
     asks: list[str] = field(default_factory=list)
 
     @property
@@ -112,6 +113,7 @@ def load(
         disruptions=_disruptions(session, ocg, since, partner=partner),
         disruption_total=_disruption_count(session, ocg, since, partner=partner),
         decisions=_decisions(session, ocg, partner=partner),
+        last_meeting=_last_meeting(session, ocg, partner=partner),
     )
     if not partner:
         failing = health.check(session, [ocg], now, now.date())
@@ -230,14 +232,22 @@ def _disruption_count(session: Session, ocg: Ocg, since: date, *, partner: bool)
 
 def _decisions(session: Session, ocg: Ocg, *, partner: bool) -> list[str]:
     query = select(Decision).where(Decision.ocg_id == ocg.id)
-    if partner:
-        query = query.where(col(Decision.partner).is_(True))
+    if partner:  # the minutes have their own line: "Last meeting's outcome"
+        query = query.where(col(Decision.partner).is_(True), Decision.topic != "minutes")
     else:  # the key ones: decisions, strands not done, score and phase changes, hand-overs
         query = query.where(
             col(Decision.topic).in_(("decision", "not", "score", "phase", "handover"))
         )
     rows = session.exec(query.order_by(col(Decision.at).desc()).limit(DECISIONS_SHOWN)).all()
     return [f"{say_date(d.at)}: {d.text} (because {d.rationale})" for d in rows]
+
+
+def _last_meeting(session: Session, ocg: Ocg, *, partner: bool) -> str:
+    query = select(Decision).where(Decision.ocg_id == ocg.id, Decision.topic == "minutes")
+    if partner:
+        query = query.where(col(Decision.partner).is_(True))
+    found = session.exec(query.order_by(col(Decision.at).desc(), col(Decision.id).desc())).first()
+    return f"{say_date(found.at)}: {found.text}" if found else ""
 
 
 def _with_asks(page: Page, session: Session, ocg: Ocg, now: datetime) -> Page:
@@ -314,6 +324,8 @@ def card(page: Page) -> Reply:
             items=[Item(_say_disruption(d)) for d in page.disruptions],
         )
     )
+    if page.last_meeting:
+        sections.append(Section("Last meeting's outcome", items=[Item(page.last_meeting)]))
     if page.decisions:
         sections.append(Section("Key decisions", items=[Item(d) for d in page.decisions]))
     sections.append(Section("Asked of the meeting", items=[Item(a) for a in page.asks]))
@@ -380,6 +392,9 @@ def blocks(page: Page, *, heading: bool = False) -> list[Block]:
         out.append(Table(("Date", "Grade", "Pillar", "What"), rows2, (3, 3, 2, 12)))
     else:
         out.append(Para("None recorded.", quiet=True))
+    if page.last_meeting:
+        out.append(Heading("Last meeting's outcome", 2))
+        out.append(Para(page.last_meeting))
     out.append(Heading("Decisions shared with partners" if page.partner else "Key decisions", 2))
     out.append(document.Bullets(page.decisions) if page.decisions else Para("None.", quiet=True))
     out.append(Heading("Asked of the meeting", 2))

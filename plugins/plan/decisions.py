@@ -38,6 +38,7 @@ TOPIC_WORDS = {
     "reopen": "Reopened",
     "handover": "Hand-over",
     "no-lro": "No LRO",
+    "minutes": "Minutes",
 }
 USAGE = 'decide <OCG> [not] [<pillar>] "decision" because "rationale" [partner=yes] [corrects=<id>]'
 

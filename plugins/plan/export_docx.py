@@ -29,7 +29,11 @@ SHADE = "E4E7EB"
 
 
 def render(data: PlanData) -> bytes:
-    doc = document.build(data)
+    return render_document(document.build(data))
+
+
+def render_document(doc: Document) -> bytes:
+    """Any paper built of ``document`` blocks (a plan, the tasking pack, the board report)."""
     word = new_document()
     _page(word, doc)
     word.core_properties.title = doc.title

@@ -63,7 +63,7 @@ class SlackDelivery:
             return None
         try:
             posted = self.post(target, message.reply)
-            for path in message.reply.images:
+            for path in [*message.reply.images, *message.reply.files]:
                 self.upload(posted, path)
         except SlackApiError as exc:
             if exc.response.status_code == 429:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import mimetypes
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponseError
@@ -30,6 +32,7 @@ from socbot.outbox import Delivery, Outgoing
 FACE = "teams"
 SEND_TIMEOUT = 30.0
 MAX_IMAGE_BYTES = 1_000_000  # Teams caps a message at a few MB; a chart is ~50 KB
+MAX_FILE_BYTES = 3_000_000  # inline, under the Bot Framework's message cap
 
 
 class SparseActivity(Activity):
@@ -59,12 +62,30 @@ def to_activity(
             continue
         url = "data:image/png;base64," + base64.b64encode(data).decode()
         images.append(Attachment(content_type="image/png", content_url=url, name=path.name))
+    for path in reply.files:
+        attached = _file(path)
+        if attached is None:
+            notes.append(f"{path.name} could not be attached: too large for a Teams message.")
+        else:
+            images.append(attached)
     card = adaptive.card(reply, footer=" ".join(notes) or None, live=live)
     return SparseActivity(
         type=ActivityTypes.message,
         summary=adaptive.summary(reply),
         attachments=[Attachment(content_type=adaptive.CONTENT_TYPE, content=card), *images],
     )
+
+
+def _file(path: Path) -> Attachment | None:
+    """A document (a scheduled pack's PDF) inline as base64, which the Bot Framework accepts
+    up to its message size; in production a file above that goes to SharePoint or OneDrive
+    and is sent as a file card (docs/papers.md)."""
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    url = f"data:{mime};base64," + base64.b64encode(data).decode()
+    return Attachment(content_type=mime, content_url=url, name=path.name)
 
 
 class Sender:

@@ -563,3 +563,39 @@ async def test_every_view_ends_with_its_classification_marking(h) -> None:
     }
     assert block_text(partner["blocks"]).endswith("*OFFICIAL*")  # the sanitised view
     assert "OFFICIAL" not in block_text(error["blocks"])  # a polite error marks nothing
+
+
+async def test_a_document_in_a_channel_message_is_uploaded_there(h, tmp_path) -> None:
+    paper = tmp_path / "pack-tasking-2027-03-04-1.pdf"
+    paper.write_bytes(b"%PDF-1.7\n" + b"\0" * 991)
+    queue(h, Reply(title="Tasking meeting pack", files=[paper]), key="f1", channel="C0COORDS")
+    assert (await asyncio.to_thread(deliver_due, h.bot))["sent"] == 1
+    [post] = h.standin.called("chat.postMessage")
+    assert post.args["channel"] == "C0COORDS"
+    [asked] = h.standin.called("files.getUploadURLExternal")
+    assert asked.args["filename"] == paper.name and int(asked.args["length"]) == 1000
+    assert h.standin.called("upload")[0].args["size"] == 1000
+    [done] = h.standin.called("files.completeUploadExternal")
+    assert done.args["channel_id"] == "C0COORDS"
+
+
+async def test_a_scheduled_pack_is_posted_once_as_a_pdf(h) -> None:
+    from socbot.identify import Who
+
+    said = h.bot.handle(
+        "ocg schedule pack tasking every thursday 08:00 to C0COORDS",
+        Who("console", "walsh"),
+        face="console",
+    )
+    assert not said.error, said.text
+    h.bot.clock.advance(days=1)  # Thu 4 Mar 09:00
+    assert len(h.bot.run_job("paper-schedules")) == 1
+    assert h.bot.run_job("paper-schedules") == []
+    assert (await asyncio.to_thread(deliver_due, h.bot))["sent"] == 1
+    assert (await asyncio.to_thread(deliver_due, h.bot))["sent"] == 0
+    [asked] = h.standin.called("files.getUploadURLExternal")
+    assert asked.args["filename"] == "pack-tasking-2027-03-04-1.pdf"
+    [upload] = h.standin.called("upload")
+    assert upload.args["size"] == int(asked.args["length"]) > 10_000
+    [done] = h.standin.called("files.completeUploadExternal")
+    assert done.args["channel_id"] == "C0COORDS"

@@ -601,3 +601,29 @@ async def test_the_face_delivers_only_while_it_serves(bot: Bot, standin: StandIn
             assert response.status == 200 and (await response.json())["ok"] is True
         assert bot.pm.get_plugin("teams-face") is not None
     assert bot.pm.get_plugin("teams-face") is None, "a stopped face must not claim messages"
+
+
+async def test_a_document_reaches_teams_as_a_file_attachment(teams: Teams, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
+    paper = tmp_path / "pack-tasking-2027-03-04-1.pdf"
+    paper.write_bytes(b"%PDF-1.7\n" + b"\0" * 991)
+    link(teams.bot, "nguyen", NGUYEN)
+    await installed(teams, NGUYEN, "a:nguyen-chat")
+    with Session(teams.bot.engine) as session:
+        person = session.exec(select(Person).where(Person.handle == "nguyen")).one()
+        outbox.enqueue(
+            session,
+            key="paper:test",
+            kind="paper",
+            reply=Reply(title="Tasking meeting pack", files=[paper]),
+            now=teams.bot.clock.utcnow(),
+            person_id=person.id,
+        )
+        session.commit()
+    assert (await asyncio.to_thread(deliver_due, teams.bot))["sent"] == 1
+    [sent] = [c for c in teams.standin.calls if c.conversation == "a:nguyen-chat"][1:]
+    [pdf] = [a for a in sent.body["attachments"] if a["contentType"] == "application/pdf"]
+    assert pdf["name"] == paper.name
+    assert base64.b64decode(pdf["contentUrl"].split(",", 1)[1]) == paper.read_bytes()
+    assert "Tasking meeting pack" in sent.card_text and teams.standin.invalid == []

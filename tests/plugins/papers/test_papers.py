@@ -154,3 +154,52 @@ def test_the_board_report_and_its_figures(run_cli, tmp_path):
     assert f"{sum(pillar.values())} disruptions were recorded" in whole
     assert run_cli("report", "board", "--from", "2027-03-01", "--to", "2027-01-01",
                    "--out", str(out))[0] == 2  # fmt: skip
+
+
+def word_text(path: Path) -> tuple[list[str], list[str], str]:
+    """A .docx's header and footer paragraphs and its body text."""
+    from docx import Document
+
+    word = Document(str(path))
+    section = word.sections[0]
+    body = [p.text for p in word.paragraphs]
+    for table in word.tables:
+        body += [cell.text for row in table.rows for cell in row.cells]
+    return (
+        [p.text for p in section.header.paragraphs if p.text],
+        [p.text for p in section.footer.paragraphs if p.text],
+        "\n".join(body),
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "seen"),
+    [
+        (("pack", "tasking"), ("Tasking meeting pack", "OCG-0001 Smith Brothers", "Agenda")),
+        (
+            ("report", "board", "--from", "2026-09-01", "--to", "2027-02-28"),
+            ("SOC board report", "Review compliance", "Between"),
+        ),
+        (("export", "page", "smith"), ("OCG on a page: OCG-0001", "4P progress", "Okafor")),
+    ],
+)
+def test_the_papers_as_word_documents_carry_the_marking_top_and_bottom(
+    run_cli, tmp_path, argv, seen
+):
+    out = tmp_path / "paper.docx"
+    status, err = run_cli(*argv, "--out", str(out))
+    assert status == 0 and f"wrote {out} (OFFICIAL-SENSITIVE)" in err
+    header, footer, body = word_text(out)
+    assert header == ["OFFICIAL-SENSITIVE"] and footer[-1] == "OFFICIAL-SENSITIVE"
+    assert "Page 1 of 1" in footer[0]
+    for text in seen:
+        assert text in body, text
+
+
+def test_the_partner_page_as_a_word_document_is_official_and_names_no_one(run_cli, tmp_path):
+    out = tmp_path / "partner.docx"
+    status, _ = run_cli("export", "page", "OCG-0001", "--partner", "--out", str(out))
+    assert status == 0
+    header, footer, body = word_text(out)
+    assert header == ["OFFICIAL"] and footer[-1] == "OFFICIAL"
+    assert "Smith Brothers" not in body and "Okafor" not in body and "Group A" in body
