@@ -1,0 +1,125 @@
+"""Delivery under leases, with two replicas (two bots, one PostgreSQL store) posting to a local
+HTTP stand-in: each message is posted once, and a replica killed between posting and recording
+leaves exactly one message to be posted again once its lease expires."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlmodel import Session, select
+
+from socbot import Reply, hookimpl
+from socbot.delivery import deliver_due
+from socbot.outbox import Delivery, enqueue
+from socbot.plugins import get_plugin_manager
+from socbot.store.models import Outbox, Person
+
+posts: Counter[int] = Counter()
+
+
+class StandIn(BaseHTTPRequestHandler):
+    """A chat API that takes 20 ms per post and counts what it was sent."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        time.sleep(0.02)
+        posts[body["id"]] += 1
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class Killed(BaseException):
+    """The process dying: nothing after it runs (not an ``Exception`` a face would catch)."""
+
+
+class Poster:
+    def __init__(self, url: str, die_after: int | None = None) -> None:
+        self.url, self.die_after, self.count = url, die_after, 0
+
+    @hookimpl
+    def deliver_message(self, message):  # type: ignore[no-untyped-def]
+        data = json.dumps({"id": message.id}).encode()
+        urllib.request.urlopen(urllib.request.Request(self.url, data=data), timeout=5).read()
+        self.count += 1
+        if self.die_after is not None and self.count >= self.die_after:
+            raise Killed  # posted, never recorded
+        return Delivery(True, "test")
+
+
+@pytest.fixture
+def stand_in() -> Iterator[str]:
+    posts.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/chat.postMessage"
+    server.shutdown()
+
+
+def replica(make_bot, engine, poster, demo=False):  # type: ignore[no-untyped-def]
+    pm = get_plugin_manager(load_entrypoints=False, allow="help,actions,ocg,plan,nominals")
+    pm.register(poster, name="poster")
+    return make_bot(engine, plugins=pm, demo=demo)
+
+
+def queue(bot, n: int) -> None:  # type: ignore[no-untyped-def]
+    with Session(bot.engine) as session, session.begin():
+        person = session.exec(select(Person).order_by(Person.id)).first()
+        for i in range(n):
+            reply = Reply(title=f"message {i}")
+            enqueue(session, key=f"m{i}", kind="ping", reply=reply, now=bot.clock.utcnow(),
+                    person_id=person.id)  # fmt: skip
+
+
+def statuses(bot) -> Counter[str]:  # type: ignore[no-untyped-def]
+    with Session(bot.engine) as session:
+        return Counter(session.exec(select(Outbox.status)).all())
+
+
+def test_two_replicas_post_each_message_once(make_bot, pg_engine, stand_in):  # type: ignore[no-untyped-def]
+    one = replica(make_bot, pg_engine, Poster(stand_in), demo=True)
+    two = replica(make_bot, pg_engine, Poster(stand_in))
+    queue(one, 40)
+    results: list[dict[str, int]] = []
+    threads = [
+        threading.Thread(target=lambda b=b: results.append(deliver_due(b, batch=3)))
+        for b in (one, two)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(posts.values()) == [1] * 40
+    assert sum(r["sent"] for r in results) == 40
+    assert all(r["sent"] > 0 for r in results)  # both replicas did some of the work
+    assert statuses(one) == {"sent": 40}
+
+
+def test_a_replica_killed_after_posting_resends_at_most_that_message(
+    make_bot, any_engine, stand_in
+):  # type: ignore[no-untyped-def]
+    doomed = replica(make_bot, any_engine, Poster(stand_in, die_after=3), demo=True)
+    other = replica(make_bot, any_engine, Poster(stand_in))
+    queue(doomed, 12)
+    lease = timedelta(seconds=1)
+    with pytest.raises(Killed):
+        deliver_due(doomed, batch=5, lease=lease)
+    # the doomed run's lease still holds rows 4 and 5 of its batch and the one it was posting
+    assert deliver_due(other, batch=5, lease=lease)["sent"] == 7
+    assert statuses(other) == {"sent": 9, "sending": 1, "pending": 2}
+    time.sleep(1.1)  # the dead replica's lease runs out
+    assert deliver_due(other, batch=5, lease=lease)["sent"] == 3
+    assert statuses(other) == {"sent": 12}
+    assert sum(posts.values()) == 13
+    assert sorted(posts.values()) == [1] * 11 + [2]  # one message posted twice, no more
