@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from socbot import audit
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 BATCH = 10
+CHAT_PLATFORMS = ("slack", "teams")
 
 
 def wall() -> datetime:
@@ -38,14 +39,22 @@ def wall() -> datetime:
 
 
 def deliver_due(
-    bot: Sender, *, limit: int = 200, batch: int = BATCH, lease: timedelta = LEASE
+    bot: Sender,
+    *,
+    limit: int = 200,
+    batch: int = BATCH,
+    lease: timedelta = LEASE,
+    console_only: bool = False,
 ) -> dict[str, int]:
-    """Send up to ``limit`` due messages, ``batch`` claimed at a time. Returns counts by outcome."""
+    """Send up to ``limit`` due messages, ``batch`` claimed at a time. Returns counts by outcome.
+
+    ``console_only``: a console process (``socbot say``, ``chat``) claims only messages to
+    people with no Slack or Teams identity; the rest are the chat faces' to send."""
     counts = {"sent": 0, "failed": 0, "unreachable": 0}
     token = uuid.uuid4().hex
     done = 0
     while done < limit:
-        ids = claim(bot, token, min(batch, limit - done), lease)
+        ids = claim(bot, token, min(batch, limit - done), lease, console_only)
         if not ids:
             break
         for row_id in ids:
@@ -61,7 +70,17 @@ def _free(now: datetime):  # type: ignore[no-untyped-def]
     return or_(col(Outbox.lease_until).is_(None), col(Outbox.lease_until) < now)
 
 
-def claim(bot: Sender, token: str, size: int, lease: timedelta) -> list[int]:
+def console_people():  # type: ignore[no-untyped-def]
+    """Rows to people the console reaches: no Slack or Teams identity (the demo, training)."""
+    linked = select(Identity.id).where(
+        Identity.person_id == Outbox.person_id, col(Identity.platform).in_(CHAT_PLATFORMS)
+    )
+    return and_(col(Outbox.person_id).is_not(None), ~linked.exists())
+
+
+def claim(
+    bot: Sender, token: str, size: int, lease: timedelta, console_only: bool = False
+) -> list[int]:
     """Lease up to ``size`` due rows to ``token`` in one short transaction; their ids, in order."""
     with Session(bot.engine) as session, session.begin():
         due, now = bot.clock.utcnow(), wall()
@@ -72,6 +91,8 @@ def claim(bot: Sender, token: str, size: int, lease: timedelta) -> list[int]:
             .order_by(col(Outbox.id))
             .limit(size)
         )
+        if console_only:
+            query = query.where(console_people())
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         ids = [i for i in session.exec(query).all() if i is not None]
