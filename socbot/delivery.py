@@ -138,15 +138,50 @@ def _prepare(bot: Sender, token: str, row_id: int, lease: timedelta) -> Outgoing
         return Outgoing(row.id or 0, row.kind, reply, person, identities, row.channel)
 
 
+def scope(message: Outgoing) -> str | None:
+    """Where a rate limit applies: the Slack workspace (one per install) or the Teams tenant."""
+    if "slack" in message.identities:
+        return "slack"
+    if "teams" in message.identities:
+        conversation = message.identities["teams"].conversation or {}
+        return f"teams:{conversation.get('tenant_id') or conversation.get('tenantId') or '-'}"
+    return None
+
+
+def _hold(bot: Sender, where: str | None) -> float:
+    """Seconds left of a 429's "not before" on ``where``, shared by every replica (0: none)."""
+    shared = getattr(bot, "shared", None)
+    if where is None or shared is None or (until := shared.get(f"hold:{where}")) is None:
+        return 0.0
+    return max((datetime.fromisoformat(until) - wall()).total_seconds(), 0.0)
+
+
+def _release(bot: Sender, token: str, row_id: int, wait: float) -> None:
+    """Give a claimed row back unposted, due again when the hold ends (no attempt counted)."""
+    with Session(bot.engine) as session, session.begin():
+        row = _held(session, token, row_id)
+        if row is not None:
+            row.status, row.claimed_by, row.lease_until = "pending", None, None
+            row.next_attempt_at = bot.clock.utcnow() + timedelta(seconds=wait)
+
+
 def _deliver_one(bot: Sender, token: str, row_id: int, lease: timedelta) -> str | None:
     message = _prepare(bot, token, row_id, lease)
     if message is None or isinstance(message, str):
         return message
+    where = scope(message)
+    if wait := _hold(bot, where):  # another replica (or this one) was told to wait
+        _release(bot, token, row_id, wait)
+        return "held"
     try:  # nothing held: other replicas and commands carry on while this posts
         result = bot.pm.hook.deliver_message(message=message)
     except Exception as exc:  # a face bug must not lose the message
         log.exception("delivery of outbox row %s raised", row_id)
         result = Delivery(False, "?", f"{type(exc).__name__}")
+    shared = getattr(bot, "shared", None)
+    if result is not None and not result.ok and result.retry_after and where and shared:
+        until = wall() + timedelta(seconds=result.retry_after)
+        shared.put(f"hold:{where}", until.isoformat(), timedelta(seconds=result.retry_after))
     return record(bot, token, message, result)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -21,17 +22,26 @@ from socbot import Reply, hookimpl
 from socbot.delivery import deliver_due
 from socbot.outbox import Delivery, enqueue
 from socbot.plugins import get_plugin_manager
-from socbot.store.models import Outbox, Person
+from socbot.store.models import Identity, Outbox, Person
 
 posts: Counter[int] = Counter()
 
 
 class StandIn(BaseHTTPRequestHandler):
-    """A chat API that takes 20 ms per post and counts what it was sent."""
+    """A chat API that takes 20 ms per post and counts what it was sent; ``limited`` posts are
+    answered 429 with a Retry-After."""
+
+    limited = 0
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         time.sleep(0.02)
+        if StandIn.limited > 0:
+            StandIn.limited -= 1
+            self.send_response(429)
+            self.send_header("Retry-After", "60")
+            self.end_headers()
+            return
         posts[body["id"]] += 1
         self.send_response(200)
         self.end_headers()
@@ -52,7 +62,11 @@ class Poster:
     @hookimpl
     def deliver_message(self, message):  # type: ignore[no-untyped-def]
         data = json.dumps({"id": message.id}).encode()
-        urllib.request.urlopen(urllib.request.Request(self.url, data=data), timeout=5).read()
+        try:
+            urllib.request.urlopen(urllib.request.Request(self.url, data=data), timeout=5).read()
+        except urllib.error.HTTPError as exc:
+            wait = float(exc.headers["Retry-After"])
+            return Delivery(False, "slack", f"HTTP {exc.code}", retry_after=wait)
         self.count += 1
         if self.die_after is not None and self.count >= self.die_after:
             raise Killed  # posted, never recorded
@@ -62,6 +76,7 @@ class Poster:
 @pytest.fixture
 def stand_in() -> Iterator[str]:
     posts.clear()
+    StandIn.limited = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/chat.postMessage"
@@ -134,3 +149,25 @@ def test_a_replica_killed_after_posting_resends_at_most_that_message(
     assert statuses(other) == {"sent": 12}
     assert sum(posts.values()) == 13
     assert sorted(posts.values()) == [1] * 11 + [2]  # one message posted twice, no more
+
+
+def test_a_429_holds_the_workspace_for_both_replicas(make_bot, pg_engine, stand_in):  # type: ignore[no-untyped-def]
+    one = replica(make_bot, pg_engine, Poster(stand_in), demo=True)
+    two = replica(make_bot, pg_engine, Poster(stand_in))
+    with Session(pg_engine) as session, session.begin():
+        person = session.exec(select(Person).order_by(Person.id)).first()
+        session.add(Identity(person_id=person.id, platform="slack", external_id="U1",
+                             linked_at=person.created_at))  # fmt: skip
+    queue(one, 5)
+    StandIn.limited = 1
+    first = deliver_due(one, batch=5)
+    assert (first["failed"], first["sent"], first["held"]) == (1, 0, 4)
+    second = deliver_due(two, batch=5)  # the other replica waits too: nothing is posted
+    assert second == {"sent": 0, "failed": 0, "unreachable": 0}
+    assert sum(posts.values()) == 0
+    assert statuses(two) == {"pending": 5}
+    with Session(pg_engine) as session:
+        rows = session.exec(select(Outbox)).all()
+        assert sorted(r.attempts for r in rows) == [0, 0, 0, 0, 1]  # only the 429 counts
+        due = min(r.next_attempt_at for r in rows) - one.clock.utcnow()
+        assert timedelta(seconds=55) < due <= timedelta(seconds=60)
