@@ -391,3 +391,22 @@ def test_the_whole_flow_on_both_databases(make_bot, any_engine) -> None:  # type
         "to @brennan: escalation: 1 action overdue more than 7 days",
     ]
     assert chase.sweep(bot) == []
+
+
+def test_a_done_committed_after_the_sweep_planned_is_not_counted_as_nudged(  # type: ignore[no-untyped-def]
+    make_bot, pg_engine, monkeypatch
+) -> None:
+    bot = make_bot(pg_engine, demo=True)
+    real = overdue.send
+
+    def done_meanwhile(ctx, outgoing):  # type: ignore[no-untyped-def]
+        with Session(pg_engine) as other, other.begin():  # nguyen's `done` commits meanwhile
+            other.exec(text("UPDATE action SET status = 'done' WHERE id = 1"))  # type: ignore[call-overload]
+        return real(ctx, outgoing)
+
+    monkeypatch.setattr(overdue, "send", done_meanwhile)
+    chase.sweep(bot)
+    with Session(bot.engine) as session:
+        counts = dict(session.exec(select(Action.id, Action.nudge_count)).all())
+    assert counts[1] == 0  # closed before the sweep queued: not bumped
+    assert counts[2] == 1  # still open: counted
