@@ -153,7 +153,7 @@ def _hold(bot: Sender, where: str | None) -> float:
     shared = getattr(bot, "shared", None)
     if where is None or shared is None or (until := shared.get(f"hold:{where}")) is None:
         return 0.0
-    return max((datetime.fromisoformat(until) - wall()).total_seconds(), 0.0)
+    return max((datetime.fromisoformat(until) - bot.clock.utcnow()).total_seconds(), 0.0)
 
 
 def _release(bot: Sender, token: str, row_id: int, wait: float) -> None:
@@ -180,7 +180,9 @@ def _deliver_one(bot: Sender, token: str, row_id: int, lease: timedelta) -> str 
         result = Delivery(False, "?", f"{type(exc).__name__}")
     shared = getattr(bot, "shared", None)
     if result is not None and not result.ok and result.retry_after and where and shared:
-        until = wall() + timedelta(seconds=result.retry_after)
+        # "not before" on the bot's clock, as next_attempt_at is; the entry itself expires by
+        # the wall clock, so a fixed SOCBOT_NOW cannot hold a workspace for ever
+        until = bot.clock.utcnow() + timedelta(seconds=result.retry_after)
         shared.put(f"hold:{where}", until.isoformat(), timedelta(seconds=result.retry_after))
     return record(bot, token, message, result)
 
