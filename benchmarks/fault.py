@@ -29,6 +29,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -159,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
     }
-    exe = shutil.which("socbot") or "socbot"
+    # this interpreter's own socbot (its virtualenv), not whichever comes first on PATH
+    beside = Path(sys.executable).parent / "socbot"
+    exe = str(beside) if beside.exists() else shutil.which("socbot") or "socbot"
     ports = [free_port(), free_port()]
     replicas = [  # each with its own token, so the stand-in knows who posted
         subprocess.Popen(

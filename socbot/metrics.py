@@ -72,7 +72,7 @@ class StoreGauges(Collector):
 
     def collect(self) -> Iterator[Metric]:
         pending = select(func.count(), func.min(Outbox.created_at)).where(
-            col(Outbox.status) == "pending"
+            col(Outbox.status).in_(("pending", "sending"))  # sending: being posted
         )
         audit = AuditEvent.__table__  # type: ignore[attr-defined]
         unsealed = select(func.count(), func.min(audit.c.at)).where(audit.c["hash"].is_(None))

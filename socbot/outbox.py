@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from socbot import audit
 from socbot.access import Access, load_actor
 from socbot.model import Reply, Withdraw
 from socbot.people import partners_among
@@ -181,23 +180,11 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
-def deliver_due(bot: Sender, *, limit: int = 200) -> dict[str, int]:
-    """Send what is due. Rows are locked while sent, so replicas never send one row twice."""
-    counts = {"sent": 0, "failed": 0, "unreachable": 0}
-    with Session(bot.engine) as session, session.begin():
-        now = bot.clock.utcnow()
-        query = (
-            select(Outbox)
-            .where(Outbox.status == "pending", Outbox.next_attempt_at <= now)
-            .order_by(Outbox.id)  # type: ignore[arg-type]
-            .limit(limit)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        for row in session.exec(query).all():
-            outcome = _deliver_one(bot, session, row)
-            counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+def deliver_due(bot: Sender, *, limit: int = 200, console_only: bool = False) -> dict[str, int]:
+    """Send what is due, under short leases (``socbot.delivery``); counts by outcome."""
+    from socbot.delivery import deliver_due as run
+
+    return run(bot, limit=limit, console_only=console_only)
 
 
 # Reminders about an OCG's plan (review alerts, plan-health nudges) mean nothing once the OCG
@@ -234,46 +221,3 @@ def render(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
     found = _for_partners(session, [message], bot.clock.utcnow(), bot.access)[0]["reply"]
     row.body = _body(found, spec)
     return found
-
-
-def _deliver_one(bot: Sender, session: Session, row: Outbox) -> str:
-    reply = render(bot, session, row)
-    if isinstance(reply, Withdraw):
-        row.status, row.last_error = "withdrawn", reply.reason
-        session.add(row)
-        return "withdrawn"
-    person = session.get(Person, row.person_id) if row.person_id else None
-    identities = {}
-    if person is not None:
-        identities = {
-            i.platform: i
-            for i in session.exec(select(Identity).where(Identity.person_id == person.id)).all()
-        }
-    message = Outgoing(row.id or 0, row.kind, reply, person, identities, row.channel)
-    try:
-        result = bot.pm.hook.deliver_message(message=message)
-    except Exception as exc:  # a face bug must not lose the message
-        log.exception("delivery of outbox row %s raised", row.id)
-        result = Delivery(False, "?", f"{type(exc).__name__}")
-    now = bot.clock.utcnow()
-    row.attempts += 1
-    if result is not None and result.ok:
-        row.status, row.sent_at, row.face, row.last_error = "sent", now, result.face, None
-        row.note = result.note or row.note
-        outcome = "sent"
-    else:
-        row.last_error = result.error if result else "no face can reach this recipient"
-        row.next_attempt_at = now + backoff(row.attempts, result.retry_after if result else None)
-        outcome = "failed" if result else "unreachable"
-    session.add(row)
-    audit.append(
-        session,
-        at=now,
-        actor="socbot",
-        face=result.face if result else "-",
-        action="outbox",
-        text_=f"{row.kind} #{row.id} to {person.handle if person else row.channel}",
-        outcome="ok" if outcome == "sent" else outcome,
-        detail=row.last_error or (result.note if result else None),
-    )
-    return outcome

@@ -185,11 +185,14 @@ def nudge_reply(
 
 
 def _mark_chased(session: Session, ids: list[int], now: datetime) -> None:
+    """Count the nudge on actions still open and overdue *now*: the conditional UPDATE is
+    re-checked against the newest committed row on PostgreSQL, so a ``done`` that committed after
+    the sweep planned is not bumped (its queued nudge is withdrawn at delivery)."""
     for start in range(0, len(ids), overdue.CHUNK):
         session.exec(
             update(Action)
             .where(Action.id.in_(ids[start : start + overdue.CHUNK]))  # type: ignore[union-attr]
-            .where(col(Action.status) == "open")  # one closed since it was planned is not chased
+            .where(Action.status == "open", Action.due_at < now)  # type: ignore[arg-type]
             .values(last_nudged_at=now, nudge_count=Action.nudge_count + 1)
             .execution_options(synchronize_session=False)
         )

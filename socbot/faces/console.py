@@ -1,6 +1,8 @@
 """The console face: ``socbot chat`` (interactive) and ``socbot say`` (one command).
 
-Messages the bot sends people (nudges, alerts) are printed as ``to @handle: ...``.
+Messages the bot sends people (nudges, alerts) are printed as ``to @handle: ...``, but only to
+people the console can reach: those with no Slack or Teams identity (the demo, training). A
+message to anyone linked to Slack or Teams, or to a channel, is left for those faces.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ class ConsoleFace:
 
     @hookimpl(trylast=True)
     def deliver_message(self, message: Outgoing) -> Delivery | None:
-        who = f"@{message.person.handle}" if message.person else f"#{message.channel}"
+        if message.person is None or set(message.identities) & {"slack", "teams"}:
+            return None  # not ours to print (and so mark sent): the chat faces reach them
+        who = f"@{message.person.handle}"
         body = render(message.reply).replace("\n", "\n    ")
         print(f"to {who}: {body}", file=self.out)
         return Delivery(True, "console")
@@ -43,7 +47,7 @@ def say(bot: Bot, handle: str, text: str, out: TextIO | None = None) -> int:
     attach(bot, out)
     reply = bot.handle(text, Who("console", handle), face="console")
     print(render(reply), file=out)
-    deliver_due(bot)
+    deliver_due(bot, console_only=True)
     return 1 if reply.error else 0
 
 
@@ -72,7 +76,7 @@ def chat(bot: Bot, handle: str, history: Path | None = None) -> int:
             if not line:
                 continue
             print(render(bot.handle(line, Who("console", handle), face="console")))
-            deliver_due(bot)
+            deliver_due(bot, console_only=True)
     except KeyboardInterrupt:
         print()
     finally:

@@ -139,6 +139,10 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = None
     face: str | None = None
     last_error: str | None = None
+    # a delivery lease: which run holds the row, until when (wall clock); status "sending" while
+    # it is being posted, so a killed replica leaves at most that one row in doubt
+    claimed_by: str | None = None
+    lease_until: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):
