@@ -18,7 +18,7 @@ from socbot_plugins.actions import backoff, overdue
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from socbot import Person, Reply, Section, Severity, Withdraw
 from socbot.access import Actor, sanitised
