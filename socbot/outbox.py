@@ -180,13 +180,6 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
-def deliver_due(bot: Sender, *, limit: int = 200, console_only: bool = False) -> dict[str, int]:
-    """Send what is due, under short leases (``socbot.delivery``); counts by outcome."""
-    from socbot.delivery import deliver_due as run
-
-    return run(bot, limit=limit, console_only=console_only)
-
-
 # Reminders about an OCG's plan (review alerts, plan-health nudges) mean nothing once the OCG
 # is closed: one decided before it was archived, but still pending, is withdrawn at send time.
 # A plugin whose reminders carry ``ocg_id`` adds its kind here.

@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from socbot import audit, metrics
-from socbot.outbox import deliver_due
+from socbot.delivery import deliver_due
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

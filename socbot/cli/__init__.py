@@ -135,8 +135,8 @@ def _run_job(bot, name: str, dry_run: bool) -> int:  # type: ignore[no-untyped-d
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
+    from socbot.delivery import deliver_due
     from socbot.faces.console import attach
-    from socbot.outbox import deliver_due
 
     bot = _bot(args)
     attach(bot)

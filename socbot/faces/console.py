@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TextIO
 
 from socbot.bot import Bot
+from socbot.delivery import deliver_due
 from socbot.hookspecs import hookimpl
 from socbot.identify import Who
-from socbot.outbox import Delivery, Outgoing, deliver_due
+from socbot.outbox import Delivery, Outgoing
 from socbot.render_text import render
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from socbot import audit, outbox
+from socbot import audit, delivery, outbox
 from socbot.clock import LONDON
 from socbot.faces.console import attach
 from socbot.identify import Who
@@ -72,7 +72,7 @@ def test_every_outbound_message_is_recorded(bot):
         )
         s.commit()
     attach(bot)
-    assert outbox.deliver_due(bot)["sent"] == 1
+    assert delivery.deliver_due(bot)["sent"] == 1
     row = last(bot.engine)
     assert (row.action, row.outcome, row.face) == ("outbox", "ok", "console")
     assert "nudge" in row.text and "okafor" in row.text

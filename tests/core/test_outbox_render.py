@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 
 from socbot import Nominal, Reply, Withdraw, hookimpl
 from socbot.clock import say_date
+from socbot.delivery import deliver_due
 from socbot.identify import Who
-from socbot.outbox import Delivery, deliver_due
+from socbot.outbox import Delivery
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import Ocg, Outbox, Person
 

@@ -20,7 +20,7 @@ from socbot_plugins.actions.models import Action, ActionChange
 from sqlmodel import Session, func, select
 
 from socbot.bot import Bot
-from socbot.outbox import deliver_due
+from socbot.delivery import deliver_due
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, SharedState
 

@@ -20,10 +20,11 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, select
 
 from socbot import CommandSpec, Item, Reply, hookimpl
+from socbot.delivery import deliver_due
 from socbot.faces.slack.blockkit import decode, encode
 from socbot.identify import Who
 from socbot.model import Button
-from socbot.outbox import deliver_due, enqueue
+from socbot.outbox import enqueue
 from socbot.store.models import AuditEvent, Channel, Identity, Outbox, Person
 
 LINKED = {"okafor": "U0OKAFOR", "nguyen": "U0NGUYEN", "price": "U0PRICE"}

@@ -19,8 +19,8 @@ from teams_standin import BOT_ID, TENANT, StandIn, activity, member, mention, st
 
 from socbot import CommandSpec, Reply, hookimpl, outbox, people
 from socbot.bot import Bot
+from socbot.delivery import deliver_due
 from socbot.faces.teams.app import FACE_KEY, TeamsFace, build_app
-from socbot.outbox import deliver_due
 from socbot.store.models import AuditEvent, Identity, Outbox, Person
 
 ANONYMOUS = {  # a laptop's settings, with the tenant the activities come from

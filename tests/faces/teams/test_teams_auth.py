@@ -37,10 +37,10 @@ from teams_standin import (
 
 from socbot import Reply, outbox, people
 from socbot.bot import Bot
+from socbot.delivery import deliver_due
 from socbot.faces.teams import app as teams_face
 from socbot.faces.teams.app import build_app
 from socbot.faces.teams.config import TeamsConfigError
-from socbot.outbox import deliver_due
 from socbot.store.models import AuditEvent, Person
 
 APP_ID = "8d3a1c2e-5b4f-4e6a-9c7d-0a1b2c3d4e5f"

@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 
 from socbot import hookimpl
 from socbot.clock import LONDON
+from socbot.delivery import deliver_due
 from socbot.identify import Who
 from socbot.model import Reply
-from socbot.outbox import Delivery, deliver_due
+from socbot.outbox import Delivery
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
 from socbot.store.models import Outbox, Person

@@ -10,8 +10,9 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from socbot.access import SYSTEM
+from socbot.delivery import deliver_due
 from socbot.hookspecs import hookimpl
-from socbot.outbox import Delivery, deliver_due
+from socbot.outbox import Delivery
 from socbot.plugins import get_plugin_manager
 from socbot.store.models import AuditEvent, Outbox
 

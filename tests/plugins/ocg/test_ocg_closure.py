@@ -9,7 +9,7 @@ import pytest
 from socbot_plugins.plan.models import Decision
 from sqlmodel import Session, func, select
 
-from socbot.outbox import deliver_due
+from socbot.delivery import deliver_due
 from socbot.store.models import Ocg, Outbox
 
 CLOSE = (
