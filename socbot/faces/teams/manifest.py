@@ -35,6 +35,10 @@ _ADMIN = "administration: `help` lists them for admins"
 _PLAN = "the plan card's buttons and `help plan` lead there"
 OMITTED: dict[str, str] = {
     "snooze": _BUTTONS,
+    "minutes": "after the tasking meeting, LROs and coordinators: `help` lists it for them",
+    "schedule": "coordinators and the SRO: `help` lists it for them",
+    "schedules": "coordinators and the SRO: `help` lists it for them",
+    "unschedule": "coordinators and the SRO: `help` lists it for them",
     "seen": _BUTTONS,
     "cancel": _ACTIONS,
     "reassign": _ACTIONS,
