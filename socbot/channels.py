@@ -123,6 +123,15 @@ def ceiling_of(session: Session, face: str, channel: str | None) -> tuple[bool, 
     return True, row.ceiling or OFFICIAL_SENSITIVE
 
 
+def carries(session: Session, channel: str, level: str) -> bool:
+    """Whether ``channel`` (an id or ``#name``, on whichever platform an admin marked it) is
+    secure with a ceiling at or above ``level``: for posts decided without a face, such as a
+    scheduled paper."""
+    name = channel.removeprefix("slack:").lstrip("#").strip("<>")
+    rows = session.exec(select(Channel).where(Channel.external_id == name)).all()
+    return any(r.secure and rank(r.ceiling or OFFICIAL_SENSITIVE) >= rank(level) for r in rows)
+
+
 def disclosure_detail(
     *, classification: str, shown: str, audience: Audience | None, how: str
 ) -> str:

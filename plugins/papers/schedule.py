@@ -18,7 +18,7 @@ from socbot_plugins.papers import board, pack, recur
 from socbot_plugins.plan.export_pdf import render_document
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from socbot import Withdraw
+from socbot import Withdraw, channels
 from socbot.clock import Clock, local, say_when
 from socbot.context import Context
 from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Severity
@@ -26,6 +26,7 @@ from socbot.model import Command, CommandError, Fact, Item, Reply, Section, Seve
 KIND = "paper"
 PAPERS = {"pack tasking": "the tasking meeting pack", "report board": "the SOC board report"}
 USAGE = "schedule pack tasking|report board <when> to #channel [area NAME]"
+PAPER = channels.OFFICIAL_SENSITIVE  # every paper's marking (the partner page is not scheduled)
 CATCH_UP = timedelta(hours=6)  # a run missed for longer (the bot was down) is skipped
 
 
@@ -61,6 +62,9 @@ def add(ctx: Context, cmd: Command) -> Reply:
     at = len(lowered) - 1 - lowered[::-1].index("to")
     channel = " ".join(rest[at + 1 :]).strip()
     rule = recur.parse(" ".join(rest[:at]))
+    unfit = unfit_channel(ctx.session, channel)
+    if unfit:
+        raise CommandError(unfit, field="channel")
     entry = PaperSchedule(
         paper=paper,
         rule=" ".join(rest[:at]),
@@ -120,6 +124,19 @@ def remove(ctx: Context, cmd: Command) -> Reply:
     )
 
 
+def unfit_channel(session: Session, channel: str) -> str | None:
+    """Why ``channel`` may not carry a paper (each is OFFICIAL-SENSITIVE: it names the force's
+    OCGs and people), or None. An admin marks a channel secure, with its ceiling, on the
+    platform it lives on; a paper is posted only where that was done."""
+    if channels.carries(session, channel, PAPER):
+        return None
+    name = channel.removeprefix("slack:").lstrip("#").strip("<>")
+    return (
+        f"Papers are {PAPER} and {channel} isn't marked secure for that. An admin can run "
+        f"`channel secure {name}` there (and `channel ceiling OFFICIAL-SENSITIVE {name}`)."
+    )
+
+
 def sweep(ctx: Context, dry_run: bool) -> list[str]:
     """Queue each schedule's latest run if it fell due in the last few hours; once per run."""
     now = ctx.now()
@@ -145,6 +162,9 @@ def render(session: Session, spec: Mapping[str, Any], clock: Clock) -> Reply | W
     found = session.get(PaperSchedule, int(spec.get("schedule", 0)))
     if found is None or not found.active:
         return Withdraw("the schedule was removed before the paper was sent")
+    unfit = unfit_channel(session, found.channel)
+    if unfit:  # the channel was marked insecure, or its ceiling lowered, since it was scheduled
+        return Withdraw(unfit)
     now = clock.now()
     folder = Path(tempfile.gettempdir()) / "socbot-papers"
     folder.mkdir(exist_ok=True)

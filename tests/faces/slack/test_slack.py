@@ -583,6 +583,8 @@ async def test_a_document_in_a_channel_message_is_uploaded_there(h, tmp_path) ->
 async def test_a_scheduled_pack_is_posted_once_as_a_pdf(h) -> None:
     from socbot.identify import Who
 
+    marked = h.bot.handle("channel secure C0COORDS", Who("console", "admin"), face="console")
+    assert not marked.error, marked.text
     said = h.bot.handle(
         "ocg schedule pack tasking every thursday 08:00 to C0COORDS",
         Who("console", "walsh"),

@@ -50,6 +50,15 @@ def test_the_time_is_uk_time_across_the_clock_change():
     assert after.utcoffset() != before.utcoffset()
 
 
+def secure(bot, *names: str) -> None:  # type: ignore[no-untyped-def]
+    """An admin marks the papers' channels secure (their ceiling: OFFICIAL-SENSITIVE)."""
+    from socbot.identify import Who
+
+    for name in names:
+        said = bot.handle(f"channel secure {name}", Who("console", "admin"), face="console")
+        assert not said.error, said.text
+
+
 def rows(bot) -> list[Outbox]:  # type: ignore[no-untyped-def]
     with Session(bot.engine) as s:
         return list(s.exec(select(Outbox).where(Outbox.kind == "paper")).all())
@@ -57,6 +66,7 @@ def rows(bot) -> list[Outbox]:  # type: ignore[no-untyped-def]
 
 def test_a_run_is_queued_once_however_many_sweeps_and_worded_at_delivery(bot, say):
     # the demo clock: Wed 3 Mar 2027 09:00; the schedule runs every Thursday at 08:00
+    secure(bot, "soc-coordinators")
     reply = say("walsh", "ocg schedule pack tasking every thursday 08:00 to #soc-coordinators")
     assert not reply.error, reply.text
     assert reply.text == "Every Thursday at 08:00 (UK time). First: Thu 4 Mar 2027 08:00."
@@ -83,6 +93,7 @@ def test_a_run_is_queued_once_however_many_sweeps_and_worded_at_delivery(bot, sa
 
 
 def test_schedules_are_listed_and_an_unscheduled_paper_is_withdrawn(bot, say):
+    secure(bot, "soc-board")
     say("walsh", "ocg schedule report board monthly on the 1st 07:30 to #soc-board")
     listed = say("walsh", "ocg schedules").sections[0].items[0]
     assert listed.text == "#1 the SOC board report to #soc-board"
@@ -107,6 +118,7 @@ def test_only_coordinators_and_the_sro_schedule_and_bad_rules_write_nothing(bot,
         assert say("walsh", line).error, line
     with Session(bot.engine) as s:
         assert s.exec(select(func.count()).select_from(PaperSchedule)).one() == 0
+    secure(bot, "soc")
     assert not say("hart", "ocg schedule pack tasking every weekday 08:00 to #soc").error
     with Session(bot.engine) as s:
         assert s.exec(select(col(PaperSchedule.rule))).all() == ["every weekday 08:00"]
@@ -116,6 +128,7 @@ def test_two_sweeps_on_either_store_queue_a_run_once(make_bot, any_engine):  # t
     from socbot.identify import Who
 
     bot = make_bot(any_engine, demo=True)
+    secure(bot, "soc-board")
     said = bot.handle(
         "ocg schedule report board every weekday 08:00 to #soc-board",
         Who("console", "hart"),
@@ -128,3 +141,21 @@ def test_two_sweeps_on_either_store_queue_a_run_once(make_bot, any_engine):  # t
                                               "(schedule #1, run 2027-03-04 08:00)"]  # fmt: skip
     assert bot.run_job("paper-schedules") == []
     assert [r.key for r in rows(bot)] == ["paper:1:2027-03-04"]
+
+
+def test_a_paper_goes_only_to_a_channel_marked_secure_for_it(bot, say):
+    """Papers are OFFICIAL-SENSITIVE: a channel not marked secure is refused when scheduled,
+    and a paper whose channel was marked insecure since is withdrawn, never posted."""
+    refused = say("walsh", "ocg schedule pack tasking every thursday 08:00 to #open-plan")
+    assert refused.error and "isn't marked secure" in (refused.text or "")
+    assert "channel secure open-plan" in (refused.text or "")
+    with Session(bot.engine) as s:
+        assert s.exec(select(func.count()).select_from(PaperSchedule)).one() == 0
+    secure(bot, "open-plan")
+    assert not say("walsh", "ocg schedule pack tasking every thursday 08:00 to #open-plan").error
+    bot.clock.advance(days=1)
+    assert len(bot.run_job("paper-schedules")) == 1
+    assert not say("admin", "ocg channel insecure open-plan").error
+    with Session(bot.engine) as s:
+        shown = render(bot, s, s.get(Outbox, rows(bot)[0].id))
+    assert isinstance(shown, Withdraw) and "isn't marked secure" in shown.reason
