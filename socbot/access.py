@@ -210,12 +210,24 @@ def sensitive_visible(
 ) -> Any:
     """SQL for "not sensitive, or on an OCG where the actor sees sensitive records": every
     list, count, nudge and digest of actions and disruptions filters with it."""
-    if actor.is_system or (
-        not actor.partner and (actor.force_roles or frozenset()) & (OVERSIGHT | also)
-    ):
+    if _sees_all_sensitive(actor, also):
         return true()
     mine = [] if actor.partner else [o for o, r in actor.ocg_roles.items() if r & POLICE_ROLES]
     return or_(sensitive.is_(False), ocg_id.in_(mine)) if mine else sensitive.is_(False)
+
+
+def _sees_all_sensitive(actor: Actor, also: frozenset[str] = frozenset()) -> bool:
+    return actor.is_system or bool(
+        not actor.partner and (actor.force_roles or frozenset()) & (OVERSIGHT | also)
+    )
+
+
+def sees_sensitive_on(actor: Actor, ocg_id: int | None) -> bool:
+    """``sensitive_visible`` for one OCG, as a plain answer: a prebuilt statement about a single
+    OCG binds it as a parameter instead of building the expression on every call."""
+    if _sees_all_sensitive(actor):
+        return True
+    return not actor.partner and bool(actor.ocg_roles.get(ocg_id or 0, set()) & POLICE_ROLES)
 
 
 def _no_reach(**_: Any) -> list[Iterable[int]]:

@@ -5,14 +5,44 @@ the partner view, which never carries a nominal's name or an OCG's intelligence 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Protocol
 
 from socbot_plugins.actions.models import Action
 from sqlmodel import Session
 
-from socbot import Button, Item, Ocg, Person, Severity
+from socbot import Button, Item, Ocg, Severity
 from socbot.clock import local, say_date
 from socbot.model import SENSITIVE_MARK
 from socbot.withhold import Redact, redactor
+
+
+class Listed(Protocol):
+    """What ``action_item`` reads of an action: an ``Action``, or a row of just these columns
+    (a hot path loads plain columns instead of ORM objects)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def ocg_id(self) -> int: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def sensitive(self) -> bool: ...
+    @property
+    def pillar(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+
+
+class Owner(Protocol):
+    """What ``owner_label`` reads of a person."""
+
+    @property
+    def handle(self) -> str: ...
+    @property
+    def agency(self) -> str: ...
 
 
 def overdue_days(due: datetime, today: date) -> int:
@@ -46,7 +76,7 @@ def echo_due(due: datetime, now: datetime, end_of_day: time) -> str:
     return f"{say_date(there)} at {there:%H:%M} ({soon})"
 
 
-def owner_label(owner: Person | None, agency: str | None) -> str:
+def owner_label(owner: Owner | None, agency: str | None) -> str:
     if owner is None:
         return f"{agency} (agency)"
     if owner.agency.lower() == "police":
@@ -67,7 +97,7 @@ def quick_replies(action_id: int) -> list[Button]:
 
 
 def action_item(
-    action: Action,
+    action: Listed,
     *,
     now: datetime,
     owner: str | None,

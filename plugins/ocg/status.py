@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from socbot_plugins.actions import rules as action_rules
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
 from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.ocg import rules
-from sqlalchemy import Boolean, and_, bindparam, literal_column, or_, union_all
+from sqlalchemy import Boolean, Integer, and_, bindparam, literal_column, or_, union_all
 from sqlmodel import col, func, select
 
 from socbot import Assignment, Nominal, Ocg, Person, access
@@ -62,85 +62,94 @@ def show_status(ctx: Context, cmd: Command) -> Reply:
 # -- queries -------------------------------------------------------------------------------------
 
 
+_ACTION = Action.__table__  # type: ignore[attr-defined]
+_DISRUPTION = Disruption.__table__  # type: ignore[attr-defined]
+_SINCE = bindparam("since", type_=_DISRUPTION.c.occurred_on.type)
+
+
 def _tag(text: str) -> Any:
     return literal_column(f"'{text}'")
 
 
-def _union(sanitised: bool) -> Any:
-    """The counts as one UNION ALL with bind parameters, built once per shape: rebuilding the
-    expression and its cache key on every call cost more than running it. ``see_all`` is the
-    actor's sensitive visibility on this one OCG (``access.sensitive_visible`` for one id)."""
-    # typed as their columns: SQLite stores dates as text, the type's processor formats them
-    actions, disruptions = Action.__table__.c, Disruption.__table__.c  # type: ignore[attr-defined]
-    ocg_id: Any = bindparam("ocg_id", type_=actions.ocg_id.type)
-    now: Any = bindparam("now", type_=actions.due_at.type)
-    since: Any = bindparam("since", type_=disruptions.occurred_on.type)
-    see_all = bindparam("see_all", type_=Boolean)
+def _seen(sensitive: Any) -> Any:
+    """Visible to this actor on this OCG: ``access.sees_sensitive_on``, bound per call."""
+    return or_(col(sensitive).is_(False), bindparam("see_sensitive", type_=Boolean))
+
+
+def _build_counts(police: bool) -> Any:
+    """The counts UNION, built once per view: building it (and its cache key) on each call cost
+    more than running it. Parameters: ``ocg``, ``now``, ``since``, ``see_sensitive``."""
+    ocg_id = bindparam("ocg", type_=Integer)
     parts = [
         select(_tag("open"), _tag(""), _tag(""), func.count()).where(
-            Action.ocg_id == ocg_id,
-            Action.status == "open",
-            or_(see_all, Action.sensitive.is_(False)),  # type: ignore[attr-defined]
+            Action.ocg_id == ocg_id, Action.status == "open", _seen(Action.sensitive)
         ),
         select(_tag("overdue"), _tag(""), _tag(""), func.count()).where(
             Action.ocg_id == ocg_id,
             Action.status == "open",
-            Action.due_at < now,  # type: ignore[operator]
-            or_(see_all, Action.sensitive.is_(False)),  # type: ignore[attr-defined]
+            col(Action.due_at) < bindparam("now", type_=_ACTION.c.due_at.type),
+            _seen(Action.sensitive),
         ),
     ]
-    if not sanitised:
+    if police:
         parts += [
             select(_tag("disruption"), Disruption.grade, Disruption.status, func.count())
             .where(
                 Disruption.ocg_id == ocg_id,
-                Disruption.occurred_on >= since,  # type: ignore[operator]
+                col(Disruption.occurred_on)
+                >= bindparam("since", type_=_DISRUPTION.c.occurred_on.type),
                 col(Disruption.status).not_in(NOT_COUNTED),
-                or_(see_all, Disruption.sensitive.is_(False)),  # type: ignore[attr-defined]
+                _seen(Disruption.sensitive),
             )
             .group_by(Disruption.grade, Disruption.status),
             select(_tag("nominal"), Nominal.role, _tag(""), func.count())
-            .where(Nominal.ocg_id == ocg_id, Nominal.status.not_in(GONE))  # type: ignore[attr-defined]
+            .where(Nominal.ocg_id == ocg_id, col(Nominal.status).not_in(GONE))
             .group_by(Nominal.role),
         ]
     return union_all(*parts)
 
 
-_UNIONS = {flag: _union(flag) for flag in (False, True)}
+_COUNTS = {True: _build_counts(police=True), False: _build_counts(police=False)}
 
 
 def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
     """Open and overdue actions, recent disruptions by grade and status, nominals by role: one
     round trip, each part served by an index on ``ocg_id``."""
     params = {
-        "ocg_id": ocg.id,
+        "ocg": ocg.id,
         "now": ctx.utcnow(),
         "since": ctx.today() - timedelta(days=DISRUPTION_DAYS),
-        "see_all": access.sees_sensitive(ctx.actor, ocg.id or 0),
+        "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
-    rows = ctx.session.connection().execute(_UNIONS[bool(ctx.sanitised)], params).all()
+    rows = ctx.session.connection().execute(_COUNTS[not ctx.sanitised], params)
     return Counter({(kind, a, b): n for kind, a, b, n in rows})
+
+
+_NOW = bindparam("now", type_=_ACTION.c.due_at.type)
+_LIVE = and_(
+    col(Assignment.started_at) <= _NOW,
+    or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > _NOW),
+)
+_HOLDING = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
+# Built once (as the counts are): who holds a role on the OCG, and the force-wide SROs.
+_ON_OCG = (
+    select(*_HOLDING)  # type: ignore[call-overload]
+    .join(Person, _HOLDER)
+    .where(Assignment.ocg_id == bindparam("ocg", type_=Integer), _LIVE)
+)
+_FORCE_SROS = (
+    select(*_HOLDING)  # type: ignore[call-overload]
+    .join(Person, _HOLDER)
+    .where(col(Assignment.ocg_id).is_(None), Assignment.role == "sro", _LIVE)
+)
 
 
 def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
     """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
-    now = ctx.utcnow()
-    live = and_(
-        col(Assignment.started_at) <= now,
-        or_(col(Assignment.ended_at).is_(None), col(Assignment.ended_at) > now),
-    )
-    cols = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
-    rows: list[Any] = list(
-        ctx.session.exec(
-            select(*cols).join(Person, _HOLDER).where(Assignment.ocg_id == ocg.id, live)  # type: ignore[call-overload]
-        )
-    )
+    conn, now = ctx.session.connection(), ctx.utcnow()
+    rows: list[Any] = list(conn.execute(_ON_OCG, {"ocg": ocg.id, "now": now}))
     if not any(r[0] == "sro" for r in rows):
-        rows += ctx.session.exec(
-            select(*cols)  # type: ignore[call-overload]
-            .join(Person, _HOLDER)
-            .where(Assignment.ocg_id.is_(None), Assignment.role == "sro", live)  # type: ignore[union-attr]
-        ).all()
+        rows += conn.execute(_FORCE_SROS, {"now": now}).all()
     out = []
     for role, pillar, ended, handle, name in sorted(rows, key=lambda r: (r[2] is not None, r[3])):
         until = say_date(local(ended)) if ended else None
@@ -148,17 +157,50 @@ def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
     return out
 
 
+_LISTED: tuple[Any, ...] = (
+    Action.id,
+    Action.ocg_id,
+    Action.description,
+    Action.sensitive,
+    Action.pillar,
+    Action.status,
+    Action.due_at,
+    Action.owner_agency,
+    col(Person.handle).label("owner_handle"),
+    col(Person.agency).label("owner_agency_of_person"),
+)
+_OVERDUE = (
+    select(*_LISTED)  # type: ignore[call-overload]
+    .join(Person, Action.owner_id == Person.id, isouter=True)
+    .where(
+        Action.ocg_id == bindparam("ocg", type_=Integer),
+        Action.status == "open",
+        col(Action.due_at) < bindparam("now", type_=_ACTION.c.due_at.type),
+        _seen(Action.sensitive),
+    )
+    .order_by(Action.due_at)
+    .limit(SHOW_OVERDUE)
+)
+
+
+class _Owner(NamedTuple):
+    handle: str
+    agency: str
+
+
 def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
-    now = ctx.utcnow()
-    rows = ctx.session.exec(
-        select(Action, Person)
-        .join(Person, Action.owner_id == Person.id, isouter=True)  # type: ignore[arg-type]
-        .where(Action.ocg_id == ocg.id, Action.status == "open", Action.due_at < now)
-        .where(access.sensitive_visible(ctx.actor, col(Action.sensitive), col(Action.ocg_id)))
-        .order_by(Action.due_at)  # type: ignore[arg-type]
-        .limit(SHOW_OVERDUE)
-    ).all()
-    return [_action_item(ctx, action, owner) for action, owner in rows]
+    """The oldest overdue actions, as plain columns (no ORM objects: this runs on every status)."""
+    params = {
+        "ocg": ocg.id,
+        "now": ctx.utcnow(),
+        "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
+    }
+    out = []
+    for row in ctx.session.connection().execute(_OVERDUE, params):
+        owner = _Owner(row.owner_handle, row.owner_agency_of_person) if row.owner_handle else None
+        label = owner_label(owner, row.owner_agency)
+        out.append(action_item(row, now=ctx.now(), owner=label))
+    return out
 
 
 def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
