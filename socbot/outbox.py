@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
+from socbot import channels
 from socbot.access import Access, load_actor
 from socbot.model import Reply, Withdraw
 from socbot.people import partners_among
@@ -187,9 +188,19 @@ ACTIVE_OCG_ONLY = {"review-alert"}
 
 
 def render(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
-    """The message as it reads now: worded again by its plugin when queued with a ``render``
-    spec (a partner's copy withheld as every message is), else as it was queued; or
-    ``Withdraw`` when it no longer has a point. A re-worded row keeps what it now says."""
+    """The message as it reads now, with its classification marking (a partner's withheld
+    copy OFFICIAL, any other message about the force's work OFFICIAL-SENSITIVE, unless the
+    plugin marked it): the faces print the marking on every message, as on every reply."""
+    found = _worded(bot, session, row)
+    if isinstance(found, Reply) and found.classification is None:
+        found.classification = channels.OFFICIAL if found.sanitised else channels.OFFICIAL_SENSITIVE
+    return found
+
+
+def _worded(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
+    """Worded again by its plugin when queued with a ``render`` spec (a partner's copy
+    withheld as every message is), else as it was queued; or ``Withdraw`` when it no longer
+    has a point. A re-worded row keeps what it now says."""
     if row.kind in ACTIVE_OCG_ONLY and row.ocg_id is not None:
         ocg = session.get(Ocg, row.ocg_id)
         if ocg is not None and ocg.status != "active":

@@ -602,3 +602,15 @@ async def test_a_scheduled_pack_is_posted_once_as_a_pdf(h) -> None:
     assert upload.args["size"] == int(asked.args["length"]) > 10_000
     [done] = h.standin.called("files.completeUploadExternal")
     assert done.args["channel_id"] == "C0COORDS"
+
+
+async def test_every_message_the_bot_sends_carries_its_marking(h) -> None:
+    queue(h, Reply(title="Action #4 is overdue"), key="m1", handle="okafor")
+    queue(h, Reply(title="Action #2 is overdue"), key="m2", handle="price")  # a partner
+    assert (await asyncio.to_thread(deliver_due, h.bot))["sent"] == 2
+    posts = {
+        p.args["channel"]: block_text(p.args["blocks"])
+        for p in h.standin.called("chat.postMessage")
+    }
+    assert posts["U0OKAFOR"].endswith("*OFFICIAL-SENSITIVE*")
+    assert posts["U0PRICE"].endswith("*OFFICIAL*")  # a partner's withheld copy
