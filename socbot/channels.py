@@ -123,12 +123,17 @@ def ceiling_of(session: Session, face: str, channel: str | None) -> tuple[bool, 
     return True, row.ceiling or OFFICIAL_SENSITIVE
 
 
+def bare(channel: str) -> str:
+    """A channel as an admin marks it: ``slack:C0123``, ``#name`` or ``<#C0123>`` without the
+    decoration."""
+    return channel.removeprefix("slack:").lstrip("#").strip("<>")
+
+
 def carries(session: Session, channel: str, level: str) -> bool:
     """Whether ``channel`` (an id or ``#name``, on whichever platform an admin marked it) is
     secure with a ceiling at or above ``level``: for posts decided without a face, such as a
     scheduled paper."""
-    name = channel.removeprefix("slack:").lstrip("#").strip("<>")
-    rows = session.exec(select(Channel).where(Channel.external_id == name)).all()
+    rows = session.exec(select(Channel).where(Channel.external_id == bare(channel))).all()
     return any(r.secure and rank(r.ceiling or OFFICIAL_SENSITIVE) >= rank(level) for r in rows)
 
 

@@ -130,7 +130,7 @@ def unfit_channel(session: Session, channel: str) -> str | None:
     platform it lives on; a paper is posted only where that was done."""
     if channels.carries(session, channel, PAPER):
         return None
-    name = channel.removeprefix("slack:").lstrip("#").strip("<>")
+    name = channels.bare(channel)
     return (
         f"Papers are {PAPER} and {channel} isn't marked secure for that. An admin can run "
         f"`channel secure {name}` there (and `channel ceiling OFFICIAL-SENSITIVE {name}`)."
