@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -300,10 +300,14 @@ class Bot:
     # -- jobs ---------------------------------------------------------------------------------
 
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]:
-        """Run one job in one transaction (rolled back on ``dry_run``)."""
+        """Run one job, a transaction per batch (rolled back on ``dry_run``)."""
+        return [line for lines in self.run_job_batches(name, dry_run=dry_run) for line in lines]
+
+    def run_job_batches(self, name: str, *, dry_run: bool = False) -> Iterator[list[str]]:
+        """Run one job, yielding each batch's lines once it is committed (for progress)."""
         context = partial(self.context, actor=SYSTEM, face="scheduler")
         with metrics.SWEEP_SECONDS.labels(name).time():
-            return jobs.run(self.jobs[name], self.engine, context, dry_run=dry_run)
+            yield from jobs.batches(self.jobs[name], self.engine, context, dry_run=dry_run)
 
     def in_working_hours(self, moment: datetime | None = None) -> bool:
         now = moment or self.clock.now()

@@ -1,4 +1,4 @@
-"""Running one scheduled job: in one transaction, audited, rolled back on a dry run."""
+"""Running one scheduled job: a transaction per batch, each audited, rolled back on a dry run."""
 
 from __future__ import annotations
 
@@ -14,31 +14,47 @@ from socbot.context import Context
 from socbot.registry import Job
 
 
-def run(
+def batches(
     job: Job, engine: Engine, context: Callable[[Session], Context], *, dry_run: bool = False
-) -> list[str]:
-    """What the job decided, one line each; ``context(session)`` is the context it runs in."""
+) -> Iterator[list[str]]:
+    """The job's lines a committed batch at a time. A job that returns a list is one batch; a
+    job that yields is committed after each yield, so a sweep killed half way keeps (and has
+    reported) the batches before, and the next sweep carries on from the outbox's keys."""
     with collector_paused(), Session(engine) as session:
         session.begin()
         ctx = context(session)
+
+        def commit(note: str) -> None:
+            if dry_run:
+                session.rollback()
+            else:
+                audit.append(
+                    session,
+                    at=ctx.utcnow(),
+                    actor="socbot",
+                    face="scheduler",
+                    action=f"job:{job.name}",
+                    text_=note,
+                )
+                session.commit()
+            session.expunge_all()  # the batch's rows go; the next batch reads afresh
+            gc.collect()  # cheap with one batch's objects gone: memory stays flat
+            session.begin()
+
         try:
-            lines = job.run(ctx, dry_run)
-        except Exception:
+            result = job.run(ctx, dry_run)
+            if isinstance(result, list):
+                commit(f"{len(result)} decided")
+                yield result
+                return
+            n = 0
+            for n, lines in enumerate(result, 1):
+                commit(f"batch {n}: {len(lines)} decided")
+                yield lines
+            if n == 0:
+                commit("0 decided")
+        finally:
             session.rollback()
-            raise
-        if dry_run:
-            session.rollback()
-            return lines
-        audit.append(
-            session,
-            at=ctx.utcnow(),
-            actor="socbot",
-            face="scheduler",
-            action=f"job:{job.name}",
-            text_=f"{len(lines)} decided",
-        )
-        session.commit()
-    return lines
 
 
 @contextmanager

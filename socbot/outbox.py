@@ -157,14 +157,17 @@ def _for_partners(
     partners = partners_among(session, ids, now)
     if not partners:
         return messages
-    out = []
+    out, hiders = [], {}  # type: ignore[var-annotated]
     for m in messages:
         if m.get("person_id") in partners:
             person = session.get(Person, m["person_id"])
             actor = load_actor(session, person, now) if person else None
             if actor is not None:
                 extra = [m["ocg_id"]] if m.get("ocg_id") else []
-                m = {**m, "reply": for_partner(session, actor, m["reply"], extra, acl=acl)}
+                m = {
+                    **m,
+                    "reply": for_partner(session, actor, m["reply"], extra, acl=acl, hiders=hiders),
+                }
         out.append(m)
     return out
 

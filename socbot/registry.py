@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from argparse import ArgumentParser, Namespace
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,10 +59,12 @@ class FormSpec:
 
 @dataclass(frozen=True)
 class Job:
-    """A scheduled job. ``run(ctx, dry_run)`` returns lines describing what it decided."""
+    """A scheduled job. ``run(ctx, dry_run)`` returns lines describing what it decided, or yields
+    them a batch at a time: each batch is committed before the next begins (a sweep over thousands
+    of people holds no long transaction and keeps only one batch in memory)."""
 
     name: str
-    run: Callable[[Context, bool], list[str]]
+    run: Callable[[Context, bool], list[str] | Iterator[list[str]]]
     summary: str
     every_minutes: int = 15
     working_hours_only: bool = True
@@ -147,6 +149,7 @@ class BotApi(Protocol):
     @property
     def jobs(self) -> Mapping[str, Job]: ...
     def run_job(self, name: str, *, dry_run: bool = False) -> list[str]: ...
+    def run_job_batches(self, name: str, *, dry_run: bool = False) -> Iterator[list[str]]: ...
     def context(
         self, session: Session, actor: Actor, face: str, channel: str | None = None
     ) -> Context: ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -29,23 +30,38 @@ def redactor(session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no
     """Blank out the names of an OCG's nominals and their ``aliases`` (the ``nominal_aliases``
     hook), the OCG's name and aliases from free text, for partners' eyes. Nothing is read until
     the first call; then four queries cover every OCG."""
-    ids = list(set(ocg_ids))
-    # Full names, surnames, principal and significant nominals' first names, aliases and the
-    # OCG's name, matched in any case and with a plural ("the smiths van")...
-    names: dict[int, set[str]] = {}
-    # ...except single common words ("Black", "Docks", "Frank"), matched only as written, so
-    # that "black van" and "the docks cafe" survive.
-    surnames: dict[int, set[str]] = {}
-    patterns: dict[int, list[re.Pattern[str]]] = {}
+    return _Names(session, ocg_ids, aliases).redact
 
-    def keep(ocg_id: int, term: str) -> None:
+
+class _Names:
+    """The names to withhold, per OCG, read once; each OCG's pattern compiled on first use
+    (most OCGs never reach a partner), and an index from each name's first word to its OCGs,
+    so that a text is matched only against the OCGs whose names could be in it."""
+
+    def __init__(self, session: Session, ocg_ids: Iterable[int], aliases: AliasSource):
+        self.session, self.ids, self.aliases = session, sorted(set(ocg_ids)), aliases
+        # Full names, surnames, principal and significant nominals' first names, aliases and
+        # the OCG's name, matched in any case and with a plural ("the smiths van")...
+        self.names: dict[int, set[str]] = {}
+        # ...except single common words ("Black", "Docks", "Frank"), matched only as written,
+        # so that "black van" and "the docks cafe" survive.
+        self.surnames: dict[int, set[str]] = {}
+        self.patterns: dict[int, list[re.Pattern[str]]] = {}
+        # first word of a name -> (the name's words, its OCG)
+        self.index: dict[str, list[tuple[frozenset[str], int]]] | None = None
+        self.always: set[int] = set()  # OCGs with a non-ASCII name: checked on every text
+
+    def keep(self, ocg_id: int, term: str) -> None:
         term = " ".join(term.split())
         if len(term) < 3:
             return
         common = " " not in term and term.lower() in COMMON_WORDS
-        (surnames if common else names).setdefault(ocg_id, set()).add(term)
+        (self.surnames if common else self.names).setdefault(ocg_id, set()).add(term)
 
-    def load() -> None:
+    def load(self) -> dict[str, list[tuple[frozenset[str], int]]]:
+        if self.index is not None:
+            return self.index
+        session, ids = self.session, self.ids
         ocg_of: dict[int, int] = {}
         for nominal_id, ocg_id, name, role in session.exec(
             select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role).where(
@@ -53,37 +69,67 @@ def redactor(session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no
             )
         ).all():
             ocg_of[nominal_id or 0] = ocg_id
-            names.setdefault(ocg_id, set()).add(name)
+            self.names.setdefault(ocg_id, set()).add(name)
             parts = name.split()
             if len(parts) > 1:
-                keep(ocg_id, parts[-1])
+                self.keep(ocg_id, parts[-1])
                 if role in ("principal", "significant"):
-                    keep(ocg_id, parts[0])
+                    self.keep(ocg_id, parts[0])
         for ocg_id, alias in session.exec(
             select(OcgAlias.ocg_id, OcgAlias.alias).where(OcgAlias.ocg_id.in_(ids))  # type: ignore[attr-defined]
         ).all():
-            keep(ocg_id, alias)
+            self.keep(ocg_id, alias)
         for oid, name in session.exec(select(Ocg.id, Ocg.name).where(col(Ocg.id).in_(ids))).all():
-            keep(oid or 0, name)
-        for nominal_id, alias in aliases(session, ids) if ocg_of else ():
+            self.keep(oid or 0, name)
+        for nominal_id, alias in self.aliases(session, ids) if ocg_of else ():
             if nominal_id in ocg_of:
-                keep(ocg_of[nominal_id], alias)
+                self.keep(ocg_of[nominal_id], alias)
+        self.index = {}
+        for table in (self.names, self.surnames):
+            for ocg_id, terms in table.items():
+                for term in terms:
+                    words = _WORD.findall(_fold(term))
+                    if not term.isascii() or not words:
+                        self.always.add(ocg_id)
+                    else:
+                        self.index.setdefault(words[0], []).append((frozenset(words), ocg_id))
+        return self.index
 
-    def redact(ocg_id: int, text: str) -> str:
+    def redact(self, ocg_id: int, text: str) -> str:
         text = normalise(text)
-        if not patterns and ids:
-            load()
-            patterns[-1] = []  # loaded
-        if not _may_occur(names.get(ocg_id, set()) | surnames.get(ocg_id, set()), text):
+        self.load()
+        if not _may_occur(self.names.get(ocg_id, set()) | self.surnames.get(ocg_id, set()), text):
             return text  # the usual case: no pattern to compile or run
-        if ocg_id not in patterns:  # compiled on first use: most OCGs never reach a partner
-            found = _words(names.get(ocg_id, set()), surnames.get(ocg_id, set()))
-            patterns[ocg_id] = [found] if found else []
-        for pattern in patterns[ocg_id]:
+        return self.sub(ocg_id, text)
+
+    def sub(self, ocg_id: int, text: str) -> str:
+        """Withhold one OCG's names from a ``normalise``d text."""
+        names = self.names.get(ocg_id, set())
+        if ocg_id not in self.patterns:
+            found = _words(frozenset(names), frozenset(self.surnames.get(ocg_id, set())))
+            self.patterns[ocg_id] = [found] if found else []
+        for pattern in self.patterns[ocg_id]:
             text = pattern.sub(_withheld, text)
         return text
 
-    return redact
+    def candidates(self, text: str) -> list[int]:
+        """The OCGs one of whose names may be in ``text``: every word of the name is a word of
+        the text (or is, with a plural ending dropped: "smiths", "foxes"), and those with a
+        non-ASCII name. A name matches only from a word boundary to one, so each of its words
+        is one of the text's words."""
+        index = self.load()
+        words = {stem for w in _WORD.findall(_fold(text)) for stem in (w, w[:-1], w[:-2])}
+        found = set(self.always)
+        for word in words & index.keys():
+            found.update(ocg for needed, ocg in index[word] if needed <= words)
+        return sorted(found)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _fold(text: str) -> str:
+    return text.translate(_ASCII_TWINS).lower()
 
 
 def _withheld(match: re.Match[str]) -> str:
@@ -106,11 +152,12 @@ _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u21
 
 def _may_occur(found: set[str], text: str) -> bool:
     """False only when no name in ``found`` can match in ``text``, in any case."""
-    folded = text.translate(_ASCII_TWINS).lower()
+    folded = _fold(text)
     return any(not n.isascii() or n.lower() in folded for n in found)
 
 
-def _words(any_case: set[str], as_written: set[str]) -> re.Pattern[str] | None:
+@lru_cache(maxsize=8192)  # an OCG's names reach many partners: compiled once, not per reader
+def _words(any_case: frozenset[str], as_written: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern for both kinds of name, longest first, each with an optional plural. A name
     that is also an everyday word ("Pike", "Grant") is matched as written, in capitals ("PIKE",
     as police systems write surnames) and after a title in any case ("mr pike"); the title
@@ -156,13 +203,14 @@ def names_hider(
     """Withhold the names of every OCG in ``ocg_ids`` from any text, whichever OCG it is about:
     for a whole reply, whose lines don't say which OCG they came from. ``aliases`` has no
     default: a caller that forgot the bot's ``nominal_aliases`` (``access.aliases``) would let
-    every nominal's alias through."""
-    ids = sorted(set(ocg_ids))
-    redact = redactor(session, ids, aliases)
+    every nominal's alias through. Each text is checked only against the OCGs whose names
+    could be in it (a partner may see thousands of OCGs)."""
+    names = _Names(session, ocg_ids, aliases)
 
     def hide(text: str) -> str:
-        for ocg_id in ids:
-            text = redact(ocg_id, text)
+        text = normalise(text)
+        for ocg_id in names.candidates(text):
+            text = names.sub(ocg_id, text)
         return text
 
     return hide
@@ -176,6 +224,7 @@ def for_partner(
     typed: Iterable[str] = (),
     *,
     acl: Access | None = None,
+    hiders: dict[frozenset[int], Callable[[str], str]] | None = None,
 ) -> Reply:
     """The reply as a partner may read it: every known name and alias of the OCGs they can see
     (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied.
@@ -184,13 +233,19 @@ def for_partner(
     quotes it as typed, never withheld, so a partner can't test a guessed name against the
     withholding. ``acl`` (the bot's permissions) says which OCGs they see, and brings the
     nominals' aliases (``acl.aliases``); without it every OCG's names are withheld (safe, but
-    slower), though not the aliases plugins keep."""
+    slower), though not the aliases plugins keep. ``hiders``: a cache for many messages at once
+    (a sweep's partners mostly see the same OCGs), so their names are read once."""
     visible: set[int]
     if acl is None:
         visible = {i for i in session.exec(select(Ocg.id)).all() if i is not None}
     else:
         visible = acl.visible_ocg_ids(session, actor) or set()
-    hide = names_hider(session, visible | set(ocg_ids), acl.aliases if acl else no_aliases)
+    wanted = frozenset(visible | set(ocg_ids))
+    hide = (hiders or {}).get(wanted) or names_hider(
+        session, wanted, acl.aliases if acl else no_aliases
+    )
+    if hiders is not None:
+        hiders[wanted] = hide
     # Only an error quoting what was typed ("no OCG matching 'Voss'") keeps it as typed, and
     # only where it stands in quotes: anywhere else a typed fragment ("l R") would split a
     # name ("Carl Rowe") out of reach of the withholding and so give it away.

@@ -1,5 +1,6 @@
 """Chasing overdue actions so LROs stop doing it by hand: owner nudges, coordinator digests and
-escalations to the LRO, decided in one transaction and sent through the outbox.
+escalations to the LRO, sent through the outbox. Nudges and escalations are planned from a few
+columns and queued a batch of recipients at a time, each batch in its own short transaction.
 
 Each message has a unique outbox key per recipient and London day, so two sweeps at once (two
 replicas, or the scheduler and ``socbot nudge --once``) queue it once: the loser's insert waits
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import time as wallclock
 from argparse import ArgumentParser, Namespace
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -27,7 +29,7 @@ from socbot.clock import Clock
 if TYPE_CHECKING:
     from socbot import BotApi
 
-__all__ = ["SWEEP", "cli", "jobs", "overdue_query", "render", "sweep"]
+__all__ = ["SWEEP", "batches", "cli", "jobs", "overdue_query", "render", "sweep"]
 
 
 def jobs() -> list[Job]:
@@ -99,23 +101,25 @@ def _configure(parser: ArgumentParser) -> None:
 
 
 def sweep(bot: BotApi, *, dry_run: bool = False) -> list[str]:
-    """One of each chasing job, each in its own transaction."""
-    lines: list[str] = []
+    """One of each chasing job, each batch in its own transaction."""
+    return [line for _, lines in batches(bot, dry_run=dry_run) for line in lines]
+
+
+def batches(bot: BotApi, *, dry_run: bool = False) -> Iterator[tuple[str, list[str]]]:
+    """(job, lines) for each batch of each chasing job, once the batch is committed."""
     for name in SWEEP:
-        lines += bot.run_job(name, dry_run=dry_run)
-    return lines
+        for lines in bot.run_job_batches(name, dry_run=dry_run):
+            yield name, lines
 
 
 def _run(bot: BotApi, args: Namespace) -> int:
     while True:
         now = bot.clock.now()
         if args.once or args.dry_run or bot.in_working_hours(now):
-            lines = sweep(bot, dry_run=args.dry_run)
-            for line in lines:
-                print(line)
+            total = _sweep_printing(bot, dry_run=args.dry_run)
             if args.dry_run:
                 print("dry run: nothing was queued")
-            elif not lines:
+            elif not total:
                 working = now.weekday() in bot.settings.working_days
                 print(
                     "nothing to send: everyone has been chased today"
@@ -125,3 +129,21 @@ def _run(bot: BotApi, args: Namespace) -> int:
         if args.once or args.dry_run:
             return 0
         wallclock.sleep(max(args.every, 1) * 60)
+
+
+def _sweep_printing(bot: BotApi, *, dry_run: bool) -> int:
+    """Print each batch's lines as it is committed, then a progress line: a sweep killed half
+    way has said what it queued. Returns how many messages it decided."""
+    total = 0
+    counts: dict[str, int] = {}
+    for name, lines in batches(bot, dry_run=dry_run):
+        for line in lines:
+            print(line)
+        total += len(lines)
+        counts[name] = counts.get(name, 0) + 1
+        if lines:
+            verb = "decided" if dry_run else "queued and committed"
+            print(
+                f"-- {name} batch {counts[name]}: {len(lines)} {verb} ({total} so far)", flush=True
+            )
+    return total

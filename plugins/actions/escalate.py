@@ -6,6 +6,7 @@ received, so a missed day (a weekend, an outage) is caught up, never doubled.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -32,15 +33,27 @@ def escalation_start(due: datetime, today: date, after_days: int) -> date | None
     return local(due).date() + timedelta(days=after_days + 1 + 7 * rounds)
 
 
-def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
+BATCH = 200  # leads per transaction
+
+
+def run_escalations(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
+    """Plan who hears of which late actions from a few columns, then word and queue a batch of
+    leads at a time, each committed before the next is read."""
     if not overdue.working_day(ctx):
-        return []
-    session, now, today = ctx.session, ctx.now(), ctx.today()
+        return
     days = ctx.plugin_settings("actions", ActionsSettings).escalate_days
-    before = datetime.combine(today - timedelta(days=days), time(0), LONDON)
-    data = overdue.load(session, before, ctx.utcnow())
-    if not data.actions:
-        return []
+    before = datetime.combine(ctx.today() - timedelta(days=days), time(0), LONDON)
+    data = overdue.load(ctx.session, before, ctx.utcnow(), plan=True)
+    plan = {pid: [a.id or 0 for a in found] for pid, found in _plan(ctx, data, days).items()}
+    del data  # the batches read their actions afresh
+    for batch in overdue.batches(plan, BATCH):
+        yield _queue(ctx, batch, before, days)
+
+
+def _plan(ctx: Context, data: overdue.Overdue, days: int) -> dict[int, list[Action]]:
+    """Lead -> the actions to raise with them today: past ``days`` overdue, in a round they have
+    not been told of, and not already queued for them today."""
+    session, today = ctx.session, ctx.today()
     leads = _leads(session, data.ocgs, ctx.utcnow())
     last = _last_escalated(session, {p for ids in leads.values() for p in ids})
     plan: dict[int, list[Action]] = {}
@@ -49,9 +62,20 @@ def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
         for pid in leads.get(action.ocg_id, []):
             if begun is not None and (last.get(pid) is None or begun > last[pid]):
                 plan.setdefault(pid, []).append(action)
-    keys = {pid: f"escalation:{today.isoformat()}:{pid}" for pid in plan}
-    done = overdue.existing(session, keys.values())
-    todo = {pid: found for pid, found in plan.items() if keys[pid] not in done}
+    done = overdue.existing(session, [_key(today, pid) for pid in plan])
+    return {pid: found for pid, found in plan.items() if _key(today, pid) not in done}
+
+
+def _key(today: date, pid: int) -> str:
+    return f"escalation:{today.isoformat()}:{pid}"
+
+
+def _queue(ctx: Context, batch: dict[int, list[int]], before: datetime, days: int) -> list[str]:
+    """One batch of escalations from the actions as they are now (still open and that late)."""
+    session, now, today = ctx.session, ctx.now(), ctx.today()
+    data = overdue.load(session, before, ctx.utcnow(), ids={i for v in batch.values() for i in v})
+    planned = _plan(ctx, data, days)
+    todo = {pid: [a for a in planned[pid] if a.id in batch[pid]] for pid in batch if pid in planned}
     people = {p.id or 0: p for p in overdue.by_ids(session, Person, todo)}
     viewers = overdue.viewers(session, people.values(), ctx.utcnow())
     redact = redactor(session, data.ocgs)
@@ -61,7 +85,7 @@ def run_escalations(ctx: Context, dry_run: bool) -> list[str]:
         if not found:
             continue
         reply = escalation_reply(data, found, viewers[pid], now, redact, days)
-        message = {"key": keys[pid], "kind": "escalation", "reply": reply, "person_id": pid}
+        message = {"key": _key(today, pid), "kind": "escalation", "reply": reply, "person_id": pid}
         message["render"] = {"actions": [a.id for a in found], "days": days}
         line = (
             f"to @{people[pid].handle}: escalation: {overdue.plural(len(found), 'action')} overdue "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -16,6 +16,9 @@ class Action(SQLModel, table=True):
         Index("ix_action_open_due", "status", "due_at"),
         Index("ix_action_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_action_ocg_status_due", "ocg_id", "status", "due_at"),
+        # what a partner's agency holds (``rules.held_by`` matches agencies in any case): without
+        # it every partner reply and outbox message walked all 250,000 actions (39 ms on SQLite)
+        Index("ix_action_agency", text("lower(owner_agency)")),
     )
     id: int | None = Field(default=None, primary_key=True)
     ocg_id: int = Field(foreign_key="ocg.id")

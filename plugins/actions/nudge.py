@@ -10,8 +10,9 @@ withdrawn when none is left).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from socbot_plugins.actions import backoff, overdue
@@ -65,18 +66,52 @@ def plan_nudges(data: overdue.Overdue) -> dict[int, Bundle]:
     return plan
 
 
-def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
+BATCH = 200  # recipients per transaction
+
+
+def run_nudges(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
+    """Plan who is told about what from a few columns, then word and queue the messages a batch
+    of recipients at a time, each batch committed before the next is read."""
     if not overdue.working_day(ctx):
-        return []
-    session, now, today = ctx.session, ctx.now(), ctx.today()
-    data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+        return
+    plan = _plan(ctx)
+    chased: set[int] = set()  # an action passed to two chasers is counted once
+    for batch in overdue.batches(plan, BATCH):
+        yield _queue(ctx, batch, chased)
+
+
+def _plan(ctx: Context) -> dict[int, list[int]]:
+    """Recipient -> ids of the actions they are to be reminded of today, for those not yet
+    nudged today (the outbox key is per person and day)."""
+    session, today = ctx.session, ctx.today()
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), plan=True)
     data.actions = [a for a in data.actions if backoff.due(a, today, ctx.settings.working_days)]
     plan = plan_nudges(data)
-    keys = {pid: f"nudge:{today.isoformat()}:{pid}" for pid in plan}
-    done = overdue.existing(session, keys.values())
-    todo = {pid: b for pid, b in plan.items() if keys[pid] not in done}
-    if not todo:
-        return []
+    done = overdue.existing(session, [_key(today, pid) for pid in plan])
+    return {
+        pid: sorted({a.id or 0 for a in bundle.all()})
+        for pid, bundle in plan.items()
+        if _key(today, pid) not in done
+    }
+
+
+def _key(today: date, pid: int) -> str:
+    return f"nudge:{today.isoformat()}:{pid}"
+
+
+def _queue(ctx: Context, batch: dict[int, list[int]], chased: set[int]) -> list[str]:
+    """Word and queue one batch's nudges from the actions as they are now: one closed, moved
+    or seen since the plan drops out, and a recipient left with none gets nothing."""
+    session, now, today = ctx.session, ctx.now(), ctx.today()
+    wanted = {i for ids in batch.values() for i in ids}
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), ids=wanted)
+    data.actions = [a for a in data.actions if not backoff.seen(a)]
+    planned = plan_nudges(data)
+    todo = {
+        pid: _only(planned[pid], set(batch[pid])) for pid in batch if pid in planned
+    }  # a chaser in another batch is worded there
+    done = overdue.existing(session, [_key(today, pid) for pid in todo])  # a concurrent sweep
+    todo = {pid: bundle for pid, bundle in todo.items() if _key(today, pid) not in done}
     recipients = {p.id or 0: p for p in overdue.by_ids(session, Person, todo) if p.active}
     viewers = overdue.viewers(session, recipients.values(), ctx.utcnow())
     redact = redactor(session, data.ocgs)
@@ -97,13 +132,28 @@ def run_nudges(ctx: Context, dry_run: bool) -> list[str]:
             f"to @{person.handle}: nudge: {overdue.plural(len(found), 'overdue action')} "
             f"({overdue.oldest(found, today)}){extra}"
         )
-        message = {"key": keys[pid], "kind": "nudge", "reply": reply, "person_id": pid}
+        message = {"key": _key(today, pid), "kind": "nudge", "reply": reply, "person_id": pid}
         message["render"] = {"actions": [a.id for a in found]}
         outgoing.append(({**message, "note": note}, line))
     lines, queued = overdue.send(ctx, outgoing)
-    chased = [a.id or 0 for pid in todo if keys[pid] in queued for a in todo[pid].all()]
-    _mark_chased(session, chased, ctx.utcnow())
+    fresh = {
+        a.id or 0 for pid in todo if _key(today, pid) in queued for a in todo[pid].all()
+    } - chased
+    chased |= fresh
+    _mark_chased(session, sorted(fresh), ctx.utcnow())
     return lines
+
+
+def _only(bundle: Bundle, ids: set[int]) -> Bundle:
+    """The part of a bundle the plan gave this recipient."""
+    keep = [a for a in bundle.own if a.id in ids]
+    held = {
+        k: v for k, v in ((k, [a for a in v if a.id in ids]) for k, v in bundle.held.items()) if v
+    }
+    passed = {
+        k: v for k, v in ((k, [a for a in v if a.id in ids]) for k, v in bundle.passed.items()) if v
+    }
+    return Bundle(keep, held, passed)
 
 
 def render(

@@ -8,7 +8,7 @@ number overdue, not the size of the table.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -50,21 +50,41 @@ class Overdue:
         return local_ones or found
 
 
-def overdue_query(before: datetime) -> Any:
-    """Open actions due before ``before``: a range scan of ``ix_action_open_due``."""
+# What a sweep needs to decide who is told about what: planning a national sweep from these
+# columns holds about 0.3 KB per overdue action instead of a few KB for each ``Action`` object.
+PLAN_COLUMNS = (
+    col(Action.id),
+    col(Action.ocg_id),
+    col(Action.owner_id),
+    col(Action.owner_agency),
+    col(Action.due_at),
+    col(Action.last_nudged_at),
+    col(Action.seen_due_at),
+)
+
+
+def overdue_query(before: datetime, *, plan: bool = False) -> Any:
+    """Open actions due before ``before``: a range scan of ``ix_action_open_due``; ``plan``:
+    only ``PLAN_COLUMNS``, rows that read like actions for planning a sweep."""
     return (
-        select(Action)
+        (select(*PLAN_COLUMNS) if plan else select(Action))  # type: ignore[call-overload]
         .where(Action.status == "open", Action.due_at < before)
         .order_by(Action.due_at, Action.id)  # type: ignore[arg-type]
     )
 
 
 def load(
-    session: Session, before: datetime, now: datetime, ids: Collection[int] | None = None
+    session: Session,
+    before: datetime,
+    now: datetime,
+    ids: Collection[int] | None = None,
+    *,
+    plan: bool = False,
 ) -> Overdue:
     """Overdue actions on active OCGs: a closed (archived) OCG's actions are chased by no one.
-    ``ids``: only these (a message worded again at delivery)."""
-    query = overdue_query(before)
+    ``ids``: only these (a batch of a sweep, or a message worded again at delivery), re-checked
+    as still open and overdue now. ``plan``: rows of ``PLAN_COLUMNS``, not actions."""
+    query = overdue_query(before, plan=plan)
     if ids is not None:
         query = query.where(col(Action.id).in_(list(ids)))
     actions = list(session.exec(query).all())
@@ -83,6 +103,14 @@ def load(
         store.coordinators(session, agencies, now),
         store.chat_reachable(session, people),
     )
+
+
+def batches(plan: dict[int, list[int]], size: int) -> Iterator[dict[int, list[int]]]:
+    """A sweep's plan (recipient -> action ids) a batch of ``size`` recipients at a time, in
+    recipient order (two sweeps take their outbox row locks in the same order)."""
+    order = sorted(plan)
+    for start in range(0, len(order), size):
+        yield {pid: plan[pid] for pid in order[start : start + size]}
 
 
 def by_ids(session: Session, model: type, ids: Iterable[int]) -> list[Any]:

@@ -27,7 +27,7 @@ from socbot.store.engine import (
 )
 
 BUILT_IN_HEADS = {
-    "actions_0002",
+    "actions_0003",
     "disruptions_0002",
     "nominals_0001",
     "ocg_0002",

@@ -13,7 +13,7 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from socbot_plugins.actions import chase, overdue
+from socbot_plugins.actions import chase, nudge, overdue
 from socbot_plugins.actions.models import Action
 from sqlalchemy import event, text
 from sqlmodel import Session, select
@@ -235,9 +235,9 @@ def test_a_dry_run_queues_nothing_and_jobs_are_audited(bot) -> None:  # type: ig
             select(AuditEvent.action, AuditEvent.text).where(AuditEvent.actor == "socbot")
         ).all()
     assert jobs == [
-        ("job:action-nudges", "6 decided"),
+        ("job:action-nudges", "batch 1: 6 decided"),
         ("job:action-digest", "2 decided"),
-        ("job:action-escalations", "2 decided"),
+        ("job:action-escalations", "batch 1: 2 decided"),
     ]
 
 
@@ -271,9 +271,21 @@ def test_socbot_nudge_once_twice(tmp_path, monkeypatch, capsys) -> None:  # type
     assert main(["demo"]) == 0
     capsys.readouterr()
     assert main(["nudge", "--once", "--dry-run"]) == 0
-    assert capsys.readouterr().out.splitlines() == [*FIRST_SWEEP, "dry run: nothing was queued"]
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if not line.startswith("-- ")] == [
+        *FIRST_SWEEP,
+        "dry run: nothing was queued",
+    ]
     assert main(["nudge", "--once"]) == 0
-    assert capsys.readouterr().out.splitlines() == FIRST_SWEEP
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if not line.startswith("-- ")] == FIRST_SWEEP
+    # after each batch is committed, a line says so: a sweep killed half way has said what it did
+    assert [line for line in out if line.startswith("-- ")] == [
+        "-- action-nudges batch 1: 6 queued and committed (6 so far)",
+        "-- action-digest batch 1: 2 queued and committed (8 so far)",
+        "-- action-escalations batch 1: 2 queued and committed (10 so far)",
+    ]
+    assert out.index("-- action-nudges batch 1: 6 queued and committed (6 so far)") == 6
     assert main(["nudge", "--once"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "nothing to send: everyone has been chased today"
@@ -281,6 +293,42 @@ def test_socbot_nudge_once_twice(tmp_path, monkeypatch, capsys) -> None:  # type
 
 
 # -- scale and concurrency ----------------------------------------------------------------------
+
+
+def test_a_sweep_commits_batch_by_batch_and_a_killed_one_is_carried_on(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two recipients a batch: the sweep is stopped after its first batch (as a killed process
+    would be); what that batch queued is committed and audited, and the next sweep queues the
+    rest, each person once."""
+    monkeypatch.setattr(nudge, "BATCH", 2)
+    sweep = bot.run_job_batches("action-nudges")
+    first = next(sweep)
+    sweep.close()
+    assert len(first) == 2
+    assert [r.kind for r in queued(bot)] == ["nudge", "nudge"]  # read in another session
+    rest = bot.run_job("action-nudges")
+    assert sorted(first + rest) == sorted(FIRST_SWEEP[:6])
+    assert len(queued(bot, "nudge")) == 6
+    with Session(bot.engine) as session:
+        audited = session.exec(
+            select(AuditEvent.text).where(AuditEvent.action == "job:action-nudges")
+        ).all()
+    assert audited == ["batch 1: 2 decided", "batch 1: 2 decided", "batch 2: 2 decided"]
+
+
+def test_each_batch_reads_the_actions_again_before_queueing(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Lowe's action 10 is planned, then closed while an earlier batch is being queued: lowe
+    gets no nudge and action 10 is not counted as chased; the others are."""
+    monkeypatch.setattr(nudge, "BATCH", 1)
+    lines = []
+    for n, batch in enumerate(bot.run_job_batches("action-nudges")):
+        lines += batch
+        if n == 0:
+            with Session(bot.engine) as other, other.begin():  # a `done` committed meanwhile
+                other.get(Action, 10).status = "done"  # type: ignore[union-attr]
+    assert lines == [line for line in FIRST_SWEEP[:6] if "@lowe" not in line]
+    with Session(bot.engine) as session:
+        chased = session.exec(select(Action.id).where(Action.nudge_count > 0)).all()
+    assert sorted(chased) == [1, 2, 4, 8, 12]
 
 
 def test_the_overdue_slice_is_read_through_the_index(engine) -> None:  # type: ignore[no-untyped-def]
