@@ -178,10 +178,11 @@ def find_actor(
 ) -> Actor | None:
     """The person with this handle or platform identity and their roles at ``now``, in one
     query; ``None`` when there is none (an inactive person comes back with ``active`` False)."""
+    conn = session.connection()  # Core, not the ORM's execute: nothing here is an ORM entity
     if identity is not None:
         params = {"platform": identity[0], "key": identity[1], "now": now}
-        return _actor(session.execute(_BY_IDENTITY, params).all())
-    return _actor(session.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
+        return _actor(conn.execute(_BY_IDENTITY, params).all())
+    return _actor(conn.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
 
 
 def sanitised(actor: Actor) -> bool:
