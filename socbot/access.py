@@ -255,6 +255,11 @@ class Access:
     permissions: Mapping[str, Permission]
     reach: Callable[..., list[Iterable[int]]] = _no_reach  # pm.hook.ocg_reach
     aliases: AliasSource = no_aliases
+    # (system?, roles, force-wide roles, permission) -> scope: ``help`` asks it of every command,
+    # each command of its own and its buttons'; the permissions are fixed when the bot starts.
+    _scopes: dict[tuple[bool, frozenset[str], frozenset[str] | None, str], str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def grants(self, permission: str) -> dict[str, str]:
         """Role -> scope for ``permission``; a role missing may not use it at all.
@@ -272,6 +277,16 @@ class Access:
 
     def scope(self, actor: Actor, permission: str) -> str | None:
         """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
+        key = (actor.id is None, actor.roles, actor.force_roles, permission)
+        try:
+            return self._scopes[key]
+        except KeyError:
+            found = self._scopes[key] = self._scope(actor, permission)
+            return found
+        except TypeError:  # roles given as a plain set (tests build actors so): not kept
+            return self._scope(actor, permission)
+
+    def _scope(self, actor: Actor, permission: str) -> str | None:
         grants = self.grants(permission)
         if actor.is_system:
             return ANY
