@@ -178,10 +178,11 @@ def find_actor(
 ) -> Actor | None:
     """The person with this handle or platform identity and their roles at ``now``, in one
     query; ``None`` when there is none (an inactive person comes back with ``active`` False)."""
+    conn = session.connection()  # Core, not the ORM's execute: nothing here is an ORM entity
     if identity is not None:
         params = {"platform": identity[0], "key": identity[1], "now": now}
-        return _actor(session.execute(_BY_IDENTITY, params).all())
-    return _actor(session.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
+        return _actor(conn.execute(_BY_IDENTITY, params).all())
+    return _actor(conn.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
 
 
 def sanitised(actor: Actor) -> bool:
@@ -254,6 +255,11 @@ class Access:
     permissions: Mapping[str, Permission]
     reach: Callable[..., list[Iterable[int]]] = _no_reach  # pm.hook.ocg_reach
     aliases: AliasSource = no_aliases
+    # (system?, roles, force-wide roles, permission) -> scope: ``help`` asks it of every command,
+    # each command of its own and its buttons'; the permissions are fixed when the bot starts.
+    _scopes: dict[tuple[bool, frozenset[str], frozenset[str] | None, str], str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def grants(self, permission: str) -> dict[str, str]:
         """Role -> scope for ``permission``; a role missing may not use it at all.
@@ -271,6 +277,16 @@ class Access:
 
     def scope(self, actor: Actor, permission: str) -> str | None:
         """The widest scope the actor's roles give for ``permission``: ``any``, ``own`` or None."""
+        key = (actor.id is None, actor.roles, actor.force_roles, permission)
+        try:
+            return self._scopes[key]
+        except KeyError:
+            found = self._scopes[key] = self._scope(actor, permission)
+            return found
+        except TypeError:  # roles given as a plain set (tests build actors so): not kept
+            return self._scope(actor, permission)
+
+    def _scope(self, actor: Actor, permission: str) -> str | None:
         grants = self.grants(permission)
         if actor.is_system:
             return ANY

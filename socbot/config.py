@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     work_start: time = time(8, 0)
     work_end: time = time(18, 0)
     work_days: str = "mon,tue,wed,thu,fri"
-    rate_limit: int = 30  # commands per sender a minute, counted in the store for all replicas
+    rate_limit: int = 30  # commands per sender a minute, shared by replicas (guards.Rates)
     teams_tenants: str | None = None  # comma-separated Entra tenant ids; default the bot's own
     log_level: str = "WARNING"
     log_format: str = "text"  # "json": one JSON object a line, with the request id

@@ -48,11 +48,11 @@ class FrontDoor:
         self, who: Who, face: str, channel: str | None, verb: str, text: str, size: int
     ) -> Reply | None:
         """None admits; a Reply is the refusal."""
-        hits = self.rates.hit(f"{who.platform}:{who.id}")
         limit = self.settings.rate_limit
+        hits, first_over = self.rates.admit(f"{who.platform}:{who.id}", limit)
         if hits > limit:
             metrics.REFUSED.labels("rate limit").inc()
-            if hits == limit + 1:
+            if first_over:
                 self._audit(who, face, channel, verb, text, "rate limit")
             return Reply.fail(RATE_LIMITED)
         if size > MAX_TEXT:

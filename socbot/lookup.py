@@ -106,15 +106,17 @@ def candidates(
     q = key(query)
     if not q or (visible is not None and not visible):
         return []
-    by_ref, exact, prefix, inside = _steps(sanitised, visible is not None)
-    params: dict[str, Any] = {"limit": limit}
+    by_ref = _steps(sanitised, False)[0]
+    _, exact, prefix, inside = _steps(sanitised, visible is not None)
+    ref = _REF.match(q)
+    if ref:  # one OCG at most: checked against ``visible`` here, not by an IN list in the SQL
+        params: dict[str, Any] = {"limit": 1, "q": ref_for(int(ref.group(1)))}
+        found = session.exec(by_ref, params=params).first()
+        if found and (visible is None or found.id in visible):
+            return [found]
+    params = {"limit": limit}
     if visible is not None:
         params["ids"] = list(visible)
-    ref = _REF.match(q)
-    if ref:
-        found = session.exec(by_ref, params={**params, "q": ref_for(int(ref.group(1)))}).first()
-        if found:
-            return [found]
     matched = session.exec(exact, params={**params, "q": q}).all()
     if matched:
         return list(matched)

@@ -6,7 +6,7 @@ plugins only ever see these types, so a plugin never needs a platform SDK.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -296,6 +296,43 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
 
 def _sev(value: str | None) -> Severity | None:
     return Severity(value) if value else None
+
+
+def texts(reply: Reply) -> Iterator[str]:
+    """Every text a person reads in ``reply``: what ``map_text`` passes to ``hide``, in one
+    walk that builds nothing (a test keeps the two in step)."""
+
+    def item(i: Item) -> Iterator[str]:
+        yield i.text
+        if i.detail:
+            yield i.detail
+        for b in i.buttons:
+            yield b.label
+
+    for value in (reply.title, reply.text, reply.context):
+        if value:
+            yield value
+    for f in reply.facts:
+        yield from (f.label, f.value)
+    for i in reply.items:
+        yield from item(i)
+    for b in reply.buttons:
+        yield b.label
+    for x in reply.sections:
+        for value in (x.title, x.text):
+            if value:
+                yield value
+        for f in x.facts:
+            yield from (f.label, f.value)
+        for i in x.items:
+            yield from item(i)
+    if reply.form is not None:
+        yield reply.form.title
+        for put in reply.form.inputs:
+            yield put.label
+            for value in (put.value, put.placeholder):
+                if value:
+                    yield value
 
 
 def map_text(reply: Reply, hide: Callable[[str], str]) -> Reply:

@@ -30,8 +30,18 @@ def normalise(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
+# What makes shlex differ from ``str.split`` on ASCII text: its quote, its escape, and the ASCII
+# whitespace ``str.split`` splits on and shlex does not.
+_NOT_PLAIN = re.compile(r'["\\\x0b\x0c\x1c-\x1f]')
+
+
 def split(text: str) -> list[str]:
-    """shlex split that keeps apostrophes in words (``O'Brien``) and explains bad quoting."""
+    """shlex split that keeps apostrophes in words (``O'Brien``) and explains bad quoting.
+
+    Most commands have no quote at all: those are split by ``str.split``, which gives the same
+    words for ASCII text without shlex's special characters, at a tenth of the cost."""
+    if text.isascii() and not _NOT_PLAIN.search(text):
+        return text.split()
     lexer = shlex.shlex(text, posix=True)
     lexer.whitespace_split = True
     lexer.quotes = '"'

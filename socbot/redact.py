@@ -10,9 +10,10 @@ Every pattern is bounded, so a 100 kB hostile message costs linear time.
 
 from __future__ import annotations
 
+import copy
 import re
 
-from socbot.model import Reply, map_text
+from socbot.model import Reply, map_text, texts
 
 REDACTED = "[redacted]"
 # Credentials recognisable by their shape alone.
@@ -46,6 +47,12 @@ _NEEDED = re.compile(
 )
 
 
+# The non-ASCII characters that ``re.IGNORECASE`` equates with ASCII ones ("İ", "ı", "ſ" and
+# the Kelvin sign; a test checks every code point): folded before a literal containment test.
+ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_TWINS = tuple((chr(code), str(ascii_)) for code, ascii_ in ASCII_TWINS.items())
+
+
 def scrub(value: str) -> str:
     """Everything that looks like a secret, including ``password=...``: for the audit and logs."""
     return _ALL.sub(REDACTED, _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value))
@@ -62,6 +69,17 @@ def scrub_shaped(value: str) -> str:
 def scrub_reply(reply: Reply) -> Reply:
     """The reply with credential-shaped text removed from everything a person reads.
 
-    Button payloads are left alone: they are data the face sends back, never shown.
+    Button payloads are left alone: they are data the face sends back, never shown. Almost no
+    reply holds anything to remove, so all its texts are tested at once for the literals every
+    match contains (``_NEEDED``; folded as the patterns' ``(?i)`` folds, ``ASCII_TWINS``), and
+    only a reply that may hold one is rebuilt string by string (that cost more than the queries
+    of ``status``). A newline joins them: no literal contains one, so a literal inside one text
+    is found and one across two only sends the reply the slow way. Either way the caller gets a
+    new ``Reply`` to mark and share.
     """
-    return map_text(reply, scrub_shaped)
+    joined = "\n".join(texts(reply))
+    if not joined.isascii():  # str.translate looks up every character: replace only what is there
+        for twin, ascii_ in _TWINS:
+            if twin in joined:
+                joined = joined.replace(twin, ascii_)
+    return map_text(reply, scrub_shaped) if _NEEDED.search(joined.lower()) else copy.copy(reply)

@@ -4,11 +4,16 @@ database can be shared with other software."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import redis
 
 PREFIX = "socbot:"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
 def _ms(ttl: timedelta) -> int:
@@ -18,8 +23,9 @@ def _ms(ttl: timedelta) -> int:
 class RedisShared:
     """``Shared`` on Redis; its pool is thread-safe, as the faces' worker threads need."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, now: Callable[[], datetime] = utcnow):
         self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.now = now  # for callers that reckon windows; Redis expires keys on its own clock
 
     def claim(self, key: str, ttl: timedelta, value: str = "1") -> bool:
         return bool(self.redis.set(PREFIX + key, value, nx=True, px=_ms(ttl)))
@@ -34,10 +40,10 @@ class RedisShared:
     def drop(self, key: str) -> None:
         self.redis.delete(PREFIX + key)
 
-    def hit(self, key: str, window: timedelta) -> int:
-        """The window starts with the first hit (SET NX with its expiry), INCR keeps it."""
+    def hit(self, key: str, window: timedelta, by: int = 1) -> int:
+        """The window starts with the first hit (SET NX with its expiry), INCRBY keeps it."""
         with self.redis.pipeline(transaction=True) as pipe:
             pipe.set(PREFIX + key, 0, nx=True, px=_ms(window))
-            pipe.incr(PREFIX + key)
+            pipe.incrby(PREFIX + key, by)
             _, hits = pipe.execute()
         return int(hits)

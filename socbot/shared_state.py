@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Engine, Table, case, delete, select
+from sqlalchemy import Engine, Insert, Table, bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from socbot.store.models import SharedState
@@ -26,6 +26,28 @@ SWEEP_EVERY = timedelta(minutes=1)
 _TABLE: Table = SharedState.__table__  # type: ignore[attr-defined]
 _swept: weakref.WeakKeyDictionary[Engine, datetime] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+
+
+def _hit_upsert(insert: postgresql.Insert | sqlite.Insert) -> Insert:
+    """``hits`` plus ``:by`` in a live window, else a new window of ``:by`` ending ``:until``.
+    Built once per dialect with bind parameters: building it took three times the upsert."""
+    stale = _TABLE.c.expires_at <= bindparam("now")
+    upsert = insert.values(
+        key=bindparam("key"), hits=bindparam("by"), expires_at=bindparam("until")
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={
+            "hits": case((stale, upsert.excluded.hits), else_=_TABLE.c.hits + upsert.excluded.hits),
+            "expires_at": case((stale, upsert.excluded.expires_at), else_=_TABLE.c.expires_at),
+        },
+    ).returning(_TABLE.c.hits)
+
+
+_HIT = {
+    "postgresql": _hit_upsert(postgresql.insert(_TABLE)),
+    "sqlite": _hit_upsert(sqlite.insert(_TABLE)),
+}
 
 
 def utcnow() -> datetime:
@@ -48,8 +70,13 @@ class Shared(Protocol):
     def drop(self, key: str) -> None:
         """Forget ``key`` (a claim given back)."""
 
-    def hit(self, key: str, window: timedelta) -> int:
-        """Count one more for ``key`` in its fixed window; the count so far, this one included."""
+    def hit(self, key: str, window: timedelta, by: int = 1) -> int:
+        """Count ``by`` more for ``key`` in its fixed window (it starts with the first hit and
+        lasts ``window``); the count so far, these included. The numbers each call adds are its
+        own: exactly one caller sees the count pass any given value."""
+
+    now: Callable[[], datetime]
+    """The wall clock windows and expiries are reckoned on (tests move it by hand)."""
 
 
 def open_shared(engine: Engine, redis_url: str | None = None) -> Shared:
@@ -101,19 +128,11 @@ class StoreShared:
         with self.engine.begin() as conn:
             conn.execute(delete(_TABLE).where(_TABLE.c.key == key))
 
-    def hit(self, key: str, window: timedelta) -> int:
+    def hit(self, key: str, window: timedelta, by: int = 1) -> int:
         now = self.now()
-        stale = _TABLE.c.expires_at <= now
-        insert = self._insert().values(key=key, hits=1, expires_at=now + window)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={
-                "hits": case((stale, 1), else_=_TABLE.c.hits + 1),
-                "expires_at": case((stale, insert.excluded.expires_at), else_=_TABLE.c.expires_at),
-            },
-        ).returning(_TABLE.c.hits)
+        values = {"key": key, "by": by, "now": now, "until": now + window}
         with self.engine.begin() as conn:
-            hits = int(conn.execute(upsert).scalar_one())
+            hits = int(conn.execute(_HIT[conn.dialect.name], values).scalar_one())
         self._sweep(now)
         return hits
 

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from socbot.access import Access, Actor, AliasSource, no_aliases
 from socbot.model import Reply, map_text
+from socbot.redact import ASCII_TWINS as _ASCII_TWINS  # folded first: a name spelled with one
 from socbot.store.models import Nominal, Ocg, OcgAlias
 
 Redact = Callable[[int, str], str]
@@ -143,11 +144,6 @@ def normalise(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKC", text)
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
-
-
-# The non-ASCII characters that ``re.IGNORECASE`` equates with ASCII ones ("İ", "ı", "ſ" and
-# the Kelvin sign): folded first, so that a name spelled with one is still found.
-_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _may_occur(found: set[str], text: str) -> bool:

@@ -53,6 +53,9 @@ def test_each_postgresql_test_starts_empty_with_ids_from_one(  # type: ignore[no
 
     assert (enrol("vance"), enrol("vance2")) == (1, 2)
     pg_store.empty()  # what the next test's pg_engine does first
+    # ... ending every other session, this engine's pooled one (used just now, so not pinged
+    # again: socbot.store.engine.PING_AFTER); the next test's pg_engine is a new engine.
+    pg_engine.dispose()
     meta = MetaData()
     meta.reflect(pg_engine)
     with pg_engine.connect() as conn:

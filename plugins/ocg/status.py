@@ -16,7 +16,7 @@ from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, action_item, owner_label, redactor
 from socbot_plugins.disruptions.models import NOT_COUNTED, Disruption
 from socbot_plugins.ocg import rules
-from sqlalchemy import Boolean, Integer, and_, bindparam, literal_column, or_, union_all
+from sqlalchemy import Boolean, Integer, and_, bindparam, literal, literal_column, or_, union_all
 from sqlmodel import col, func, select
 
 from socbot import Assignment, Nominal, Ocg, Person, access
@@ -76,6 +76,12 @@ def _seen(sensitive: Any) -> Any:
     return or_(col(sensitive).is_(False), bindparam("see_sensitive", type_=Boolean))
 
 
+def _fixed(values: tuple[str, ...]) -> list[Any]:
+    """A fixed list for ``IN``, one parameter each: a plain tuple makes an expanding parameter,
+    which re-renders the statement's SQL on every call."""
+    return [literal(v) for v in values]
+
+
 def _build_counts(police: bool) -> Any:
     """The counts UNION, built once per view: building it (and its cache key) on each call cost
     more than running it. Parameters: ``ocg``, ``now``, ``since``, ``see_sensitive``."""
@@ -98,12 +104,12 @@ def _build_counts(police: bool) -> Any:
                 Disruption.ocg_id == ocg_id,
                 col(Disruption.occurred_on)
                 >= bindparam("since", type_=_DISRUPTION.c.occurred_on.type),
-                col(Disruption.status).not_in(NOT_COUNTED),
+                col(Disruption.status).not_in(_fixed(NOT_COUNTED)),
                 _seen(Disruption.sensitive),
             )
             .group_by(Disruption.grade, Disruption.status),
             select(_tag("nominal"), Nominal.role, _tag(""), func.count())
-            .where(Nominal.ocg_id == ocg_id, col(Nominal.status).not_in(GONE))
+            .where(Nominal.ocg_id == ocg_id, col(Nominal.status).not_in(_fixed(GONE)))
             .group_by(Nominal.role),
         ]
     return union_all(*parts)

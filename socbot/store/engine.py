@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pluggy
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, exc, text
 from sqlmodel import create_engine
 
 from socbot.registry import PluginError, Tables
@@ -31,7 +33,35 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)  # type: ignore[arg-type]
+    engine = create_engine(url, **kwargs)  # type: ignore[arg-type]
+    ping_when_idle(engine)
+    return engine
+
+
+# A pooled PostgreSQL connection idle longer than this is pinged before a command uses it.
+PING_AFTER = 1.0  # seconds
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection is alive before use, unless it was in use within
+    ``PING_AFTER`` seconds: ``pool_pre_ping`` pinged on every checkout, a round trip on every
+    command (the audit insert and commit are two more). A connection that fails the ping is
+    replaced, and every older one in the pool with it (a restarted server dropped them all).
+    The window this leaves: a server that dies within a second of a connection's last use
+    fails the next command on it (an incident, nothing half-written), and the pool is renewed."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("checked_in", 0.0) <= PING_AFTER:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            raise exc.InvalidatePoolError() from error  # the pool retries on a new connection
 
 
 def tables_for(pm: pluggy.PluginManager | None) -> list[Tables]:

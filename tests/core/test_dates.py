@@ -1,8 +1,10 @@
 """UK date reading at the edges: clock changes, month-first dates, absurd years."""
 
+from datetime import date, datetime, timedelta
+
 import pytest
 
-from socbot.clock import Clock
+from socbot.clock import Clock, say_date
 from socbot.dates import parse_due, parse_past
 from socbot.model import CommandError
 
@@ -40,3 +42,11 @@ def test_past_dates_must_be_plausible_and_not_shifted():
     with pytest.raises(CommandError, match="too long ago") as error:
         parse_past("01/01/1000", BEFORE_AUTUMN)
     assert error.value.field == "date"
+
+
+def test_dates_are_said_in_english_day_month_year() -> None:
+    start = date(2027, 1, 1)
+    said = [say_date(start + timedelta(days=n)) for n in range(0, 365, 29)]
+    assert said[:4] == ["Fri 1 Jan 2027", "Sat 30 Jan 2027", "Sun 28 Feb 2027", "Mon 29 Mar 2027"]
+    assert said[-3:] == ["Mon 18 Oct 2027", "Tue 16 Nov 2027", "Wed 15 Dec 2027"]
+    assert say_date(datetime(2027, 3, 5, 23, 30)) == "Fri 5 Mar 2027"

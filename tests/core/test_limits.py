@@ -116,6 +116,36 @@ def test_two_replicas_share_one_limit(limited, any_engine, wall) -> None:
     assert not second.handle("help", OKAFOR, face="console").error
 
 
+def test_a_flood_spread_over_replicas_gets_at_most_half_the_limit_more(
+    make_bot, settings, any_engine, wall
+) -> None:
+    settings.rate_limit = 10
+    replicas = [make_bot(any_engine, demo=True), make_bot(any_engine)]
+    for replica in replicas:
+        replica.shared.now = wall
+    replies = [replicas[n % 2].handle("help", OKAFOR, face="console") for n in range(40)]
+    admitted = [not r.error for r in replies]
+    assert 10 <= sum(admitted) <= 10 + 10 // 2
+    assert admitted == sorted(admitted, reverse=True), "once refused, refused on both replicas"
+    assert [r for r in audit(any_engine) if r[1] == "refused"] == [
+        ("console:okafor", "refused", "rate limit")
+    ]
+
+
+def test_a_sender_under_half_the_limit_writes_no_shared_state(limited, any_engine, wall) -> None:
+    bot = limited(any_engine)
+    bot.settings.rate_limit = 10
+    for _ in range(5):
+        assert not bot.handle("help", OKAFOR, face="console").error
+    with Session(any_engine) as s:
+        assert s.exec(select(SharedState.key)).all() == []
+    assert not bot.handle("help", OKAFOR, face="console").error  # the sixth is counted in it
+    with Session(any_engine) as s:
+        assert s.exec(select(SharedState.key, SharedState.hits)).all() == [
+            ("rate:console:okafor", 6)
+        ]
+
+
 def test_stale_rate_windows_are_swept(limited, any_engine, wall) -> None:
     bot = limited(any_engine, demo=False)
     for n in range(50):

@@ -1,7 +1,11 @@
+import shlex
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socbot.model import CommandError
-from socbot.parser import parse
+from socbot.parser import parse, split
 
 
 def test_quoted_description_stays_one_argument():
@@ -49,3 +53,24 @@ def test_unbalanced_quote_explains_itself():
 def test_empty_text_asks_for_help():
     assert parse("").verb == "help"
     assert parse("/ocg").verb == "help"
+
+
+def _shlex_words(text: str) -> list[str] | None:
+    lexer = shlex.shlex(text, posix=True)
+    lexer.whitespace_split, lexer.quotes, lexer.commenters = True, '"', ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return None
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("ab' \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\"\\é")), max_size=12)
+)
+def test_plain_text_splits_into_the_words_shlex_reads(text: str) -> None:
+    """Text without quotes is split the quick way: always into shlex's words."""
+    try:
+        words: list[str] | None = split(text)
+    except CommandError:
+        words = None
+    assert words == _shlex_words(text)

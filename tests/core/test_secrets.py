@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from socbot.config import Settings
 from socbot.identify import Who
 from socbot.logs import ScrubSecrets, install
-from socbot.redact import scrub, scrub_shaped
+from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, map_text, texts
+from socbot.redact import scrub, scrub_reply, scrub_shaped
 from socbot.render_text import render
 from socbot.store.models import AuditEvent
 
@@ -53,6 +54,47 @@ def test_replies_keep_ordinary_words_that_sound_secret():
     assert "postgresql+psycopg://socbot:[redacted]@db" in scrub(
         "postgresql+psycopg://socbot:pw@db/x"
     )  # the user and host stay: they help to debug
+
+
+def _every_text(value: str) -> Reply:
+    """A reply with ``value`` in each place a person reads, and a non-ASCII word beside it."""
+    item = Item(value, value, buttons=[Button(value, "x", {"args": "1"})])
+    return Reply(
+        title=value,
+        text="Café · " + value,
+        context=value,
+        facts=[Fact(value, value)],
+        items=[item],
+        buttons=[Button(value, "x")],
+        sections=[Section(value, value, [Fact(value, value)], [item])],
+        form=Form("f", value, [Input("i", value, value=value, placeholder=value)]),
+    )
+
+
+def test_texts_walks_every_string_map_text_hides() -> None:
+    seen: list[str] = []
+    map_text(_every_text("x"), lambda text: seen.append(text) or text)
+    assert seen and sorted(seen) == sorted(texts(_every_text("x")))
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [SLACK_BOT, f"pa\u017fsword={DB_PASSWORD}", f"PRIVATE_\u212aEY={DB_PASSWORD}", JWT],
+    ids=["slack", "long-s", "kelvin", "jwt"],
+)
+def test_a_secret_anywhere_in_a_reply_is_removed(secret: str) -> None:
+    """The reply is searched as a whole first (most have nothing to remove): that must miss no
+    place, nor a secret spelt with a letter ``(?i)`` reads as ASCII."""
+    reply = scrub_reply(_every_text(f"see {secret} now"))
+    shown = list(texts(reply))
+    assert len(shown) == 20 and all("[redacted]" in text for text in shown), shown
+    assert DB_PASSWORD not in str(reply) and SLACK_BOT not in str(reply)
+
+
+def test_a_reply_with_nothing_to_remove_comes_back_as_a_new_reply() -> None:
+    plain = _every_text("Search the secret compartment")
+    scrubbed = scrub_reply(plain)
+    assert scrubbed == plain and scrubbed is not plain  # the core marks its own copy
 
 
 def test_a_postgres_url_keeps_no_password_in_any_form():
