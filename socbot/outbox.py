@@ -24,11 +24,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from socbot import channels
-from socbot.access import Access, load_actor
+from socbot.access import Access, load_actor, no_aliases
 from socbot.model import Reply, Withdraw
 from socbot.people import partners_among
 from socbot.store.models import Identity, Ocg, Outbox, Person
-from socbot.withhold import for_partner
+from socbot.withhold import Names, for_partner
 
 if TYPE_CHECKING:
     import pluggy
@@ -157,7 +157,7 @@ def _for_partners(
     partners = partners_among(session, ids, now)
     if not partners:
         return messages
-    out, hiders = [], {}  # type: ignore[var-annotated]
+    out, names = [], Names(session, acl.aliases if acl else no_aliases)
     for m in messages:
         if m.get("person_id") in partners:
             person = session.get(Person, m["person_id"])
@@ -166,7 +166,7 @@ def _for_partners(
                 extra = [m["ocg_id"]] if m.get("ocg_id") else []
                 m = {
                     **m,
-                    "reply": for_partner(session, actor, m["reply"], extra, acl=acl, hiders=hiders),
+                    "reply": for_partner(session, actor, m["reply"], extra, acl=acl, names=names),
                 }
         out.append(m)
     return out

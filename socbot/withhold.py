@@ -31,16 +31,27 @@ def redactor(session: Session, ocg_ids: Iterable[int], aliases: AliasSource = no
     """Blank out the names of an OCG's nominals and their ``aliases`` (the ``nominal_aliases``
     hook), the OCG's name and aliases from free text, for partners' eyes. Nothing is read until
     the first call; then four queries cover every OCG."""
-    return _Names(session, ocg_ids, aliases).redact
+    names, ids = Names(session, aliases), set(ocg_ids)
+
+    def redact(ocg_id: int, text: str) -> str:
+        if not names.read:
+            names.need(ids)
+        return names.redact(ocg_id, text)
+
+    return redact
 
 
-class _Names:
-    """The names to withhold, per OCG, read once; each OCG's pattern compiled on first use
-    (most OCGs never reach a partner), and an index from each name's first word to its OCGs,
-    so that a text is matched only against the OCGs whose names could be in it."""
+class Names:
+    """The names to withhold, per OCG, read when first needed and kept for many readers (a
+    sweep's partners see mostly the same OCGs: their names are held once, not once a partner);
+    each OCG's pattern compiled on first use (most OCGs never reach a partner), and an index
+    from each name's first word, so a text is matched only against the OCGs whose names could
+    be in it."""
 
-    def __init__(self, session: Session, ocg_ids: Iterable[int], aliases: AliasSource):
-        self.session, self.ids, self.aliases = session, sorted(set(ocg_ids)), aliases
+    def __init__(self, session: Session, aliases: AliasSource):
+        self.session, self.aliases = session, aliases
+        self.read: set[int] = set()  # the OCGs whose names are in
+        self._every: set[int] | None = None
         # Full names, surnames, principal and significant nominals' first names, aliases and
         # the OCG's name, matched in any case and with a plural ("the smiths van")...
         self.names: dict[int, set[str]] = {}
@@ -49,8 +60,14 @@ class _Names:
         self.surnames: dict[int, set[str]] = {}
         self.patterns: dict[int, list[re.Pattern[str]]] = {}
         # first word of a name -> (the name's words, its OCG)
-        self.index: dict[str, list[tuple[frozenset[str], int]]] | None = None
+        self.index: dict[str, list[tuple[frozenset[str], int]]] = {}
         self.always: set[int] = set()  # OCGs with a non-ASCII name: checked on every text
+
+    def every(self) -> set[int]:
+        """Every OCG's id, read once."""
+        if self._every is None:
+            self._every = every_ocg(self.session)
+        return self._every
 
     def keep(self, ocg_id: int, term: str) -> None:
         term = " ".join(term.split())
@@ -59,10 +76,13 @@ class _Names:
         common = " " not in term and term.lower() in COMMON_WORDS
         (self.surnames if common else self.names).setdefault(ocg_id, set()).add(term)
 
-    def load(self) -> dict[str, list[tuple[frozenset[str], int]]]:
-        if self.index is not None:
-            return self.index
-        session, ids = self.session, self.ids
+    def need(self, ocg_ids: Iterable[int]) -> None:
+        """Read the names of those of ``ocg_ids`` not read yet (four queries)."""
+        ids = sorted(set(ocg_ids) - self.read)
+        if not ids:
+            return
+        self.read.update(ids)
+        session = self.session
         ocg_of: dict[int, int] = {}
         for nominal_id, ocg_id, name, role in session.exec(
             select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role).where(
@@ -85,44 +105,44 @@ class _Names:
         for nominal_id, alias in self.aliases(session, ids) if ocg_of else ():
             if nominal_id in ocg_of:
                 self.keep(ocg_of[nominal_id], alias)
-        self.index = {}
         for table in (self.names, self.surnames):
-            for ocg_id, terms in table.items():
-                for term in terms:
+            for ocg_id in ids:
+                for term in table.get(ocg_id, ()):
                     words = _WORD.findall(_fold(term))
                     if not term.isascii() or not words:
                         self.always.add(ocg_id)
                     else:
                         self.index.setdefault(words[0], []).append((frozenset(words), ocg_id))
-        return self.index
 
     def redact(self, ocg_id: int, text: str) -> str:
+        """Withhold one OCG's names (read with ``need``) from ``text``."""
         text = normalise(text)
-        self.load()
         if not _may_occur(self.names.get(ocg_id, set()) | self.surnames.get(ocg_id, set()), text):
             return text  # the usual case: no pattern to compile or run
         return self.sub(ocg_id, text)
 
     def sub(self, ocg_id: int, text: str) -> str:
         """Withhold one OCG's names from a ``normalise``d text."""
-        names = self.names.get(ocg_id, set())
         if ocg_id not in self.patterns:
-            found = _words(frozenset(names), frozenset(self.surnames.get(ocg_id, set())))
+            found = _words(
+                frozenset(self.names.get(ocg_id, ())), frozenset(self.surnames.get(ocg_id, ()))
+            )
             self.patterns[ocg_id] = [found] if found else []
         for pattern in self.patterns[ocg_id]:
             text = pattern.sub(_withheld, text)
         return text
 
-    def candidates(self, text: str) -> list[int]:
-        """The OCGs one of whose names may be in ``text``: every word of the name is a word of
-        the text (or is, with a plural ending dropped: "smiths", "foxes"), and those with a
-        non-ASCII name. A name matches only from a word boundary to one, so each of its words
-        is one of the text's words."""
-        index = self.load()
+    def candidates(self, text: str, among: frozenset[int]) -> list[int]:
+        """The OCGs of ``among`` one of whose names may be in ``text``: every word of the name
+        is a word of the text (or is, with a plural ending dropped: "smiths", "foxes"), and
+        those with a non-ASCII name. A name matches only from a word boundary to one, so each
+        of its words is one of the text's words."""
         words = {stem for w in _WORD.findall(_fold(text)) for stem in (w, w[:-1], w[:-2])}
-        found = set(self.always)
-        for word in words & index.keys():
-            found.update(ocg for needed, ocg in index[word] if needed <= words)
+        found = self.always & among
+        for word in words & self.index.keys():
+            found.update(
+                ocg for needed, ocg in self.index[word] if needed <= words and ocg in among
+            )
         return sorted(found)
 
 
@@ -152,7 +172,7 @@ def _may_occur(found: set[str], text: str) -> bool:
     return any(not n.isascii() or n.lower() in folded for n in found)
 
 
-@lru_cache(maxsize=8192)  # an OCG's names reach many partners: compiled once, not per reader
+@lru_cache(maxsize=1024)  # an OCG's names reach many readers: compiled once, not per reader
 def _words(any_case: frozenset[str], as_written: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern for both kinds of name, longest first, each with an optional plural. A name
     that is also an everyday word ("Pike", "Grant") is matched as written, in capitals ("PIKE",
@@ -193,20 +213,29 @@ _COMMON = """
 COMMON_WORDS = frozenset(_COMMON.split())
 
 
+def every_ocg(session: Session) -> set[int]:
+    return {i for i in session.exec(select(Ocg.id)).all() if i is not None}
+
+
 def names_hider(
-    session: Session, ocg_ids: Iterable[int], aliases: AliasSource
+    session: Session, ocg_ids: Iterable[int], aliases: AliasSource, names: Names | None = None
 ) -> Callable[[str], str]:
     """Withhold the names of every OCG in ``ocg_ids`` from any text, whichever OCG it is about:
     for a whole reply, whose lines don't say which OCG they came from. ``aliases`` has no
     default: a caller that forgot the bot's ``nominal_aliases`` (``access.aliases``) would let
     every nominal's alias through. Each text is checked only against the OCGs whose names
-    could be in it (a partner may see thousands of OCGs)."""
-    names = _Names(session, ocg_ids, aliases)
+    could be in it (a partner may see thousands of OCGs); ``names`` shares what was read with
+    other readers' hiders (it must have been made with the same ``aliases``)."""
+    ids = frozenset(ocg_ids)
+    found = names or Names(session, aliases)
+    unread = [ids]
 
     def hide(text: str) -> str:
+        if unread:
+            found.need(unread.pop())
         text = normalise(text)
-        for ocg_id in names.candidates(text):
-            text = names.sub(ocg_id, text)
+        for ocg_id in found.candidates(text, ids):
+            text = found.sub(ocg_id, text)
         return text
 
     return hide
@@ -220,7 +249,7 @@ def for_partner(
     typed: Iterable[str] = (),
     *,
     acl: Access | None = None,
-    hiders: dict[frozenset[int], Callable[[str], str]] | None = None,
+    names: Names | None = None,
 ) -> Reply:
     """The reply as a partner may read it: every known name and alias of the OCGs they can see
     (and of ``ocg_ids``) withheld, whichever plugin wrote the text and whatever it copied.
@@ -229,19 +258,17 @@ def for_partner(
     quotes it as typed, never withheld, so a partner can't test a guessed name against the
     withholding. ``acl`` (the bot's permissions) says which OCGs they see, and brings the
     nominals' aliases (``acl.aliases``); without it every OCG's names are withheld (safe, but
-    slower), though not the aliases plugins keep. ``hiders``: a cache for many messages at once
-    (a sweep's partners mostly see the same OCGs), so their names are read once."""
+    slower), though not the aliases plugins keep. ``names``: shared by many messages at once
+    (a sweep's, to hundreds of partners), it withholds every OCG's names from each, read and
+    held once: working out which of 5,000 OCGs each partner sees took three quarters of a
+    national nudge sweep, and withholding the names of an OCG a partner does not see only
+    withholds more."""
     visible: set[int]
-    if acl is None:
-        visible = {i for i in session.exec(select(Ocg.id)).all() if i is not None}
+    if acl is None or names is not None:  # every OCG's names: more than enough, never less
+        visible = names.every() if names is not None else every_ocg(session)
     else:
         visible = acl.visible_ocg_ids(session, actor) or set()
-    wanted = frozenset(visible | set(ocg_ids))
-    hide = (hiders or {}).get(wanted) or names_hider(
-        session, wanted, acl.aliases if acl else no_aliases
-    )
-    if hiders is not None:
-        hiders[wanted] = hide
+    hide = names_hider(session, visible | set(ocg_ids), acl.aliases if acl else no_aliases, names)
     # Only an error quoting what was typed ("no OCG matching 'Voss'") keeps it as typed, and
     # only where it stands in quotes: anywhere else a typed fragment ("l R") would split a
     # name ("Carl Rowe") out of reach of the withholding and so give it away.
