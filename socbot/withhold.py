@@ -59,8 +59,8 @@ class Names:
         # so that "black van" and "the docks cafe" survive.
         self.surnames: dict[int, set[str]] = {}
         self.patterns: dict[int, list[re.Pattern[str]]] = {}
-        # first word of a name -> (the name's words, its OCG)
-        self.index: dict[str, list[tuple[frozenset[str], int]]] = {}
+        # first word of a name -> (the name's words, the name, matched in any case, its OCG)
+        self.index: dict[str, list[tuple[frozenset[str], str, bool, int]]] = {}
         self.always: set[int] = set()  # OCGs with a non-ASCII name: checked on every text
 
     def every(self) -> set[int]:
@@ -105,14 +105,15 @@ class Names:
         for nominal_id, alias in self.aliases(session, ids) if ocg_of else ():
             if nominal_id in ocg_of:
                 self.keep(ocg_of[nominal_id], alias)
-        for table in (self.names, self.surnames):
+        for table, any_case in ((self.names, True), (self.surnames, False)):
             for ocg_id in ids:
                 for term in table.get(ocg_id, ()):
                     words = _WORD.findall(_fold(term))
                     if not term.isascii() or not words:
                         self.always.add(ocg_id)
                     else:
-                        self.index.setdefault(words[0], []).append((frozenset(words), ocg_id))
+                        entry = (frozenset(words), term, any_case, ocg_id)
+                        self.index.setdefault(words[0], []).append(entry)
 
     def redact(self, ocg_id: int, text: str) -> str:
         """Withhold one OCG's names (read with ``need``) from ``text``."""
@@ -132,18 +133,29 @@ class Names:
             text = pattern.sub(_withheld, text)
         return text
 
-    def candidates(self, text: str, among: frozenset[int]) -> list[int]:
-        """The OCGs of ``among`` one of whose names may be in ``text``: every word of the name
-        is a word of the text (or is, with a plural ending dropped: "smiths", "foxes"), and
-        those with a non-ASCII name. A name matches only from a word boundary to one, so each
-        of its words is one of the text's words."""
+    def withhold(self, text: str, among: frozenset[int]) -> str:
+        """Withhold from a ``normalise``d text the names of the OCGs in ``among`` that are in it.
+        Only names every word of which is a word of the text (or is, with a plural ending
+        dropped: "smiths", "foxes") can match, since a name matches from a word boundary to
+        one; those are withheld longest first ("Carl Rowe" before "Rowe"), each once however
+        many OCGs share it. OCGs with a non-ASCII name are checked whole."""
         words = {stem for w in _WORD.findall(_fold(text)) for stem in (w, w[:-1], w[:-2])}
-        found = self.always & among
+        any_case: set[str] = set()
+        as_written: set[str] = set()
         for word in words & self.index.keys():
-            found.update(
-                ocg for needed, ocg in self.index[word] if needed <= words and ocg in among
+            for needed, term, anycase, ocg in self.index[word]:
+                if needed <= words and ocg in among:
+                    (any_case if anycase else as_written).add(term)
+        for ocg_id in sorted(self.always & among):
+            text = self.sub(ocg_id, text)
+        for term in sorted(any_case | as_written, key=lambda t: (-len(t), t)):
+            anycase = term in any_case  # as in ``_words``: any case wins over as written
+            pattern = _words(
+                frozenset({term} if anycase else ()), frozenset(() if anycase else {term})
             )
-        return sorted(found)
+            if pattern is not None:
+                text = pattern.sub(_withheld, text)
+        return text
 
 
 _WORD = re.compile(r"\w+")
@@ -172,7 +184,7 @@ def _may_occur(found: set[str], text: str) -> bool:
     return any(not n.isascii() or n.lower() in folded for n in found)
 
 
-@lru_cache(maxsize=1024)  # an OCG's names reach many readers: compiled once, not per reader
+@lru_cache(maxsize=8192)  # an OCG's names reach many readers: compiled once, not per reader
 def _words(any_case: frozenset[str], as_written: frozenset[str]) -> re.Pattern[str] | None:
     """One pattern for both kinds of name, longest first, each with an optional plural. A name
     that is also an everyday word ("Pike", "Grant") is matched as written, in capitals ("PIKE",
@@ -234,9 +246,7 @@ def names_hider(
         if unread:
             found.need(unread.pop())
         text = normalise(text)
-        for ocg_id in found.candidates(text, ids):
-            text = found.sub(ocg_id, text)
-        return text
+        return found.withhold(text, ids)
 
     return hide
 

@@ -173,6 +173,7 @@ def test_overlapping_sweeps_on_postgres_queue_each_alert_once(make_bot, pg_engin
                     "WHERE wait_event_type = 'Lock' AND datname = current_database()"
                 )
             ).scalar()
+            watch.rollback()  # a transaction sees one snapshot of pg_stat_activity: take anew
             if waiting:
                 break
             time.sleep(0.05)
