@@ -11,9 +11,9 @@ its figures are current and one that has nothing new by then is withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pluggy
@@ -53,22 +53,39 @@ class Previous:
     at: datetime
 
 
-def run_digest(ctx: Context, dry_run: bool) -> list[str]:
+BATCH = 50  # coordinators per transaction; each batch reads the overdue slice afresh
+
+
+def run_digest(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
+    """Today's digests, a batch of coordinators at a time (each batch committed before the
+    next is read), then the coordinators' channel's."""
     if not overdue.working_day(ctx):
-        return []
-    session, today = ctx.session, ctx.today()
+        return
+    today = ctx.today()
     own = ctx.plugin_settings("actions", ActionsSettings)
     channel = own.coordinators_channel
-    coordinators = _all_coordinators(session, ctx.utcnow())
-    keys = {p.id or 0: f"{KIND}:{today.isoformat()}:{p.id}" for p in coordinators}
+    coordinators = [p.id or 0 for p in _all_coordinators(ctx.session, ctx.utcnow())]
     channel_key = f"{KIND}:{today.isoformat()}:channel"
-    done = overdue.existing(session, [*keys.values(), channel_key])
-    todo = [p for p in coordinators if keys[p.id or 0] not in done]
-    if not todo and (not channel or channel_key in done):
-        return []
+    done = overdue.existing(ctx.session, [*(_key(today, i) for i in coordinators), channel_key])
+    todo = [i for i in coordinators if _key(today, i) not in done]
+    for start in range(0, len(todo), BATCH):
+        yield _digests(ctx, own, todo[start : start + BATCH])
+    if channel and channel_key not in done:
+        yield _channel_digest(ctx, own, channel, channel_key)
+
+
+def _key(today: date, person_id: int | None) -> str:
+    return f"{KIND}:{today.isoformat()}:{person_id}"
+
+
+def _digests(ctx: Context, own: ActionsSettings, ids: list[int]) -> list[str]:
+    session, today = ctx.session, ctx.today()
+    done = overdue.existing(session, [_key(today, i) for i in ids])  # a concurrent sweep's
+    todo = [p for p in overdue.by_ids(session, Person, ids) if _key(today, p.id) not in done]
+    todo.sort(key=lambda p: p.id or 0)
     data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
     viewers = overdue.viewers(session, todo, ctx.utcnow())
-    before = previous(session, [p.id or 0 for p in todo], channel)
+    before = previous(session, [p.id or 0 for p in todo], None)
     digest = Digest(session, ctx.hooks, data, redactor(session, data.ocgs), own.escalate_days)
     outgoing = []
     scopes = Scopes(data)
@@ -79,24 +96,31 @@ def run_digest(ctx: Context, dry_run: bool) -> list[str]:
         if found is None:
             continue
         reply, state = found
-        message = {"key": keys[person.id or 0], "kind": KIND, "reply": reply}
+        message = {"key": _key(today, person.id), "kind": KIND, "reply": reply}
         message["render"] = _spec(state, last, person.area, own.escalate_days)
         line = f"to @{person.handle}: digest: {reply.text}"
         outgoing.append(({**message, "person_id": person.id}, line))
-    skipped = []
-    if channel and channel_key not in done and not _secure(session, channel):
+    return overdue.send(ctx, outgoing)[0]
+
+
+def _channel_digest(ctx: Context, own: ActionsSettings, channel: str, key: str) -> list[str]:
+    """The coordinators' channel's digest: posted only to a channel marked secure."""
+    session = ctx.session
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+    if not _secure(session, channel):
         if data.actions:
-            skipped = [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
-    elif channel and channel_key not in done:
-        shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
-        last = before.get(None)
-        found = digest.build(CHANNEL, shared, last, ctx.now(), None)
-        if found is not None:
-            reply, state = found
-            message = {"key": channel_key, "kind": KIND, "reply": reply, "channel": channel}
-            message["render"] = _spec(state, last, None, own.escalate_days)
-            outgoing.append((message, f"to #{channel}: digest: {reply.text}"))
-    return overdue.send(ctx, outgoing)[0] + skipped
+            return [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
+        return []
+    digest = Digest(session, ctx.hooks, data, redactor(session, data.ocgs), own.escalate_days)
+    shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
+    last = previous(session, [], channel).get(None)
+    found = digest.build(CHANNEL, shared, last, ctx.now(), None)
+    if found is None:
+        return []
+    reply, state = found
+    message = {"key": key, "kind": KIND, "reply": reply, "channel": channel}
+    message["render"] = _spec(state, last, None, own.escalate_days)
+    return overdue.send(ctx, [(message, f"to #{channel}: digest: {reply.text}")])[0]
 
 
 def render(

@@ -236,7 +236,7 @@ def test_a_dry_run_queues_nothing_and_jobs_are_audited(bot) -> None:  # type: ig
         ).all()
     assert jobs == [
         ("job:action-nudges", "batch 1: 6 decided"),
-        ("job:action-digest", "2 decided"),
+        ("job:action-digest", "batch 1: 2 decided"),
         ("job:action-escalations", "batch 1: 2 decided"),
     ]
 
