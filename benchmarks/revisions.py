@@ -1,0 +1,182 @@
+"""Another revision of socbot beside this one: its tree, its virtualenv, its own stores.
+
+A baseline is measured by running the old code itself, not by guessing its figures: the tree of
+``REV`` (``git archive``), a virtualenv with that tree installed, and PostgreSQL stores generated
+by *that revision's own* generator (schemas differ between revisions). All of it is cached under
+``~/.cache/socbot-bench/<commit>/`` and in databases named ``<prefix>_<key>_<dataset>``, so a
+second run regenerates nothing; a store is rebuilt only when its revision's fingerprint (spec,
+generator, migrations) changes. Each measurement runs on a copy (``CREATE DATABASE ... TEMPLATE``)
+so what it writes, and what a nudge sweep marks, never reaches the cached store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from benchmarks.world import Spec
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socbot-bench"
+SCHEMA = "bench"  # each revision's store lives in this schema of its own database
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A socbot tree and the interpreter that has it installed."""
+
+    key: str  # "head" or "base": names its databases
+    label: str  # what the report calls it: a short commit, "-dirty" for a changed tree
+    tree: Path
+    python: Path
+
+    @property
+    def socbot(self) -> str:
+        return str(self.python.parent / "socbot")
+
+    def run(self, *argv: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        """``python argv`` inside this revision's tree, so ``-m benchmarks`` is its own."""
+        return subprocess.run(
+            [str(self.python), *argv],
+            cwd=self.tree,
+            capture_output=True,
+            text=True,
+            check=True,
+            **kwargs,  # type: ignore[call-overload]
+        )
+
+
+def git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"git {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def current() -> Revision:
+    """This tree, with this interpreter (whose virtualenv has it installed)."""
+    try:
+        label = git("describe", "--always", "--dirty", "--abbrev=7")
+    except (RuntimeError, OSError):
+        label = "this tree"
+    return Revision("head", label, REPO, Path(sys.executable))
+
+
+def baseline(rev: str, *, log: Callable[[str], None] = print) -> Revision:
+    """``rev``'s tree and a virtualenv with it (and its example plugin) installed, built once."""
+    sha = git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    home = CACHE / sha[:12]
+    tree, venv = home / "tree", home / "venv"
+    if not (tree / ".complete").exists():
+        log(f"baseline {sha[:7]}: extracting the tree into {tree}")
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.Popen(["git", "-C", str(REPO), "archive", sha], stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
+        if archive.wait():
+            raise RuntimeError(f"git archive {sha} failed")
+        (tree / ".complete").touch()
+    python = venv / "bin" / "python"
+    if not (venv / ".complete").exists():
+        log(f"baseline {sha[:7]}: installing it into {venv} (once; a few minutes)")
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        plugins = [p for p in (tree / "examples").glob("*/pyproject.toml")]
+        editable = [x for p in [tree, *(p.parent for p in plugins)] for x in ("-e", str(p))]
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", *editable],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        (venv / ".complete").touch()
+    return Revision("base", sha[:7], tree, python)
+
+
+# -- stores ----------------------------------------------------------------------------------
+
+
+def server_url(pg: str, database: str) -> str:
+    """``pg`` (any database on the server) pointing at ``database`` instead."""
+    parts = urlsplit(pg)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _admin(pg: str):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(server_url(pg, "postgres"), autocommit=True)
+
+
+def _fingerprint(revision: Revision, spec: Spec) -> str:
+    script = (
+        "import json, sys; from benchmarks.world import Spec; "
+        "print(Spec(**json.loads(sys.argv[1])).fingerprint())"
+    )
+    return revision.run("-c", script, json.dumps(asdict(spec))).stdout.strip()
+
+
+def _stored_fingerprint(pg: str, database: str) -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(server_url(pg, database), connect_timeout=3) as conn:
+            row = conn.execute(
+                "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
+                (SCHEMA,),
+            ).fetchone()
+    except psycopg.OperationalError:
+        return None
+    return row[0] if row else None
+
+
+def ensure_store(
+    revision: Revision,
+    name: str,
+    spec: Spec,
+    *,
+    pg: str,
+    prefix: str,
+    log: Callable[[str], None] = print,
+) -> str:
+    """The database holding ``spec`` generated by ``revision``'s generator; built when missing
+    or stale. Returns its name."""
+    database = f"{prefix}_{revision.key}_{name}".replace("-", "_")
+    want = _fingerprint(revision, spec)
+    if _stored_fingerprint(pg, database) == want:
+        return database
+    log(f"serving: generating {name} with {revision.label}'s generator into {database}")
+    with _admin(pg) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    argv = ["-m", "benchmarks.generate", "--postgres", server_url(pg, database)]
+    argv += ["--schema", SCHEMA, "--scale", str(spec.scale), "--seed", str(spec.seed)]
+    argv += ["--history", str(spec.history)]
+    if spec.overdue is not None:
+        argv += ["--overdue", str(spec.overdue)]
+    if spec.reviews_due is not None:
+        argv += ["--reviews-due", str(spec.reviews_due)]
+    revision.run(*argv)
+    if _stored_fingerprint(pg, database) != want:
+        raise RuntimeError(f"{database}: the generator of {revision.label} left no fingerprint")
+    return database
+
+
+def copy_store(pg: str, template: str, copy: str) -> str:
+    """A fresh copy of a cached store to measure on; returns its SQLAlchemy URL."""
+    with _admin(pg) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    url = server_url(pg, copy).replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{url}?options=-csearch_path%3D{SCHEMA}"
+
+
+def drop_store(pg: str, database: str) -> None:
+    with _admin(pg) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

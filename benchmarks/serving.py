@@ -1,0 +1,555 @@
+"""``python -m benchmarks.serving`` (or ``python -m benchmarks --only serving``): commands per
+second through ``socbot serve slack``, this tree beside an old revision run in the same session.
+
+For each revision (this tree, and ``--baseline REV``, default 083e868, the revision issue 18 was
+measured on) a ``socbot serve slack`` process runs against a copy of a PostgreSQL store made by
+that revision's own generator (``benchmarks.revisions``), its scheduler on, with a Slack stand-in
+in this process answering ``chat.postMessage`` after 100 ms. This process drives it over loopback
+with slash commands signed as Slack signs them, from @bench.lro, the LRO of OCG-0041..0044: 40%
+``status``, 20% ``list mine`` / ``actions mine``, 20% ``action`` (a write) and 20% ``done`` of an
+action it added (a write), each worker sending its next command when the last one is answered.
+
+- **Throughput**: 32, then 64, commands in flight for ``--seconds`` each after a warm-up.
+- **While delivering**: ``socbot nudge --once`` queues a nudge sweep's messages (about 5,289
+  nationally) and the server delivers them at 100 ms a post while 16 commands are in flight.
+
+A command's latency runs from sending the request to its answer reaching the user: the HTTP
+answer when the read is answered inside the ack, else the post to its response_url. An answer
+that is not what the command should say (an error message, a refusal, nothing) is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from benchmarks import revisions
+from benchmarks.faces import SECRET, TOKEN, slash
+from benchmarks.fault import free_port
+from benchmarks.stores import FULL, PG_URL, QUICK, Dataset
+from benchmarks.world import BENCH_LRO, NOW
+
+PILLARS = ("pursue", "prevent", "protect", "prepare")
+OCGS = ("OCG-0042", "OCG-0043", "OCG-0041", "OCG-0044")  # all four are @bench.lro's
+CYCLE = (
+    "status",
+    "action",
+    "list",
+    "status",
+    "done",
+    "status",
+    "action",
+    "actions",
+    "status",
+    "done",
+)
+ADDED = re.compile(r"Action #(\d+) added")
+ANSWER_TIMEOUT = 60.0  # seconds to wait for a response_url post before calling it lost
+
+
+@dataclass
+class Done:
+    """One command as the user saw it."""
+
+    kind: str
+    start: float
+    end: float
+    ack: float  # seconds to the HTTP answer (Slack gives up after 3)
+    ok: bool
+    text: str = ""
+
+
+@dataclass
+class Figures:
+    in_flight: int
+    seconds: float
+    commands: int
+    per_s: float
+    p50: float
+    p99: float
+    max: float
+    over_3s: int
+    acks_over_3s: int
+    errors: int
+    start: float  # the window, on the monotonic clock
+    end: float
+    samples: list[str] = field(default_factory=list)  # the first few errors, for the log
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def figures(done: list[Done], in_flight: int, t0: float, t1: float) -> Figures:
+    """What the user saw of the commands that finished inside the window [t0, t1]."""
+    inside = [d for d in done if t0 <= d.end <= t1]
+    took = [d.end - d.start for d in inside]
+    bad = [d for d in inside if not d.ok]
+    return Figures(
+        in_flight=in_flight,
+        seconds=t1 - t0,
+        commands=len(inside),
+        per_s=sum(1 for d in inside if d.ok) / (t1 - t0),
+        p50=pct(took, 0.5),
+        p99=pct(took, 0.99),
+        max=max(took, default=0.0),
+        over_3s=sum(1 for t in took if t > 3),
+        acks_over_3s=sum(1 for d in inside if d.ack > 3),
+        errors=len(bad),
+        start=t0,
+        end=t1,
+        samples=[f"{d.kind}: {d.text[:160]!r}" for d in bad[:3]],
+    )
+
+
+class Standin:
+    """Slack's Web API (``chat.postMessage`` answered after ``latency``) and response_urls,
+    in the driver's own event loop, so waiting for an answer costs a future, not a thread."""
+
+    def __init__(self, latency: float):
+        self.latency = latency
+        self.posts: list[float] = []  # when each chat.postMessage was answered
+        self.waiting: dict[str, asyncio.Future[tuple[float, str]]] = {}
+
+    def app(self) -> web.Application:
+        async def api(request: web.Request) -> web.Response:
+            method = request.match_info["method"]
+            if method == "auth.test":
+                return web.json_response({"ok": True, "user_id": "UBOT", "team_id": "T0BENCH"})
+            await request.read()
+            if method == "chat.postMessage":
+                await asyncio.sleep(self.latency)
+                self.posts.append(time.monotonic())
+            return web.json_response({"ok": True, "channel": "D0BENCH", "ts": "1.0"})
+
+        async def respond(request: web.Request) -> web.Response:
+            body = await request.json()
+            heard = self.waiting.pop(request.match_info["name"], None)
+            if heard is not None and not heard.done():
+                heard.set_result((time.monotonic(), str(body.get("text", ""))))
+            return web.Response(text="ok")
+
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", api)
+        app.router.add_post("/respond/{name}", respond)
+        return app
+
+
+class Driver:
+    """Workers typing the command mix at one server; each keeps one command in flight."""
+
+    def __init__(self, base: str, respond: str, standin: Standin):
+        self.url, self.respond, self.standin = f"{base}/slack/events", respond, standin
+        self.names = itertools.count()
+
+    async def command(self, session: aiohttp.ClientSession, kind: str, text: str) -> Done:
+        name = f"c{next(self.names)}"
+        heard = asyncio.get_running_loop().create_future()
+        self.standin.waiting[name] = heard
+        body, headers = slash(text, f"{self.respond}/{name}")
+        start = time.monotonic()
+        try:
+            async with session.post(self.url, data=body, headers=headers) as response:
+                status, answer = response.status, await response.text()
+            ack = time.monotonic() - start
+            if status != 200:
+                return Done(kind, start, time.monotonic(), ack, False, f"HTTP {status} {answer}")
+            said = json.loads(answer).get("text", "") if answer.strip() else ""
+            if said:  # answered inside the ack
+                self.standin.waiting.pop(name, None)
+                end = start + ack
+            else:
+                end, said = await asyncio.wait_for(heard, ANSWER_TIMEOUT)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            self.standin.waiting.pop(name, None)
+            now = time.monotonic()
+            return Done(kind, start, now, now - start, False, f"{type(exc).__name__}: {exc}")
+        return Done(kind, start, end, ack, True, said)
+
+    async def worker(self, k: int, stop: asyncio.Event, done: list[Done]) -> None:
+        added: list[str] = []  # actions this worker added and has not closed yet
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1)) as session:
+            for i in itertools.count(k):  # workers start at different points of the cycle
+                if stop.is_set():
+                    return
+                kind, n = CYCLE[i % len(CYCLE)], next(self.names)
+                ocg = OCGS[i % len(OCGS)]
+                if kind == "done" and not added:
+                    kind = "status"  # its action failed: nothing to close
+                text, expect = typed(kind, ocg, n, added)
+                found = await self.command(session, kind, text)
+                if found.ok and not re.search(expect, found.text):
+                    found.ok = False
+                if found.ok and kind == "action":
+                    added.append(ADDED.search(found.text).group(1))  # type: ignore[union-attr]
+                done.append(found)
+
+    async def load(
+        self,
+        in_flight: int,
+        seconds: float,
+        *,
+        warmup: float,
+        ready: Callable[[], bool] = lambda: True,
+        ready_within: float = 60.0,
+    ) -> Figures:
+        """Run ``in_flight`` workers: warm up, wait until ``ready()`` (at most
+        ``ready_within`` seconds), measure ``seconds``, then let the last commands finish."""
+        stop, done = asyncio.Event(), []  # type: ignore[var-annotated]
+        tasks = [asyncio.create_task(self.worker(k, stop, done)) for k in range(in_flight)]
+        await asyncio.sleep(warmup)
+        deadline = time.monotonic() + ready_within
+        while not ready() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        t0 = time.monotonic()
+        await asyncio.sleep(seconds)
+        t1 = time.monotonic()
+        stop.set()
+        await asyncio.wait(tasks, timeout=ANSWER_TIMEOUT + 10)
+        return figures(done, in_flight, t0, t1)
+
+
+def typed(kind: str, ocg: str, n: int, added: list[str]) -> tuple[str, str]:
+    """What @bench.lro types for ``kind``, and a pattern its right answer matches."""
+    if kind == "status":
+        return f"status {ocg}", re.escape(ocg)
+    if kind == "list":
+        return "list mine", r"OCGs \(mine\)"
+    if kind == "actions":
+        return "actions mine", r"Your open actions"
+    if kind == "action":
+        pillar = PILLARS[n % len(PILLARS)]
+        what = f"serving check {n}: visit the car wash on Mill Lane"
+        return f'action {ocg} {pillar} @{BENCH_LRO} "{what}" by 20/03/2027', ADDED.pattern
+    ref = added.pop(0)
+    return f'done {ref} "serving check {n}: visited, nothing found" disrupt=no', (
+        rf"Action #{ref} done"
+    )
+
+
+# -- one revision's server ---------------------------------------------------------------------
+
+
+class Server:
+    """``socbot serve slack`` of one revision on a free port, its log in a file."""
+
+    def __init__(self, revision: revisions.Revision, store_url: str, api: str, logs: Path):
+        self.revision = revision
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOCBOT_")}
+        self.env = {
+            **inherited,
+            "SOCBOT_DATABASE_URL": store_url,
+            "SOCBOT_NOW": NOW,
+            "SOCBOT_RATE_LIMIT": "1000000",
+            "SOCBOT_SLACK_API_URL": f"{api}/api/",
+            "SOCBOT_DATA_DIR": str(logs / f"data-{revision.key}"),
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+        }
+        self.log = logs / f"serve-{revision.key}.log"
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> str:
+        port = free_port()
+        with self.log.open("w") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                self.revision.socbot,
+                "serve",
+                "slack",
+                "--port",
+                str(port),
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.proc.returncode is None:
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                return f"http://127.0.0.1:{port}"
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"{self.revision.label} did not start: {self.tail()}")
+
+    def tail(self) -> str:
+        return " | ".join(self.log.read_text(errors="replace").splitlines()[-5:])
+
+    async def sweep(self) -> str:
+        """``socbot nudge --once`` against the same store; returns what it printed last."""
+        proc = await asyncio.create_subprocess_exec(
+            self.revision.socbot,
+            "nudge",
+            "--once",
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await proc.communicate()
+        lines = out.decode(errors="replace").strip().splitlines()
+        if proc.returncode:
+            raise RuntimeError(f"nudge --once of {self.revision.label}: {lines[-3:]}")
+        return lines[-1] if lines else ""
+
+    async def stop(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+def pending(store_url: str) -> int:
+    import psycopg
+
+    url = store_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(url) as conn:
+        return int(conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").one()[0])
+
+
+# -- the phase -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Config:
+    dataset: Dataset
+    pg: str = PG_URL
+    baseline: str | None = "083e868"
+    seconds: float = 30.0  # measured, per number in flight
+    warmup: float = 10.0
+    in_flight: tuple[int, ...] = (32, 64)
+    delivering_seconds: float = 60.0  # 0: skip the measurement while delivering
+    delivering_in_flight: int = 16
+    latency: float = 0.1  # seconds per chat.postMessage
+    prefix: str = "sb_serve"  # the databases: <prefix>_<head|base>_<dataset>, <prefix>_*_run
+    log: Callable[[str], None] = print
+
+
+async def measure(
+    revision: revisions.Revision, database: str, cfg: Config, logs: Path
+) -> dict[str, Any]:
+    """Both measurements of one revision on a fresh copy of its store."""
+    copy = f"{cfg.prefix}_{revision.key}_run"
+    url = await asyncio.to_thread(revisions.copy_store, cfg.pg, database, copy)
+    standin = Standin(cfg.latency)
+    runner = web.AppRunner(standin.app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    api = "http://127.0.0.1:{}".format(*runner.addresses[0][1:2])
+    server = Server(revision, url, api, logs)
+    found: dict[str, Any] = {"label": revision.label, "key": revision.key, "throughput": []}
+    try:
+        driver = Driver(await server.start(), f"{api}/respond", standin)
+        for i, n in enumerate(cfg.in_flight):
+            got = await driver.load(n, cfg.seconds, warmup=cfg.warmup if i == 0 else cfg.warmup / 2)
+            found["throughput"].append(got)
+            cfg.log(
+                f"serving: {revision.label}, {n} in flight: {got.per_s:.1f} commands/s, "
+                f"p50 {got.p50 * 1000:.0f} ms, p99 {got.p99 * 1000:.0f} ms, "
+                f"{got.errors} errors {got.samples}"
+            )
+        if cfg.delivering_seconds:
+            before, t = len(standin.posts), time.monotonic()
+            said = await server.sweep()
+            queued = await asyncio.to_thread(pending, url)
+            cfg.log(
+                f"serving: {revision.label}: nudge --once took {time.monotonic() - t:.0f} s "
+                f"({said!r}); {queued} messages pending"
+            )
+            got = await driver.load(
+                cfg.delivering_in_flight,
+                cfg.delivering_seconds,
+                warmup=1.0,
+                ready=lambda: len(standin.posts) > before,
+            )
+            posted = sum(1 for p in standin.posts if got.start <= p <= got.end)
+            found["delivering"] = {"figures": got, "queued": queued, "posted": posted}
+            cfg.log(
+                f"serving: {revision.label} while delivering ({posted} posted): p99 "
+                f"{got.p99 * 1000:.0f} ms, max {got.max * 1000:.0f} ms, {got.over_3s} over "
+                f"3 s, {got.errors} errors {got.samples}"
+            )
+    finally:
+        await server.stop()
+        await runner.cleanup()
+        await asyncio.to_thread(revisions.drop_store, cfg.pg, copy)
+    return found
+
+
+def run_phase(cfg: Config) -> dict[str, Any]:
+    """Build (or reuse) each revision and its store, then measure them one after the other."""
+    start = time.perf_counter()
+    chosen = [revisions.current()]
+    if cfg.baseline and cfg.baseline != "none":
+        chosen.append(revisions.baseline(cfg.baseline, log=cfg.log))
+    stores = [
+        revisions.ensure_store(
+            rev, cfg.dataset.name, cfg.dataset.spec, pg=cfg.pg, prefix=cfg.prefix, log=cfg.log
+        )
+        for rev in chosen
+    ]
+    logs = Path(tempfile.mkdtemp(prefix="socbot-serving-"))
+    measured = []
+    for rev, database in zip(chosen, stores, strict=True):
+        measured.append(asyncio.run(measure(rev, database, cfg, logs)))
+    return {
+        "store": cfg.dataset.name,
+        "describe": cfg.dataset.describe(),
+        "revisions": measured,
+        "seconds": time.perf_counter() - start,
+        "config": {
+            "seconds": cfg.seconds,
+            "warmup": cfg.warmup,
+            "latency": cfg.latency,
+            "delivering_seconds": cfg.delivering_seconds,
+            "delivering_in_flight": cfg.delivering_in_flight,
+        },
+        "logs": str(logs),
+    }
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
+def report(found: dict[str, Any]) -> list[str]:
+    """Markdown: the throughput table with new / old ratios, then the one while delivering."""
+    cfg, revs = found["config"], found["revisions"]
+    out = [
+        f"## Serving throughput: `socbot serve slack` on loopback ({found['store']}, PostgreSQL)",
+        "",
+        f"Signed `/ocg` commands from @bench.lro (40% status, 20% list, 20% action, 20% done), "
+        f"each in-flight slot sending its next when the last is answered; {cfg['seconds']:.0f} s "
+        f"measured per row after {cfg['warmup']:.0f} s of warm-up. Latency: request sent to the "
+        "answer reaching the user (the ack, or the response_url post).",
+        "",
+        "| revision | in flight | commands/s | p50 ms | p99 ms | answers over 3 s "
+        "| acks over 3 s | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rev in revs:
+        for f in rev["throughput"]:
+            out.append(
+                f"| {rev['label']} | {f.in_flight} | {f.per_s:.1f} | {ms(f.p50)} "
+                f"| {ms(f.p99)} | {f.over_3s} | {f.acks_over_3s} | {f.errors} |"
+            )
+    for n, ratio in ratios(found).items():
+        out.append(f"\nNew / old commands/s at {n} in flight: {ratio:.2f}x")
+    delivering = [rev for rev in revs if "delivering" in rev]
+    if delivering:
+        out += [
+            "",
+            f"### While delivering a nudge sweep ({cfg['latency'] * 1000:.0f} ms per "
+            f"chat.postMessage, {cfg['delivering_in_flight']} in flight, "
+            f"{cfg['delivering_seconds']:.0f} s)",
+            "",
+            "| revision | queued | posted in the window | commands | p50 ms | p99 ms | max ms "
+            "| over 3 s | acks over 3 s | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for rev in delivering:
+            d, f = rev["delivering"], rev["delivering"]["figures"]
+            out.append(
+                f"| {rev['label']} | {d['queued']:,} | {d['posted']:,} | {f.commands} "
+                f"| {ms(f.p50)} | {ms(f.p99)} | {ms(f.max)} | {f.over_3s} "
+                f"| {f.acks_over_3s} | {f.errors} |"
+            )
+    return out
+
+
+def ratios(found: dict[str, Any]) -> dict[int, float]:
+    """This tree's commands/s over the baseline's, by number in flight."""
+    by = {rev["key"]: {f.in_flight: f for f in rev["throughput"]} for rev in found["revisions"]}
+    head, base = by.get("head", {}), by.get("base", {})
+    return {n: head[n].per_s / base[n].per_s for n in head if n in base and base[n].per_s}
+
+
+def targets(found: dict[str, Any]) -> list[str]:
+    lines = []
+    at32 = ratios(found).get(32)
+    if at32 is None:
+        lines.append(
+            "NOT MEASURED: serving throughput at 32 in flight >= 2x the baseline "
+            "(no baseline in this run)"
+        )
+    else:
+        lines.append(
+            f"{'MET' if at32 >= 2 else 'MISSED'}: serving throughput at 32 in flight "
+            f">= 2x the baseline ({at32:.1f}x)"
+        )
+    for rev in found["revisions"]:
+        if rev["key"] == "head" and "delivering" in rev:
+            f = rev["delivering"]["figures"]
+            ok = f.over_3s == 0 and f.acks_over_3s == 0 and f.errors == 0
+            lines.append(
+                f"{'MET' if ok else 'MISSED'}: no command over 3 s while a nudge sweep "
+                f"is delivered at {found['config']['latency'] * 1000:.0f} ms per post "
+                f"({f.over_3s} over 3 s, max {ms(f.max)} ms, {f.errors} errors)"
+            )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.serving", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="the quick store, a few seconds a row")
+    p.add_argument("--baseline", default="083e868", help="an old revision to run beside, or none")
+    p.add_argument("--pg-url", default=os.environ.get("SOCBOT_BENCH_PG", PG_URL))
+    p.add_argument("--seconds", type=float, help="measured per row (default 30; quick 5)")
+    p.add_argument("--warmup", type=float, help="seconds before measuring (default 10; quick 2)")
+    p.add_argument(
+        "--delivering",
+        type=float,
+        help="seconds measured while delivering (default 60; quick 10; 0 skips)",
+    )
+    args = p.parse_args(argv)
+    cfg = config(args.quick, args.pg_url, args.baseline, log=lambda s: print(s, file=sys.stderr))
+    cfg.seconds = args.seconds or cfg.seconds
+    cfg.warmup = args.warmup if args.warmup is not None else cfg.warmup
+    if args.delivering is not None:
+        cfg.delivering_seconds = args.delivering
+    found = run_phase(cfg)
+    print("\n".join([*report(found), "", *(f"- {line}" for line in targets(found))]))
+    return (
+        0
+        if all(
+            f.errors == 0 for r in found["revisions"] if r["key"] == "head" for f in r["throughput"]
+        )
+        else 1
+    )
+
+
+def config(
+    quick: bool, pg: str, baseline: str | None, *, log: Callable[[str], None] = print
+) -> Config:
+    """The phase's settings for a full or a quick run."""
+    if quick:
+        return Config(QUICK[0], pg, baseline, seconds=5, warmup=2, delivering_seconds=10, log=log)
+    return Config(FULL[0], pg, baseline, log=log)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
