@@ -104,8 +104,8 @@ def baseline(rev: str, *, log: Callable[[str], None] = print) -> Revision:
 
 def server_url(pg: str, database: str) -> str:
     """``pg`` (any database on the server) pointing at ``database`` instead."""
-    parts = urlsplit(pg)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+    parts = urlsplit(pg.replace("postgresql+psycopg://", "postgresql://", 1))
+    return urlunsplit(parts._replace(path=f"/{database}", query=""))
 
 
 def _admin(pg: str):  # type: ignore[no-untyped-def]
