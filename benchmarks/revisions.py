@@ -39,7 +39,8 @@ class Revision:
 
     @property
     def socbot(self) -> str:
-        return str(self.python.parent / "socbot")
+        beside = self.python.parent / "socbot"  # the virtualenv's, not whichever is on PATH
+        return str(beside) if beside.exists() else shutil.which("socbot") or "socbot"
 
     def run(self, *argv: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         """``python argv`` inside this revision's tree, so ``-m benchmarks`` is its own."""

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -362,82 +363,121 @@ class Config:
     log: Callable[[str], None] = print
 
 
+class Rig:
+    """One revision's server on a fresh copy of its store, with its own Slack stand-in."""
+
+    def __init__(self, revision: revisions.Revision, database: str, cfg: Config, logs: Path):
+        self.revision, self.database, self.cfg, self.logs = revision, database, cfg, logs
+        self.copy = f"{cfg.prefix}_{revision.key}_run"
+        self.standin = Standin(cfg.latency)
+        self.runner = web.AppRunner(self.standin.app(), access_log=None)
+        self.warm = False
+
+    async def __aenter__(self) -> Rig:
+        self.url = await asyncio.to_thread(
+            revisions.copy_store, self.cfg.pg, self.database, self.copy
+        )
+        await self.runner.setup()
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        api = "http://127.0.0.1:{}".format(*self.runner.addresses[0][1:2])
+        self.server = Server(self.revision, self.url, api, self.logs)
+        self.driver = Driver(await self.server.start(), f"{api}/respond", self.standin)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.server.stop()
+        await self.runner.cleanup()
+        await asyncio.to_thread(revisions.drop_store, self.cfg.pg, self.copy)
+
+    async def throughput(self, n: int) -> Figures:
+        warmup = self.cfg.warmup if not self.warm else self.cfg.warmup / 2
+        got = await self.driver.load(n, self.cfg.seconds, warmup=warmup)
+        self.warm = True
+        self.cfg.log(
+            f"serving: {self.revision.label}, {n} in flight: {got.per_s:.1f} commands/s, "
+            f"p50 {got.p50 * 1000:.0f} ms, p99 {got.p99 * 1000:.0f} ms, "
+            f"{got.errors} errors {got.samples}"
+        )
+        return got
+
+    async def delivering(self) -> dict[str, Any]:
+        """A nudge sweep queued, then the load while the server delivers it."""
+        posts, t = self.standin.posts, time.monotonic()
+        before = len(posts)
+        mark, _, _ = await asyncio.to_thread(outbox, self.url)
+        said = await self.server.sweep()
+        _, queued, slack = await asyncio.to_thread(outbox, self.url, mark)
+        self.cfg.log(
+            f"serving: {self.revision.label}: nudge --once took {time.monotonic() - t:.0f} s "
+            f"({said!r}); {queued} messages queued, {slack} of them for Slack"
+        )
+        got = await self.driver.load(
+            self.cfg.delivering_in_flight,
+            self.cfg.delivering_seconds,
+            warmup=1.0,
+            ready=lambda: len(posts) > before,  # measured from the first post on
+        )
+        window = [i for i, p in enumerate(posts) if got.start <= p <= got.end]
+        posted, people = len(window), len({self.standin.to[i] for i in window})
+        self.cfg.log(
+            f"serving: {self.revision.label} while delivering ({posted} posts to {people} "
+            f"people): p99 {got.p99 * 1000:.0f} ms, max {got.max * 1000:.0f} ms, "
+            f"{got.over_3s} over 3 s, {got.errors} errors {got.samples}"
+        )
+        return {
+            "figures": got,
+            "queued": queued,
+            "slack": slack,
+            "posted": posted,
+            "people": people,
+        }
+
+
 async def measure(
-    revision: revisions.Revision, database: str, cfg: Config, logs: Path
-) -> dict[str, Any]:
-    """Both measurements of one revision on a fresh copy of its store."""
-    copy = f"{cfg.prefix}_{revision.key}_run"
-    url = await asyncio.to_thread(revisions.copy_store, cfg.pg, database, copy)
-    standin = Standin(cfg.latency)
-    runner = web.AppRunner(standin.app(), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    api = "http://127.0.0.1:{}".format(*runner.addresses[0][1:2])
-    server = Server(revision, url, api, logs)
-    found: dict[str, Any] = {"label": revision.label, "key": revision.key, "throughput": []}
-    try:
-        driver = Driver(await server.start(), f"{api}/respond", standin)
-        for i, n in enumerate(cfg.in_flight):
-            got = await driver.load(n, cfg.seconds, warmup=cfg.warmup if i == 0 else cfg.warmup / 2)
-            found["throughput"].append(got)
-            cfg.log(
-                f"serving: {revision.label}, {n} in flight: {got.per_s:.1f} commands/s, "
-                f"p50 {got.p50 * 1000:.0f} ms, p99 {got.p99 * 1000:.0f} ms, "
-                f"{got.errors} errors {got.samples}"
-            )
+    chosen: list[revisions.Revision], stores: list[str], cfg: Config, logs: Path
+) -> list[dict[str, Any]]:
+    """Every revision's server up at once, idle but for its turn: the throughput rows take
+    turns (so a change in the machine's load hits all alike), then each delivers on its own."""
+    async with contextlib.AsyncExitStack() as stack:
+        rigs = [
+            await stack.enter_async_context(Rig(rev, database, cfg, logs))
+            for rev, database in zip(chosen, stores, strict=True)
+        ]
+        found: list[dict[str, Any]] = [
+            {"label": r.revision.label, "key": r.revision.key, "throughput": []} for r in rigs
+        ]
+        for n in cfg.in_flight:
+            for rig, mine in zip(rigs, found, strict=True):
+                mine["throughput"].append(await rig.throughput(n))
         if cfg.delivering_seconds:
-            before, t = len(standin.posts), time.monotonic()
-            mark, _, _ = await asyncio.to_thread(outbox, url)
-            said = await server.sweep()
-            _, queued, slack = await asyncio.to_thread(outbox, url, mark)
-            cfg.log(
-                f"serving: {revision.label}: nudge --once took {time.monotonic() - t:.0f} s "
-                f"({said!r}); {queued} messages queued, {slack} of them for Slack"
-            )
-            got = await driver.load(
-                cfg.delivering_in_flight,
-                cfg.delivering_seconds,
-                warmup=1.0,
-                ready=lambda: len(standin.posts) > before,
-            )
-            window = [i for i, p in enumerate(standin.posts) if got.start <= p <= got.end]
-            posted, people = len(window), len({standin.to[i] for i in window})
-            found["delivering"] = {
-                "figures": got,
-                "queued": queued,
-                "slack": slack,
-                "posted": posted,
-                "people": people,
-            }
-            cfg.log(
-                f"serving: {revision.label} while delivering ({posted} posts to {people} "
-                f"people): p99 {got.p99 * 1000:.0f} ms, max {got.max * 1000:.0f} ms, "
-                f"{got.over_3s} over 3 s, {got.errors} errors {got.samples}"
-            )
-    finally:
-        await server.stop()
-        await runner.cleanup()
-        await asyncio.to_thread(revisions.drop_store, cfg.pg, copy)
+            for rig, mine in zip(rigs, found, strict=True):
+                mine["delivering"] = await rig.delivering()
+                await rig.server.stop()  # it would go on delivering under the next one's load
     return found
 
 
 def run_phase(cfg: Config) -> dict[str, Any]:
-    """Build (or reuse) each revision and its store, then measure them one after the other."""
+    """Build (or reuse) each revision and its store, then measure them side by side."""
     start = time.perf_counter()
     chosen = [revisions.current()]
     if cfg.baseline and cfg.baseline != "none":
         chosen.append(revisions.baseline(cfg.baseline, log=cfg.log))
-    stores = [
-        revisions.ensure_store(
-            rev, cfg.dataset.name, cfg.dataset.spec, pg=cfg.pg, prefix=cfg.prefix, log=cfg.log
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two generators at a time, one per core
+        stores = list(
+            pool.map(
+                lambda rev: revisions.ensure_store(
+                    rev,
+                    cfg.dataset.name,
+                    cfg.dataset.spec,
+                    pg=cfg.pg,
+                    prefix=cfg.prefix,
+                    log=cfg.log,
+                ),
+                chosen,
+            )
         )
-        for rev in chosen
-    ]
     logs = Path(tempfile.mkdtemp(prefix="socbot-serving-"))
-    measured = []
-    for rev, database in zip(chosen, stores, strict=True):
-        measured.append(asyncio.run(measure(rev, database, cfg, logs)))
+    measured = asyncio.run(measure(chosen, stores, cfg, logs))
     return {
         "store": cfg.dataset.name,
         "describe": cfg.dataset.describe(),
@@ -476,14 +516,15 @@ def report(found: dict[str, Any]) -> list[str]:
         "| acks over 3 s | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for rev in revs:
-        for f in rev["throughput"]:
-            out.append(
-                f"| {rev['label']} | {f.in_flight} | {f.per_s:.1f} | {ms(f.p50)} "
-                f"| {ms(f.p99)} | {f.over_3s} | {f.acks_over_3s} | {f.errors} |"
-            )
-    for n, ratio in ratios(found).items():
-        out.append(f"\nNew / old commands/s at {n} in flight: {ratio:.2f}x")
+    rows = [(f, rev) for rev in revs for f in rev["throughput"]]
+    for f, rev in sorted(rows, key=lambda row: row[0].in_flight):  # pairs side by side
+        out.append(
+            f"| {rev['label']} | {f.in_flight} | {f.per_s:.1f} | {ms(f.p50)} "
+            f"| {ms(f.p99)} | {f.over_3s} | {f.acks_over_3s} | {f.errors} |"
+        )
+    if ratios(found):
+        each = ", ".join(f"{r:.2f}x at {n} in flight" for n, r in ratios(found).items())
+        out += ["", f"This tree's commands/s over the baseline's: {each}."]
     delivering = [rev for rev in revs if "delivering" in rev]
     if delivering:
         out += [
