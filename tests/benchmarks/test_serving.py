@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession, web
 
-from benchmarks import serving
+from benchmarks import load, serving
 from benchmarks.stores import QUICK
 
 PG_URL = os.environ.get("SOCBOT_TEST_DATABASE_URL")
@@ -52,12 +52,12 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 def test_a_write_waits_for_its_answer_and_a_wrong_answer_is_an_error() -> None:
-    async def run() -> serving.Figures:
-        standin = serving.Standin(latency=0)
+    async def run() -> load.Figures:
+        standin = load.Standin(latency=0)
         api_runner, api = await serve(standin.app())
         face_runner, face = await serve(fake_face(write_delay=0.3))
         try:
-            driver = serving.Driver(face, f"{api}/respond", standin)
+            driver = load.Driver(face, f"{api}/respond", standin)
             return await driver.load(3, 1.5, warmup=0)
         finally:
             await face_runner.cleanup()
