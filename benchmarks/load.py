@@ -67,8 +67,9 @@ def pct(values: list[float], q: float) -> float:
 
 def figures(done: list[Done], in_flight: int, t0: float, t1: float) -> Figures:
     """Commands/s: right answers that arrived inside the window [t0, t1]. Latencies, errors:
-    every command sent inside it, however long it took (a stalled one counts in full)."""
-    inside = [d for d in done if t0 <= d.start <= t1]
+    every command in flight at any time inside it, however long it took (a stalled one counts
+    in full, even when it was sent before the window opened)."""
+    inside = [d for d in done if d.start <= t1 and d.end >= t0]
     took = [d.end - d.start for d in inside]
     bad = [d for d in inside if not d.ok]
     return Figures(
