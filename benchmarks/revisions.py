@@ -44,14 +44,17 @@ class Revision:
 
     def run(self, *argv: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         """``python argv`` inside this revision's tree, so ``-m benchmarks`` is its own."""
-        return subprocess.run(
+        done = subprocess.run(
             [str(self.python), *argv],
             cwd=self.tree,
             capture_output=True,
             text=True,
-            check=True,
             **kwargs,  # type: ignore[call-overload]
         )
+        if done.returncode:
+            tail = " | ".join(done.stderr.strip().splitlines()[-5:])
+            raise RuntimeError(f"{self.label}: python {' '.join(argv[:3])} failed: {tail}")
+        return done
 
 
 def git(*args: str) -> str:
