@@ -11,17 +11,20 @@ so what it writes, and what a nudge sweep marks, never reaches the cached store.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from benchmarks.world import Spec
+from benchmarks.world import NOW, Spec
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socbot-bench"
@@ -170,6 +173,68 @@ def ensure_store(
     if _stored_fingerprint(pg, database) != want:
         raise RuntimeError(f"{database}: the generator of {revision.label} left no fingerprint")
     return database
+
+
+def socbot_env(store_url: str, **extra: str) -> dict[str, str]:
+    """The environment a revision's ``socbot`` runs in: this one's, minus any ``SOCBOT_*`` of
+    the caller's, plus the store and the benchmark's fixed clock."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOCBOT_")}
+    return {**inherited, "SOCBOT_DATABASE_URL": store_url, "SOCBOT_NOW": NOW, **extra}
+
+
+def outbox(store_url: str, after: int = 0) -> tuple[int, int, int]:
+    """The outbox's newest id, and how many messages it has after ``after``: all, and those for
+    someone linked to Slack (the rest are for Teams people, whom a Slack server cannot reach)."""
+    import psycopg
+
+    url = store_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    sql = (
+        "SELECT coalesce(max(id), 0), count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "
+        "identity i WHERE i.person_id = o.person_id AND i.platform = 'slack')) "
+        "FROM outbox o WHERE o.id > %s"
+    )
+    with psycopg.connect(url) as conn:
+        newest, every, slack = conn.execute(sql, (after,)).fetchone()  # type: ignore[misc]
+    return int(newest), int(every), int(slack)
+
+
+def ensure_swept(
+    revision: Revision, database: str, *, pg: str, log: Callable[[str], None] = print
+) -> tuple[str, dict[str, object]]:
+    """A copy of ``database`` after ``revision``'s ``socbot nudge --once``: its messages queued
+    and not yet sent. Swept once per store (a national sweep takes minutes); returns the copy's
+    name and what the sweep did (seconds, messages queued, of which for Slack)."""
+    swept = f"{database}_swept"
+    want = _stored_fingerprint(pg, database)
+    with _admin(pg) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (swept,),
+        ).fetchone()
+    with contextlib.suppress(TypeError, ValueError):
+        done = json.loads(row[0]) if row else None
+        if done and done.get("fingerprint") == want:
+            return swept, done
+    log(f"serving: sweeping {database} with {revision.label}'s nudge --once (once; minutes)")
+    url = copy_store(pg, database, swept)
+    mark, _, _ = outbox(url)
+    data = tempfile.mkdtemp(prefix="socbot-sweep-")
+    t = time.monotonic()
+    ran = subprocess.run(
+        [revision.socbot, "nudge", "--once"],
+        env=socbot_env(url, SOCBOT_DATA_DIR=data),
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.monotonic() - t
+    if ran.returncode:
+        raise RuntimeError(f"nudge --once of {revision.label}: {ran.stderr.strip()[-300:]}")
+    _, queued, slack = outbox(url, mark)
+    done = {"fingerprint": want, "seconds": round(seconds), "queued": queued, "slack": slack}
+    with _admin(pg) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{swept}\" IS '{json.dumps(done)}'")
+    log(f"serving: {revision.label}'s sweep queued {queued} messages in {seconds:.0f} s")
+    return swept, done
 
 
 def copy_store(pg: str, template: str, copy: str) -> str:

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -349,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="serving: the old revision to run beside this tree, or none")  # fmt: skip
     p.add_argument("--regenerate", action="store_true", help="rebuild the cached stores first")
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: servers stopped
     quick = args.quick
     cfg = Config(
         datasets=stores.QUICK if quick else stores.FULL,

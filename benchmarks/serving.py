@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,8 @@ from benchmarks.faces import SECRET, TOKEN
 from benchmarks.fault import free_port
 from benchmarks.load import Driver, Figures, Standin
 from benchmarks.stores import FULL, PG_URL, QUICK, Dataset
-from benchmarks.world import NOW
 
-FIRST_POST = 60.0  # seconds after a sweep ends to wait for its first post (delivery runs every 20)
+FIRST_POST = 60.0  # seconds to wait for a server's first post (its delivery runs every 20)
 
 
 # -- one revision's server ---------------------------------------------------------------------
@@ -55,17 +54,14 @@ class Server:
 
     def __init__(self, revision: revisions.Revision, store_url: str, api: str, logs: Path):
         self.revision = revision
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOCBOT_")}
-        self.env = {
-            **inherited,
-            "SOCBOT_DATABASE_URL": store_url,
-            "SOCBOT_NOW": NOW,
-            "SOCBOT_RATE_LIMIT": "1000000",
-            "SOCBOT_SLACK_API_URL": f"{api}/api/",
-            "SOCBOT_DATA_DIR": str(logs / f"data-{revision.key}"),
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-        }
+        self.env = revisions.socbot_env(
+            store_url,
+            SOCBOT_RATE_LIMIT="1000000",
+            SOCBOT_SLACK_API_URL=f"{api}/api/",
+            SOCBOT_DATA_DIR=str(logs / f"data-{revision.key}"),
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=SECRET,
+        )
         self.log = logs / f"serve-{revision.key}.log"
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -94,28 +90,6 @@ class Server:
     def tail(self) -> str:
         return " | ".join(self.log.read_text(errors="replace").splitlines()[-5:])
 
-    async def sweep(self) -> str:
-        """``socbot nudge --once`` against the same store; returns what it printed last.
-        Cancelled, it stops the sweep (SIGTERM)."""
-        proc = await asyncio.create_subprocess_exec(
-            self.revision.socbot,
-            "nudge",
-            "--once",
-            env=self.env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        try:
-            out, _ = await proc.communicate()
-        except asyncio.CancelledError:
-            proc.terminate()
-            await proc.wait()
-            raise
-        lines = out.decode(errors="replace").strip().splitlines()
-        if proc.returncode:
-            raise RuntimeError(f"nudge --once of {self.revision.label}: {lines[-3:]}")
-        return lines[-1] if lines else ""
-
     async def stop(self) -> None:
         if self.proc is None or self.proc.returncode is not None:
             return
@@ -125,22 +99,6 @@ class Server:
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()
-
-
-def outbox(store_url: str, after: int = 0) -> tuple[int, int, int]:
-    """The outbox's newest id, and how many messages it has after ``after``: all, and those for
-    someone linked to Slack (the rest are for Teams people, whom a Slack server cannot reach)."""
-    import psycopg
-
-    url = store_url.replace("postgresql+psycopg://", "postgresql://", 1)
-    sql = (
-        "SELECT coalesce(max(id), 0), count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "
-        "identity i WHERE i.person_id = o.person_id AND i.platform = 'slack')) "
-        "FROM outbox o WHERE o.id > %s"
-    )
-    with psycopg.connect(url) as conn:
-        newest, every, slack = conn.execute(sql, (after,)).fetchone()  # type: ignore[misc]
-    return int(newest), int(every), int(slack)
 
 
 # -- the phase -----------------------------------------------------------------------------------
@@ -200,100 +158,80 @@ class Rig:
         )
         return got
 
-    async def delivering(self) -> dict[str, Any]:
-        """A nudge sweep, and the load from its first post on while the server delivers (and,
-        where the sweep commits as it goes, while it still sweeps)."""
-        posts, before = self.standin.posts, len(self.standin.posts)
-        mark, _, _ = await asyncio.to_thread(outbox, self.url)
-        t = time.monotonic()
-        sweep = asyncio.create_task(self.server.sweep())
-        ended: list[float] = []
-        sweep.add_done_callback(lambda _: ended.append(time.monotonic()))
-        while len(posts) == before:
-            if sweep.done():
-                sweep.result()  # a failed sweep stops the run here
-                if time.monotonic() - ended[0] > FIRST_POST:
-                    break  # nothing for Slack: measure anyway, the table says 0 posted
-            await asyncio.sleep(0.1)
-        first = time.monotonic() - t
+    async def delivering(self, sweep: dict[str, Any]) -> dict[str, Any]:
+        """On a store a nudge sweep has just filled: the load from the first post on, while the
+        server's scheduler delivers the sweep's messages."""
+        posts, t = self.standin.posts, time.monotonic()
         got = await self.driver.load(
-            self.cfg.delivering_in_flight, self.cfg.delivering_seconds, warmup=1.0
+            self.cfg.delivering_in_flight,
+            self.cfg.delivering_seconds,
+            warmup=1.0,
+            ready=lambda: bool(posts),  # the scheduler delivers every 20 s
+            ready_within=FIRST_POST,
         )
-        if sweep.done():
-            said, took = sweep.result(), f"{ended[0] - t:.0f} s"
-        else:
-            sweep.cancel()
-            said, took = "", f"still running at {time.monotonic() - t:.0f} s: stopped"
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweep
-        _, queued, slack = await asyncio.to_thread(outbox, self.url, mark)
         window = [i for i, p in enumerate(posts) if got.start <= p <= got.end]
         posted, people = len(window), len({self.standin.to[i] for i in window})
         self.cfg.log(
-            f"serving: {self.revision.label}: first post {first:.0f} s after the sweep began; "
-            f"the sweep took {took} ({said!r}); {queued} messages queued, {slack} for Slack"
-        )
-        self.cfg.log(
             f"serving: {self.revision.label} while delivering ({posted} posts to {people} "
-            f"people): p99 {got.p99 * 1000:.0f} ms, max {got.max * 1000:.0f} ms, "
-            f"{got.over_3s} over 3 s, {got.errors} errors {got.samples}"
+            f"people, the first {got.start - t:.0f} s after the server started): p99 "
+            f"{got.p99 * 1000:.0f} ms, max {got.max * 1000:.0f} ms, {got.over_3s} over 3 s, "
+            f"{got.errors} errors {got.samples}"
         )
-        return {
-            "figures": got,
-            "queued": queued,
-            "slack": slack,
-            "posted": posted,
-            "people": people,
-            "first_post_s": first,
-            "sweep": took,
-        }
+        return {"figures": got, **sweep, "posted": posted, "people": people}
 
 
 async def measure(
-    chosen: list[revisions.Revision], stores: list[str], cfg: Config, logs: Path
+    chosen: list[revisions.Revision], prepared: list[Prepared], cfg: Config, logs: Path
 ) -> list[dict[str, Any]]:
-    """Every revision's server up at once, idle but for its turn: the throughput rows take
-    turns (so a change in the machine's load hits all alike), then each delivers on its own."""
+    """Throughput: every revision's server up at once, idle but for its turn, so a change in
+    the machine's load hits all alike. Then, one at a time, each on its swept store."""
+    found: list[dict[str, Any]] = [
+        {"label": rev.label, "key": rev.key, "throughput": []} for rev in chosen
+    ]
     async with contextlib.AsyncExitStack() as stack:
         rigs = [
-            await stack.enter_async_context(Rig(rev, database, cfg, logs))
-            for rev, database in zip(chosen, stores, strict=True)
-        ]
-        found: list[dict[str, Any]] = [
-            {"label": r.revision.label, "key": r.revision.key, "throughput": []} for r in rigs
+            await stack.enter_async_context(Rig(rev, ready.store, cfg, logs))
+            for rev, ready in zip(chosen, prepared, strict=True)
         ]
         for n in cfg.in_flight:
             for rig, mine in zip(rigs, found, strict=True):
                 mine["throughput"].append(await rig.throughput(n))
-        if cfg.delivering_seconds:
-            for rig, mine in zip(rigs, found, strict=True):
-                mine["delivering"] = await rig.delivering()
-                await rig.server.stop()  # it would go on delivering under the next one's load
+    for rev, ready, mine in zip(chosen, prepared, found, strict=True):
+        if ready.swept is not None:
+            async with Rig(rev, ready.swept, cfg, logs) as rig:
+                mine["delivering"] = await rig.delivering(ready.sweep)
     return found
 
 
+@dataclass
+class Prepared:
+    """One revision's cached stores: as generated, and after a nudge sweep (None: not needed)."""
+
+    store: str
+    swept: str | None = None
+    sweep: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare(rev: revisions.Revision, cfg: Config) -> Prepared:
+    store = revisions.ensure_store(
+        rev, cfg.dataset.name, cfg.dataset.spec, pg=cfg.pg, prefix=cfg.prefix, log=cfg.log
+    )
+    if not cfg.delivering_seconds:
+        return Prepared(store)
+    swept, sweep = revisions.ensure_swept(rev, store, pg=cfg.pg, log=cfg.log)
+    return Prepared(store, swept, sweep)
+
+
 def run_phase(cfg: Config) -> dict[str, Any]:
-    """Build (or reuse) each revision and its store, then measure them side by side."""
+    """Build (or reuse) each revision and its stores, then measure them side by side."""
     start = time.perf_counter()
     chosen = [revisions.current()]
     if cfg.baseline and cfg.baseline != "none":
         chosen.append(revisions.baseline(cfg.baseline, log=cfg.log))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two generators at a time, one per core
-        stores = list(
-            pool.map(
-                lambda rev: revisions.ensure_store(
-                    rev,
-                    cfg.dataset.name,
-                    cfg.dataset.spec,
-                    pg=cfg.pg,
-                    prefix=cfg.prefix,
-                    log=cfg.log,
-                ),
-                chosen,
-            )
-        )
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two revisions at a time, one per core
+        prepared = list(pool.map(lambda rev: prepare(rev, cfg), chosen))
     logs = Path(tempfile.mkdtemp(prefix="socbot-serving-"))
-    measured = asyncio.run(measure(chosen, stores, cfg, logs))
+    measured = asyncio.run(measure(chosen, prepared, cfg, logs))
     return {
         "store": cfg.dataset.name,
         "describe": cfg.dataset.describe(),
@@ -349,18 +287,16 @@ def report(found: dict[str, Any]) -> list[str]:
             f"chat.postMessage, {cfg['delivering_in_flight']} in flight, "
             f"{cfg['delivering_seconds']:.0f} s)",
             "",
-            "| revision | queued (for Slack) | the sweep took | first post after "
-            "| posted in the window (to people) | commands | p50 ms | p99 ms | max ms "
-            "| over 3 s | acks over 3 s | errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| revision | queued (for Slack) | the sweep took | posted in the window (to people) "
+            "| commands | p50 ms | p99 ms | max ms | over 3 s | acks over 3 s | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for rev in delivering:
             d, f = rev["delivering"], rev["delivering"]["figures"]
             out.append(
-                f"| {rev['label']} | {d['queued']:,} ({d['slack']:,}) | {d['sweep']} "
-                f"| {d['first_post_s']:.0f} s | {d['posted']:,} ({d['people']:,}) "
-                f"| {f.commands} | {ms(f.p50)} | {ms(f.p99)} | {ms(f.max)} | {f.over_3s} "
-                f"| {f.acks_over_3s} | {f.errors} |"
+                f"| {rev['label']} | {d['queued']:,} ({d['slack']:,}) | {d['seconds']} s "
+                f"| {d['posted']:,} ({d['people']:,}) | {f.commands} | {ms(f.p50)} | {ms(f.p99)} "
+                f"| {ms(f.max)} | {f.over_3s} | {f.acks_over_3s} | {f.errors} |"
             )
     return out
 
@@ -410,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds measured while delivering (default 60; quick 10; 0 skips)",
     )
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: servers stopped
     cfg = config(args.quick, args.pg_url, args.baseline, log=lambda s: print(s, file=sys.stderr))
     cfg.seconds = args.seconds or cfg.seconds
     cfg.warmup = args.warmup if args.warmup is not None else cfg.warmup
