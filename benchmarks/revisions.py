@@ -11,7 +11,7 @@ so what it writes, and what a nudge sweep marks, never reaches the cached store.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from benchmarks.world import NOW, Spec
@@ -122,25 +123,37 @@ def _admin(pg: str):  # type: ignore[no-untyped-def]
 
 
 def _fingerprint(revision: Revision, spec: Spec) -> str:
+    """The revision's generator's own fingerprint of ``spec``, and its migrations' (the
+    generator's fingerprint looks for them where they are not, so it misses them)."""
     script = (
         "import json, sys; from benchmarks.world import Spec; "
         "print(Spec(**json.loads(sys.argv[1])).fingerprint())"
     )
-    return revision.run("-c", script, json.dumps(asdict(spec))).stdout.strip()
+    h = hashlib.sha256(revision.run("-c", script, json.dumps(asdict(spec))).stdout.encode())
+    for root in ("socbot", "plugins", "examples"):
+        for path in sorted((revision.tree / root).glob("**/migrations/versions/*.py")):
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def _stored_fingerprint(pg: str, database: str) -> str | None:
-    import psycopg
-
+def _note(pg: str, database: str) -> dict[str, Any] | None:
+    """What this module wrote on ``database`` when it finished building it (None: unfinished)."""
+    with _admin(pg) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            (database,),
+        ).fetchone()
     try:
-        with psycopg.connect(server_url(pg, database), connect_timeout=3) as conn:
-            row = conn.execute(
-                "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s",
-                (SCHEMA,),
-            ).fetchone()
-    except psycopg.OperationalError:
+        found = json.loads(row[0]) if row and row[0] else None
+    except ValueError:
         return None
-    return row[0] if row else None
+    return found if isinstance(found, dict) else None
+
+
+def _write_note(pg: str, database: str, note: dict[str, Any]) -> None:
+    text = json.dumps(note).replace("'", "''")
+    with _admin(pg) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{database}\" IS '{text}'")
 
 
 def ensure_store(
@@ -156,7 +169,7 @@ def ensure_store(
     or stale. Returns its name."""
     database = f"{prefix}_{revision.key}_{name}".replace("-", "_")
     want = _fingerprint(revision, spec)
-    if _stored_fingerprint(pg, database) == want:
+    if (_note(pg, database) or {}).get("fingerprint") == want:
         return database
     log(f"serving: generating {name} with {revision.label}'s generator into {database}")
     with _admin(pg) as conn:
@@ -170,8 +183,7 @@ def ensure_store(
     if spec.reviews_due is not None:
         argv += ["--reviews-due", str(spec.reviews_due)]
     revision.run(*argv)
-    if _stored_fingerprint(pg, database) != want:
-        raise RuntimeError(f"{database}: the generator of {revision.label} left no fingerprint")
+    _write_note(pg, database, {"fingerprint": want})
     return database
 
 
@@ -200,21 +212,15 @@ def outbox(store_url: str, after: int = 0) -> tuple[int, int, int]:
 
 def ensure_swept(
     revision: Revision, database: str, *, pg: str, log: Callable[[str], None] = print
-) -> tuple[str, dict[str, object]]:
+) -> tuple[str, dict[str, Any]]:
     """A copy of ``database`` after ``revision``'s ``socbot nudge --once``: its messages queued
     and not yet sent. Swept once per store (a national sweep takes minutes); returns the copy's
     name and what the sweep did (seconds, messages queued, of which for Slack)."""
     swept = f"{database}_swept"
-    want = _stored_fingerprint(pg, database)
-    with _admin(pg) as conn:
-        row = conn.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            (swept,),
-        ).fetchone()
-    with contextlib.suppress(TypeError, ValueError):
-        done = json.loads(row[0]) if row else None
-        if done and done.get("fingerprint") == want:
-            return swept, done
+    want = (_note(pg, database) or {}).get("fingerprint")
+    done = _note(pg, swept)
+    if done and want and done.get("fingerprint") == want:
+        return swept, done
     log(f"serving: sweeping {database} with {revision.label}'s nudge --once (once; minutes)")
     url = copy_store(pg, database, swept)
     mark, _, _ = outbox(url)
@@ -228,11 +234,11 @@ def ensure_swept(
     )
     seconds = time.monotonic() - t
     if ran.returncode:
-        raise RuntimeError(f"nudge --once of {revision.label}: {ran.stderr.strip()[-300:]}")
+        why = (ran.stderr or ran.stdout).strip()[-300:]
+        raise RuntimeError(f"nudge --once of {revision.label}: exit {ran.returncode}: {why}")
     _, queued, slack = outbox(url, mark)
     done = {"fingerprint": want, "seconds": round(seconds), "queued": queued, "slack": slack}
-    with _admin(pg) as conn:
-        conn.execute(f"COMMENT ON DATABASE \"{swept}\" IS '{json.dumps(done)}'")
+    _write_note(pg, swept, done)
     log(f"serving: {revision.label}'s sweep queued {queued} messages in {seconds:.0f} s")
     return swept, done
 
