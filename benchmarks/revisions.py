@@ -30,6 +30,7 @@ from benchmarks.world import NOW, Spec
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "socbot-bench"
 SCHEMA = "bench"  # each revision's store lives in this schema of its own database
+SWEEP_JOB = "action-nudges"  # the nudge sweep: 5,289 messages on the national store
 
 
 @dataclass(frozen=True)
@@ -213,21 +214,23 @@ def outbox(store_url: str, after: int = 0) -> tuple[int, int, int]:
 def ensure_swept(
     revision: Revision, database: str, *, pg: str, log: Callable[[str], None] = print
 ) -> tuple[str, dict[str, Any]]:
-    """A copy of ``database`` after ``revision``'s ``socbot nudge --once``: its messages queued
-    and not yet sent. Swept once per store (a national sweep takes minutes); returns the copy's
-    name and what the sweep did (seconds, messages queued, of which for Slack)."""
+    """A copy of ``database`` after ``revision``'s nudge sweep (``socbot jobs run
+    action-nudges``): its messages queued and not yet sent. Swept once per store (nationally it
+    takes tens of minutes); returns the copy's name and what the sweep did (seconds, messages
+    queued, of which for Slack). ``socbot nudge --once`` would also run the digest and
+    escalation jobs, as long again nationally and not the nudge sweep issue 18 measures."""
     swept = f"{database}_swept"
     want = (_note(pg, database) or {}).get("fingerprint")
     done = _note(pg, swept)
     if done and want and done.get("fingerprint") == want:
         return swept, done
-    log(f"serving: sweeping {database} with {revision.label}'s nudge --once (once; minutes)")
+    log(f"serving: sweeping {database} with {revision.label}'s {SWEEP_JOB} (once; minutes)")
     url = copy_store(pg, database, swept)
     mark, _, _ = outbox(url)
     data = tempfile.mkdtemp(prefix="socbot-sweep-")
     t = time.monotonic()
     ran = subprocess.run(
-        [revision.socbot, "nudge", "--once"],
+        [revision.socbot, "jobs", "run", SWEEP_JOB],
         env=socbot_env(url, SOCBOT_DATA_DIR=data),
         capture_output=True,
         text=True,
@@ -235,7 +238,7 @@ def ensure_swept(
     seconds = time.monotonic() - t
     if ran.returncode:
         why = (ran.stderr or ran.stdout).strip()[-300:]
-        raise RuntimeError(f"nudge --once of {revision.label}: exit {ran.returncode}: {why}")
+        raise RuntimeError(f"{SWEEP_JOB} of {revision.label}: exit {ran.returncode}: {why}")
     _, queued, slack = outbox(url, mark)
     done = {"fingerprint": want, "seconds": round(seconds), "queued": queued, "slack": slack}
     _write_note(pg, swept, done)
