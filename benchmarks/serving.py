@@ -10,8 +10,9 @@ with slash commands signed as Slack signs them, from @bench.lro, the LRO of OCG-
 action it added (a write), each worker sending its next command when the last one is answered.
 
 - **Throughput**: 32, then 64, commands in flight for ``--seconds`` each after a warm-up.
-- **While delivering**: ``socbot nudge --once`` queues a nudge sweep's messages (about 5,289
-  nationally) and the server delivers them at 100 ms a post while 16 commands are in flight.
+- **While delivering**: on a copy of the store after a nudge sweep (``socbot jobs run
+  action-nudges``, once per store: 5,289 messages nationally) the server delivers them at 100 ms
+  a post while 16 commands are in flight.
 
 A command's latency runs from sending the request to its answer reaching the user: the HTTP
 answer when the read is answered inside the ack, else the post to its response_url. An answer
