@@ -98,6 +98,10 @@ def report(results: dict[str, Any]) -> str:
                        f"{name} {sec * 1000:.0f}" for sec, name in cold["imports"]))  # fmt: skip
     elif cold:
         out.append(f"- cold start: {cold.get('status')}")
+    if results.get("serving"):
+        from benchmarks import serving
+
+        out += ["", *serving.report(results["serving"])]
     out += ["", "## Targets", ""] + [f"- {line}" for line in targets(results)]
     return "\n".join(out)
 
@@ -149,4 +153,8 @@ def targets(results: dict[str, Any]) -> list[str]:
             f"{'MET' if ok else 'MISSED'}: cold start under 1 s with no platform SDK "
             f"imported ({ms(cold['median'])} ms; SDKs: {cold['sdks'] or 'none'})"
         )
+    if results.get("serving"):
+        from benchmarks import serving
+
+        lines += serving.targets(results["serving"])
     return lines

@@ -10,10 +10,12 @@ Markdown tables and writes them (and the raw numbers as JSON) to ``benchmarks/da
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -85,6 +87,8 @@ class Config:
     steady_rounds: int = 10
     cold_runs: int = 7
     phases: set[str] = field(default_factory=set)
+    quick: bool = False
+    baseline: str = "083e868"  # the revision the serving phase runs beside this tree
 
 
 # -- measuring -----------------------------------------------------------------------------------
@@ -263,6 +267,13 @@ def run_cold(cfg: Config, store_url: str) -> dict[str, Any]:
 # -- main ------------------------------------------------------------------------------------------
 
 
+def plain(value: Any) -> Any:
+    """JSON for what ``json`` cannot write itself (the serving phase's figures are dataclasses)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
 @contextmanager
 def opened(backend: str, datasets: list[stores.Dataset], cfg: Config):  # type: ignore[no-untyped-def]
     """A bot and a raw connection per store; afterwards the benchmark's own rows are removed."""
@@ -291,7 +302,8 @@ def run(cfg: Config) -> dict[str, Any]:
             log(f"PostgreSQL not available ({why}): its rows are skipped")
             cfg.backends = [b for b in cfg.backends if b != "postgresql"]
             results["skipped"] = f"postgresql: {why}"
-    stores.ensure(cfg.datasets, cfg.backends, pg=cfg.pg, log=log)
+    if cfg.phases - {"serving"}:  # serving keeps its own stores, one per revision
+        stores.ensure(cfg.datasets, cfg.backends, pg=cfg.pg, log=log)
     results["generate_s"] = time.perf_counter() - start
     main_ds = cfg.datasets[0]
     for backend in cfg.backends:
@@ -311,6 +323,15 @@ def run(cfg: Config) -> dict[str, Any]:
                 results["rss"][f"{backend} sweeps"] = rss_mb()
     if "cold" in cfg.phases:
         results["cold"] = {**run_cold(cfg, stores.url("sqlite", main_ds)), "store": main_ds.name}
+    if "serving" in cfg.phases:
+        if "postgresql" in cfg.backends:
+            from benchmarks import serving
+
+            results["serving"] = serving.run_phase(
+                serving.config(cfg.quick, cfg.pg, cfg.baseline, log=log)
+            )
+        else:
+            log("serving: skipped, it runs on PostgreSQL only")
     results["peak_mb"] = peak_mb()
     results["seconds"] = time.perf_counter() - start
     return results
@@ -323,9 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pg-url", default=os.environ.get("SOCBOT_BENCH_PG", stores.PG_URL))
     p.add_argument("--repeat", type=int, help="timed runs per command (default 200; quick 20)")
     p.add_argument("--only", default="commands,sweeps,faces,memory,cold",
-                   help="phases to run (comma-separated)")  # fmt: skip
+                   help="phases to run (comma-separated); also serving, not run by default: "
+                   "it takes minutes (benchmarks/serving.py)")  # fmt: skip
+    p.add_argument("--baseline", default="083e868",
+                   help="serving: the old revision to run beside this tree, or none")  # fmt: skip
     p.add_argument("--regenerate", action="store_true", help="rebuild the cached stores first")
     args = p.parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: servers stopped
     quick = args.quick
     cfg = Config(
         datasets=stores.QUICK if quick else stores.FULL,
@@ -339,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         steady_rounds=3 if quick else 10,
         cold_runs=2 if quick else 7,
         phases={x.strip() for x in args.only.split(",")},
+        quick=quick,
+        baseline=args.baseline,
     )
     if args.regenerate:
         stores.ensure(cfg.datasets, cfg.backends, pg=cfg.pg, regenerate=True, log=log)
@@ -372,5 +399,5 @@ def main(argv: list[str] | None = None) -> int:
     name = "quick" if quick else "results"
     (stores.DATA / f"{name}.md").write_text(text)
     results["machine"], results["datasets"] = info, [d.name for d in cfg.datasets]
-    (stores.DATA / f"{name}.json").write_text(json.dumps(results, indent=1, default=str))
+    (stores.DATA / f"{name}.json").write_text(json.dumps(results, indent=1, default=plain))
     return 0
