@@ -147,17 +147,23 @@ def enqueue_many(
 
 
 def _for_partners(
-    session: Session, messages: list[dict[str, Any]], now: datetime, acl: Access | None
+    session: Session,
+    messages: list[dict[str, Any]],
+    now: datetime,
+    acl: Access | None,
+    names: Names | None = None,
 ) -> list[dict[str, Any]]:
     """Messages to partners pass the same withholding as their replies, whichever plugin
-    decided them: one query finds the partners among the recipients (usually none)."""
+    decided them: one query finds the partners among the recipients (usually none).
+    ``names``: what a delivery run has read already (see ``Names``)."""
     ids = {m["person_id"] for m in messages if m.get("person_id")}
     if not ids:
         return messages
     partners = partners_among(session, ids, now)
     if not partners:
         return messages
-    out, names = [], Names(session, acl.aliases if acl else no_aliases)
+    out = []
+    names = (names or Names(session, acl.aliases if acl else no_aliases)).on(session)
     for m in messages:
         if m.get("person_id") in partners:
             person = session.get(Person, m["person_id"])
@@ -190,17 +196,22 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
 ACTIVE_OCG_ONLY = {"review-alert"}
 
 
-def render(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
+def render(
+    bot: Sender, session: Session, row: Outbox, names: Names | None = None
+) -> Reply | Withdraw:
     """The message as it reads now, with its classification marking (a partner's withheld
     copy OFFICIAL, any other message about the force's work OFFICIAL-SENSITIVE, unless the
-    plugin marked it): the faces print the marking on every message, as on every reply."""
-    found = _worded(bot, session, row)
+    plugin marked it): the faces print the marking on every message, as on every reply.
+    ``names``: the names to withhold, shared by the messages of one claimed batch."""
+    found = _worded(bot, session, row, names)
     if isinstance(found, Reply) and found.classification is None:
         found.classification = channels.OFFICIAL if found.sanitised else channels.OFFICIAL_SENSITIVE
     return found
 
 
-def _worded(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
+def _worded(
+    bot: Sender, session: Session, row: Outbox, names: Names | None = None
+) -> Reply | Withdraw:
     """Worded again by its plugin when queued with a ``render`` spec (a partner's copy
     withheld as every message is), else as it was queued; or ``Withdraw`` when it no longer
     has a point. A re-worded row keeps what it now says."""
@@ -225,6 +236,7 @@ def _worded(bot: Sender, session: Session, row: Outbox) -> Reply | Withdraw:
     if isinstance(found, Withdraw):
         return found
     message = {"person_id": row.person_id, "ocg_id": row.ocg_id, "reply": found}
-    found = _for_partners(session, [message], bot.clock.utcnow(), bot.access)[0]["reply"]
+    now = bot.clock.utcnow()
+    found = _for_partners(session, [message], now, bot.access, names)[0]["reply"]
     row.body = _body(found, spec)
     return found

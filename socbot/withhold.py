@@ -48,7 +48,7 @@ class Names:
     from each name's first word, so a text is matched only against the OCGs whose names could
     be in it."""
 
-    def __init__(self, session: Session, aliases: AliasSource):
+    def __init__(self, session: Session | None, aliases: AliasSource):
         self.session, self.aliases = session, aliases
         self.read: set[int] = set()  # the OCGs whose names are in
         self._every: set[int] | None = None
@@ -63,9 +63,17 @@ class Names:
         self.index: dict[str, list[tuple[frozenset[str], str, bool, int]]] = {}
         self.always: set[int] = set()  # OCGs with a non-ASCII name: checked on every text
 
+    def on(self, session: Session) -> Names:
+        """Read what is still to read in ``session`` (a delivery run's rows each have their
+        own)."""
+        self.session = session
+        return self
+
     def every(self) -> set[int]:
         """Every OCG's id, read once."""
         if self._every is None:
+            if self.session is None:
+                raise RuntimeError("Names.on(session) before reading names")
             self._every = every_ocg(self.session)
         return self._every
 
@@ -83,6 +91,8 @@ class Names:
             return
         self.read.update(ids)
         session = self.session
+        if session is None:
+            raise RuntimeError("Names.on(session) before reading names")
         ocg_of: dict[int, int] = {}
         for nominal_id, ocg_id, name, role in session.exec(
             select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role).where(
