@@ -263,8 +263,8 @@ def constant_bot(bot: Any) -> Any:
     from socbot.model import Reply
 
     class Constant(Bot):
-        def handle(self, text: str, who: Any, *, face: str, channel: str | None = None) -> Reply:
-            return Reply(text=CONSTANT)
+        def handle(self, text: str, who: Any, *, face: str, **_: Any) -> Reply:
+            return Reply(text=CONSTANT)  # whatever else the faces pass (channel, audience)
 
     return Constant(bot.engine, settings=bot.settings, clock=bot.clock)
 
