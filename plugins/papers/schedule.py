@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from socbot_plugins.papers import board, pack, recur
-from socbot_plugins.plan.export_pdf import render_document
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from socbot import Withdraw, channels
@@ -179,6 +178,8 @@ def render(session: Session, spec: Mapping[str, Any], clock: Clock) -> Reply | W
         reply = Reply(title="SOC board report", text=board.summary(figures))
         doc = board.as_document(figures, board.draw_charts(figures, folder / f"{stem}.charts"))
     out = folder / f"{stem}.pdf"
+    from socbot_plugins.plan.export_pdf import render_document  # ReportLab: only when posting
+
     out.write_bytes(render_document(doc, creator=f"socbot schedule #{found.id}"))
     reply.files, reply.classification = [out], doc.marking
     reply.context = f"Scheduled #{found.id} ({found.rule}); as at {say_when(now)}; {doc.marking}"

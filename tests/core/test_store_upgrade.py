@@ -185,3 +185,28 @@ def test_structured_reviews_upgrade_a_store_with_reviews_keeping_rows_and_phases
         ).scalar_one()
         assert empty == 10
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_heads_read_from_the_files_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    tables = tables_for(None)
+    found = ScriptDirectory.from_config(alembic_config(None, tables)).get_heads()
+    assert heads(tables) == set(found) and "actions_0003" in found
+
+
+def test_starting_a_bot_on_a_current_store_imports_neither_alembic_nor_reportlab(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'cold.db'}"
+    code = (
+        "import sys; from socbot.app import build_bot; from socbot.config import Settings; "
+        f"build_bot(Settings(database_url={url!r})); "
+        "print(sorted(m for m in ('alembic', 'mako', 'reportlab') if m in sys.modules))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)  # migrates
+    again = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    assert again.stdout.decode().strip() == "[]"
