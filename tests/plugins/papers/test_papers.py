@@ -4,10 +4,10 @@ partner), the tasking meeting pack and the SOC board report, each a marked PDF."
 from __future__ import annotations
 
 import csv
-import subprocess
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from socbot_plugins.nominals.models import NominalAlias
 from sqlmodel import Session, select
 
@@ -18,10 +18,9 @@ NOW = "2027-03-03T09:00"
 
 
 def pdf_pages(path: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [" ".join(p.split()) for p in text.split("\f") if p.strip()]
+    """Each page's text, whitespace folded (pypdf: no system package needed)."""
+    pages = [page.extract_text(extraction_mode="layout") or "" for page in PdfReader(path).pages]
+    return [" ".join(p.split()) for p in pages if p.strip()]
 
 
 @pytest.fixture

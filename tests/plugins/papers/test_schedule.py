@@ -3,10 +3,10 @@ worded at delivery, and stopped by ``ocg unschedule``."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date, datetime
 
 import pytest
+from pypdf import PdfReader
 from socbot_plugins.papers import recur
 from socbot_plugins.papers.schedule import PaperSchedule
 from sqlmodel import Session, col, func, select
@@ -85,8 +85,10 @@ def test_a_run_is_queued_once_however_many_sweeps_and_worded_at_delivery(bot, sa
     assert isinstance(shown, Reply) and "Agenda" in str(shown.to_dict())
     assert "as at Thu 4 Mar 2027 08:45" in (shown.context or "")
     [paper] = shown.files  # the full pack as a PDF, built at delivery
-    text = subprocess.run(["pdftotext", str(paper), "-"], capture_output=True, text=True).stdout
-    assert text.startswith("OFFICIAL-SENSITIVE") and "Tasking meeting pack" in text
+    text = "\n".join(
+        page.extract_text(extraction_mode="layout") or "" for page in PdfReader(paper).pages
+    )
+    assert text.lstrip().startswith("OFFICIAL-SENSITIVE") and "Tasking meeting pack" in text
     assert shown.classification == "OFFICIAL-SENSITIVE"
     bot.clock.advance(days=7)  # the next Thursday: one more
     assert len(bot.run_job("paper-schedules")) == 1 and len(rows(bot)) == 2
