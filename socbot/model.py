@@ -309,23 +309,18 @@ def texts(reply: Reply) -> Iterator[str]:
         for b in i.buttons:
             yield b.label
 
-    for value in (reply.title, reply.text, reply.context):
-        if value:
-            yield value
-    for f in reply.facts:
-        yield from (f.label, f.value)
-    for i in reply.items:
-        yield from item(i)
+    def part(heads: tuple[str | None, ...], facts: list[Fact], items: list[Item]) -> Iterator[str]:
+        yield from (value for value in heads if value)
+        for f in facts:
+            yield from (f.label, f.value)
+        for i in items:
+            yield from item(i)
+
+    yield from part((reply.title, reply.text, reply.context), reply.facts, reply.items)
     for b in reply.buttons:
         yield b.label
     for x in reply.sections:
-        for value in (x.title, x.text):
-            if value:
-                yield value
-        for f in x.facts:
-            yield from (f.label, f.value)
-        for i in x.items:
-            yield from item(i)
+        yield from part((x.title, x.text), x.facts, x.items)
     if reply.form is not None:
         yield reply.form.title
         for put in reply.form.inputs:
