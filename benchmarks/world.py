@@ -79,13 +79,18 @@ class Spec:
     def fingerprint(self) -> str:
         """Changes when the spec, this generator or the schema migrations change."""
         h = hashlib.sha256(json.dumps([VERSION, asdict(self)]).encode())
-        here = Path(__file__).parent
-        sources = [here / "world.py", here / "rows.py", here / "words.py"]
-        sources += sorted((here.parent / "migrations" / "versions").glob("*.py"))
-        for path in sources:
-            if path.exists():
-                h.update(path.read_bytes())
+        for path in sources():
+            h.update(path.read_bytes())
         return h.hexdigest()[:16]
+
+
+def sources() -> list[Path]:
+    """What a generated store depends on: the generator and every built-in migration (the
+    core's and each plugin's), so a new migration regenerates the cached stores."""
+    here = Path(__file__).parent
+    found = [here / "world.py", here / "rows.py", here / "words.py"]
+    found += sorted(here.parent.glob("socbot/store/migrations/versions/*.py"))
+    return found + sorted(here.parent.glob("plugins/*/migrations/*.py"))
 
 
 def ts(moment: datetime) -> str:

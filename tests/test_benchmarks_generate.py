@@ -10,6 +10,7 @@ import pytest
 from benchmarks.generate import load_sqlite
 from benchmarks.rows import tables
 from benchmarks.world import BENCH_LRO, Spec
+from socbot.store.engine import tables_for
 
 TINY = Spec(scale=0.01, seed=7)
 NOW_DB = "2027-03-03 09:00:00.000000"  # NOW in London is 09:00 UTC (no daylight saving yet)
@@ -112,3 +113,18 @@ def test_audit_chain_is_valid(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with Session(engine) as session:
         assert audit.verify(session) == (Spec(scale=0.01).count("audit"), None)
     engine.dispose()
+
+
+def test_a_store_is_regenerated_when_any_builtin_migration_changes() -> None:
+    """The fingerprint covers the core's and every built-in plugin's migrations: a store
+    generated before a migration landed would benchmark a schema no deployment has."""
+    from benchmarks.world import sources
+    from socbot.store.tables import version_locations
+
+    covered = {path.resolve() for path in sources()}
+    builtin = [
+        folder for folder in version_locations(tables_for(None)) if "examples" not in folder.parts
+    ]
+    migrations = {p.resolve() for folder in builtin for p in folder.glob("*.py")}
+    assert len(builtin) >= 8 and any(p.name.startswith("actions_0003") for p in migrations)
+    assert migrations - covered == set()
