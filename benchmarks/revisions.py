@@ -222,7 +222,7 @@ def ensure_swept(
     swept = f"{database}_swept"
     want = (_note(pg, database) or {}).get("fingerprint")
     done = _note(pg, swept)
-    if done and want and done.get("fingerprint") == want:
+    if done and want and done.get("fingerprint") == want and _same_code(done, revision):
         return swept, done
     log(f"serving: sweeping {database} with {revision.label}'s {SWEEP_JOB} (once; minutes)")
     url = copy_store(pg, database, swept)
@@ -240,10 +240,17 @@ def ensure_swept(
         why = (ran.stderr or ran.stdout).strip()[-300:]
         raise RuntimeError(f"{SWEEP_JOB} of {revision.label}: exit {ran.returncode}: {why}")
     _, queued, slack = outbox(url, mark)
-    done = {"fingerprint": want, "seconds": round(seconds), "queued": queued, "slack": slack}
+    done = {"fingerprint": want, "revision": revision.label, "seconds": round(seconds)}
+    done |= {"queued": queued, "slack": slack}
     _write_note(pg, swept, done)
     log(f"serving: {revision.label}'s sweep queued {queued} messages in {seconds:.0f} s")
     return swept, done
+
+
+def _same_code(done: dict[str, Any], revision: Revision) -> bool:
+    """A sweep is reused only for the commit that ran it: its time is reported beside the
+    serving figures, and a changed tree ("-dirty") may sweep differently."""
+    return done.get("revision") == revision.label and not revision.label.endswith("-dirty")
 
 
 def copy_store(pg: str, template: str, copy: str) -> str:

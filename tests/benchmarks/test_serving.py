@@ -97,3 +97,16 @@ def test_the_phase_measures_a_real_server_on_the_quick_store() -> None:
         "NOT MEASURED: serving throughput at 32 in flight >= 2x the baseline "
         "(no baseline in this run)"
     ]
+
+
+def test_a_cached_sweep_is_reused_only_by_the_commit_that_ran_it(tmp_path: Any) -> None:
+    """The table reports how long each revision's sweep took: a sweep cached by another commit,
+    or by a changed tree, is run again."""
+    from benchmarks.revisions import Revision, _same_code
+
+    done = {"fingerprint": "f", "revision": "4f27528", "seconds": 1500}
+    at = lambda label: Revision("head", label, tmp_path, tmp_path)  # noqa: E731
+    assert _same_code(done, at("4f27528"))
+    assert not _same_code(done, at("d318691"))
+    assert not _same_code({**done, "revision": "4f27528-dirty"}, at("4f27528-dirty"))
+    assert not _same_code({k: v for k, v in done.items() if k != "revision"}, at("4f27528"))
