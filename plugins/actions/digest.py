@@ -11,7 +11,7 @@ its figures are current and one that has nothing new by then is withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,7 +20,7 @@ import pluggy
 from socbot_plugins.actions import overdue, store
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.settings import ActionsSettings
-from socbot_plugins.actions.view import Redact, redactor
+from socbot_plugins.actions.view import redactor
 from sqlmodel import Session, col, func, select
 
 from socbot import (
@@ -83,10 +83,10 @@ def _digests(ctx: Context, own: ActionsSettings, ids: list[int]) -> list[str]:
     done = overdue.existing(session, [_key(today, i) for i in ids])  # a concurrent sweep's
     todo = [p for p in overdue.by_ids(session, Person, ids) if _key(today, p.id) not in done]
     todo.sort(key=lambda p: p.id or 0)
-    data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), plan=True)
     viewers = overdue.viewers(session, todo, ctx.utcnow())
     before = previous(session, [p.id or 0 for p in todo], None)
-    digest = Digest(session, ctx.hooks, data, redactor(session, data.ocgs), own.escalate_days)
+    digest = Digest(session, ctx.hooks, data, own.escalate_days)
     outgoing = []
     scopes = Scopes(data)
     for person in todo:
@@ -106,12 +106,12 @@ def _digests(ctx: Context, own: ActionsSettings, ids: list[int]) -> list[str]:
 def _channel_digest(ctx: Context, own: ActionsSettings, channel: str, key: str) -> list[str]:
     """The coordinators' channel's digest: posted only to a channel marked secure."""
     session = ctx.session
-    data = overdue.load(session, ctx.utcnow(), ctx.utcnow())
+    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), plan=True)
     if not _secure(session, channel):
         if data.actions:
             return [f"not posted to #{channel}: it isn't marked secure (`channel secure`)"]
         return []
-    digest = Digest(session, ctx.hooks, data, redactor(session, data.ocgs), own.escalate_days)
+    digest = Digest(session, ctx.hooks, data, own.escalate_days)
     shared = [a for a in data.actions if not a.sensitive]  # never in a shared channel
     last = previous(session, [], channel).get(None)
     found = digest.build(CHANNEL, shared, last, ctx.now(), None)
@@ -133,7 +133,7 @@ def render(
 ) -> Reply | Withdraw:
     """The digest as it reads at delivery, against the same previous digest."""
     now = clock.utcnow()
-    data = overdue.load(session, now, now)
+    data = overdue.load(session, now, now, plan=True)
     person = session.get(Person, person_id) if person_id else None
     if person_id is not None and (person is None or not person.active):
         return Withdraw("the coordinator has left")
@@ -146,7 +146,7 @@ def render(
     if spec.get("previous") is not None:
         last = Previous(set(spec["previous"]), datetime.fromisoformat(spec["since"]))
     days = int(spec.get("escalate_days", 7))
-    digest = Digest(session, hooks, data, redactor(session, data.ocgs), days)
+    digest = Digest(session, hooks, data, days)
     found = digest.build(viewer, actions, last, clock.now(), spec.get("area"))
     if found is None:
         return Withdraw("nothing changed since the previous digest")
@@ -195,11 +195,10 @@ class Digest:
         session: Session,
         hooks: pluggy.HookRelay,
         data: overdue.Overdue,
-        redact: Redact,
         escalate_days: int,
     ) -> None:
         self.session, self.hooks, self.data = session, hooks, data
-        self.redact, self.escalate_days = redact, escalate_days
+        self.escalate_days = escalate_days
 
     def build(
         self,
@@ -274,12 +273,17 @@ class Digest:
             owner = self.data.owner(action)
             label = f"@{owner.handle} ({owner.name})" if owner else "not yet taken"
             groups.setdefault((self.data.agency(action), label), []).append(action)
-        hide = self.redact if sanitised(viewer) else None
+        ordered = sorted(groups.items(), key=lambda g: (g[0][0].lower(), g[0][1]))
+        whole = self._shown(group for _, group in ordered)
+        hide = (
+            redactor(self.session, {a.ocg_id for a in whole.values()})
+            if sanitised(viewer)
+            else None
+        )
         budget = [overdue.MAX_ITEMS * 3]
         sections = []
-        for (agency, label), group in sorted(
-            groups.items(), key=lambda g: (g[0][0].lower(), g[0][1])
-        ):
+        for (agency, label), rows in ordered:
+            group = [whole.get(a.id or 0, a) for a in rows]
             items = overdue.items(
                 self.data, group, self._now, viewer=viewer, redact=hide, owner=False, budget=budget
             )
@@ -292,6 +296,16 @@ class Digest:
         text = f"{rest} listed before: `{part.more}` lists them all." if rest else None
         title = f"Overdue actions: {len(part.entries)}{counted} ({oldest})"
         return [Section(title, text), *sections]
+
+    def _shown(self, groups: Iterable[list[Action]]) -> dict[int, Action]:
+        """The whole actions behind the lines a digest shows (``MAX_ITEMS * 3`` at most, in the
+        order ``overdue.items`` spends its budget): the slice itself is read as plan columns, so
+        a national sweep holds a few hundred bytes an overdue action, not an ORM object each."""
+        left, wanted = overdue.MAX_ITEMS * 3, []
+        for group in groups:
+            wanted += [a.id or 0 for a in group[: max(left, 0)]]
+            left -= len(group)
+        return {a.id or 0: a for a in overdue.by_ids(self.session, Action, wanted)}
 
     def _lead(
         self,

@@ -60,7 +60,13 @@ PLAN_COLUMNS = (
     col(Action.due_at),
     col(Action.last_nudged_at),
     col(Action.seen_due_at),
+    col(Action.sensitive),
 )
+# ...and of the OCGs and owners they name: what planning, grouping and the shown lines read.
+PLAN_OCG = (col(Ocg.id), col(Ocg.ref), col(Ocg.name), col(Ocg.partner_name), col(Ocg.area),
+            col(Ocg.status))  # fmt: skip
+PLAN_PERSON = (col(Person.id), col(Person.handle), col(Person.name), col(Person.agency),
+               col(Person.area), col(Person.active))  # fmt: skip
 
 
 def overdue_query(before: datetime, *, plan: bool = False) -> Any:
@@ -83,17 +89,18 @@ def load(
 ) -> Overdue:
     """Overdue actions on active OCGs: a closed (archived) OCG's actions are chased by no one.
     ``ids``: only these (a batch of a sweep, or a message worded again at delivery), re-checked
-    as still open and overdue now. ``plan``: rows of ``PLAN_COLUMNS``, not actions."""
+    as still open and overdue now. ``plan``: rows of ``PLAN_COLUMNS`` (and of ``PLAN_OCG`` and
+    ``PLAN_PERSON``), not objects: a few hundred bytes an overdue action."""
     query = overdue_query(before, plan=plan)
     if ids is not None:
         query = query.where(col(Action.id).in_(list(ids)))
     actions = list(session.exec(query).all())
-    ocgs = {o.id or 0: o for o in by_ids(session, Ocg, {a.ocg_id for a in actions})}
+    ocg_ids = {a.ocg_id for a in actions}
+    ocgs = {o.id or 0: o for o in by_ids(session, Ocg, ocg_ids, PLAN_OCG if plan else None)}
     actions = [a for a in actions if ocgs[a.ocg_id].status == "active"]
     ocgs = {i: o for i, o in ocgs.items() if o.status == "active"}
-    people = {
-        p.id or 0: p for p in by_ids(session, Person, {a.owner_id for a in actions if a.owner_id})
-    }
+    owners = {a.owner_id for a in actions if a.owner_id}
+    people = {p.id or 0: p for p in by_ids(session, Person, owners, PLAN_PERSON if plan else None)}
     agencies = {a.owner_agency for a in actions if a.owner_agency}
     agencies |= {p.agency for p in people.values()}
     return Overdue(
@@ -113,12 +120,16 @@ def batches(plan: dict[int, list[int]], size: int) -> Iterator[dict[int, list[in
         yield {pid: plan[pid] for pid in order[start : start + size]}
 
 
-def by_ids(session: Session, model: type, ids: Iterable[int]) -> list[Any]:
+def by_ids(
+    session: Session, model: type, ids: Iterable[int], columns: tuple[Any, ...] | None = None
+) -> list[Any]:
+    """Rows of ``model`` by id, as objects or, given ``columns``, as rows of just those."""
     wanted: list[int] = list(ids)
     found: list[Any] = []
+    what = select(*columns) if columns else select(model)  # type: ignore[call-overload]
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        found += session.exec(select(model).where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
+        found += session.exec(what.where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
     return found
 
 
