@@ -59,7 +59,8 @@ def deliver_due(
         if not ids:
             break
         # the names withheld from partners, read once for the batch (reading every OCG's took
-        # 0.4 s a message nationally), so at most a batch's posting time old
+        # 0.4 s a message nationally), so at most a batch's posting time old; the index built
+        # from them is reused while they read the same (``withhold._Built``)
         names = Names(None, bot.access.aliases)
         for row_id in ids:
             outcome = _deliver_one(bot, token, row_id, lease, names)

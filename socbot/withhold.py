@@ -12,9 +12,11 @@ plugin's table, come from the ``nominal_aliases`` hook, which the bot hands in a
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -62,6 +64,7 @@ class Names:
         # first word of a name -> (the name's words, the name, matched in any case, its OCG)
         self.index: dict[str, list[tuple[frozenset[str], str, bool, int]]] = {}
         self.always: set[int] = set()  # OCGs with a non-ASCII name: checked on every text
+        self._shared = False  # the structures above are also the memo's (``_BUILT``)
 
     def on(self, session: Session) -> Names:
         """Read what is still to read in ``session`` (a delivery run's rows each have their
@@ -85,20 +88,40 @@ class Names:
         (self.surnames if common else self.names).setdefault(ocg_id, set()).add(term)
 
     def need(self, ocg_ids: Iterable[int]) -> None:
-        """Read the names of those of ``ocg_ids`` not read yet (four queries)."""
+        """Read the names of those of ``ocg_ids`` not read yet (four queries). The rows are
+        read every time, so what is withheld is never older than this call; the index built
+        from them is reused while they are unchanged (``_Built``): a delivery run reads every
+        OCG's names for each batch, and building the index was most of the cost."""
         ids = sorted(set(ocg_ids) - self.read)
         if not ids:
             return
-        self.read.update(ids)
         session = self.session
         if session is None:
             raise RuntimeError("Names.on(session) before reading names")
+        rows = _rows(session, ids, self.aliases, every=set(ids) == self._every)
+        fresh = not self.read
+        self.read.update(ids)
+        if fresh and (state := _BUILT.get(self.aliases, ids, rows)) is not None:
+            self._adopt(state)
+            return
+        if self._shared:
+            self._adopt(_copy(self._state()))
+            self._shared = False
+        self._build(ids, rows)
+        if fresh and _BUILT.put(self.aliases, ids, rows, self._state()):
+            self._shared = True  # the memo holds these structures now: copy before changing
+
+    def _state(self) -> _State:
+        return (self.names, self.surnames, self.index, self.always, self.patterns)
+
+    def _adopt(self, state: _State) -> None:
+        self.names, self.surnames, self.index, self.always, self.patterns = state
+        self._shared = True
+
+    def _build(self, ids: list[int], rows: _Rows) -> None:
+        nominals, ocg_aliases, ocgs, aliases = rows
         ocg_of: dict[int, int] = {}
-        for nominal_id, ocg_id, name, role in session.exec(
-            select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role).where(
-                Nominal.ocg_id.in_(ids)  # type: ignore[attr-defined]
-            )
-        ).all():
+        for nominal_id, ocg_id, name, role in nominals:
             ocg_of[nominal_id or 0] = ocg_id
             self.names.setdefault(ocg_id, set()).add(name)
             parts = name.split()
@@ -106,13 +129,11 @@ class Names:
                 self.keep(ocg_id, parts[-1])
                 if role in ("principal", "significant"):
                     self.keep(ocg_id, parts[0])
-        for ocg_id, alias in session.exec(
-            select(OcgAlias.ocg_id, OcgAlias.alias).where(OcgAlias.ocg_id.in_(ids))  # type: ignore[attr-defined]
-        ).all():
+        for ocg_id, alias in ocg_aliases:
             self.keep(ocg_id, alias)
-        for oid, name in session.exec(select(Ocg.id, Ocg.name).where(col(Ocg.id).in_(ids))).all():
+        for oid, name in ocgs:
             self.keep(oid or 0, name)
-        for nominal_id, alias in self.aliases(session, ids) if ocg_of else ():
+        for nominal_id, alias in aliases:
             if nominal_id in ocg_of:
                 self.keep(ocg_of[nominal_id], alias)
         for table, any_case in ((self.names, True), (self.surnames, False)):
@@ -166,6 +187,77 @@ class Names:
             if pattern is not None:
                 text = pattern.sub(_withheld, text)
         return text
+
+
+_Entry = tuple[frozenset[str], str, bool, int]
+_State = tuple[
+    dict[int, set[str]], dict[int, set[str]], dict[str, list[_Entry]], set[int], dict[int, Any]
+]
+_Rows = tuple[list[Any], list[Any], list[Any], list[Any]]
+
+
+def _rows(session: Session, ids: list[int], aliases: AliasSource, every: bool) -> _Rows:
+    """The four reads behind ``Names.need``: nominals, OCG aliases, OCG names, nominal
+    aliases (a plugin's, through ``aliases``). ``every``: ``ids`` are all the OCGs, so the
+    tables are read whole, with no list of thousands of ids to send. Core rows, not ORM:
+    a delivery run reads them for every batch."""
+    conn = session.connection()
+
+    def read(query: Any, ocg_id: Any) -> list[Any]:
+        return list(map(tuple, conn.execute(query if every else query.where(ocg_id.in_(ids)))))
+
+    nominals = read(
+        select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role), col(Nominal.ocg_id)
+    )
+    ocg_aliases = read(select(OcgAlias.ocg_id, OcgAlias.alias), col(OcgAlias.ocg_id))
+    ocgs = read(select(Ocg.id, Ocg.name), col(Ocg.id))
+    found = list(aliases(session, ids)) if nominals else []
+    return nominals, ocg_aliases, ocgs, found
+
+
+def _copy(state: _State) -> _State:
+    names, surnames, index, always, patterns = state
+    return (
+        {k: set(v) for k, v in names.items()},
+        {k: set(v) for k, v in surnames.items()},
+        {k: list(v) for k, v in index.items()},
+        set(always),
+        dict(patterns),
+    )
+
+
+class _Built:
+    """The last few indexes built, each with the rows it was built from: a ``Names`` whose
+    rows read the same takes the index as it is. Shared by threads (commands and delivery)."""
+
+    SIZE = 4
+    SMALLEST = 100  # OCGs: a smaller index is rebuilt faster than its rows are compared, and
+    # the many small ones (one message's OCGs) would push the big ones out
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.kept: dict[tuple[int, frozenset[int]], tuple[_Rows, _State]] = {}
+
+    def get(self, aliases: AliasSource, ids: list[int], rows: _Rows) -> _State | None:
+        if len(ids) < self.SMALLEST:
+            return None
+        with self.lock:
+            found = self.kept.get((id(aliases), frozenset(ids)))
+        return found[1] if found is not None and found[0] == rows else None
+
+    def put(self, aliases: AliasSource, ids: list[int], rows: _Rows, state: _State) -> bool:
+        """Keep ``state``; False when it is too small to keep."""
+        if len(ids) < self.SMALLEST:
+            return False
+        with self.lock:
+            self.kept.pop((id(aliases), frozenset(ids)), None)
+            self.kept[(id(aliases), frozenset(ids))] = (rows, state)
+            while len(self.kept) > self.SIZE:
+                self.kept.pop(next(iter(self.kept)))
+        return True
+
+
+_BUILT = _Built()
 
 
 _WORD = re.compile(r"\w+")

@@ -17,7 +17,7 @@ from socbot_plugins.disruptions.models import Disruption
 from sqlmodel import Session, func, select
 from test_access_partner import PARTNERS, everything_shown, secrets_of
 
-from socbot import access
+from socbot import access, withhold
 from socbot.identify import Who
 from socbot.model import Reply
 from socbot.render_text import render
@@ -341,3 +341,35 @@ def _actor(bot, handle: str) -> access.Actor:  # type: ignore[no-untyped-def]
     with Session(bot.engine) as s:
         person = s.exec(select(Person).where(Person.handle == handle)).one()
         return access.load_actor(s, person, bot.clock.utcnow())
+
+
+def test_a_name_added_between_delivery_batches_is_withheld_from_the_next(
+    bot, say, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Delivery reads every OCG's names for each batch and reuses the index built from them
+    while they read the same (at national scale it is built for 100+ OCGs; here for all)."""
+    monkeypatch.setattr(withhold._BUILT, "SMALLEST", 1)
+    _new_ocg(say)
+    text = "Ask Kayden Moss and Danny Smith about the flat"
+
+    def batch() -> tuple[str, withhold.Names]:
+        with Session(bot.engine) as s:
+            names = withhold.Names(None, bot.access.aliases).on(s)
+            every = names.every()
+            names.need(every)
+            return names.withhold(text, frozenset(every)), names
+
+    first, read = batch()
+    assert "Danny Smith" not in first and "Kayden Moss" in first
+    again, reread = batch()
+    assert again == first and reread.index is read.index  # the same rows: the same index
+    _add_nominal(bot, "Fratton Crew", "Kayden Moss")
+    later, _ = batch()
+    assert later == f"Ask {WITHHELD} and {WITHHELD} about the flat"
+    with Session(bot.engine) as s:  # a rename changes no count and no id
+        moss = s.exec(select(Nominal).where(Nominal.name == "Kayden Moss")).one()
+        moss.name = "Kayden Mossop"
+        s.add(moss)
+        s.commit()
+    renamed, _ = batch()
+    assert renamed == f"Ask {WITHHELD} Moss and {WITHHELD} about the flat"  # Kayden, not Moss
