@@ -339,6 +339,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="the quick store, a few seconds a row")
     p.add_argument("--baseline", default="083e868", help="an old revision to run beside, or none")
     p.add_argument("--pg-url", default=os.environ.get("SOCBOT_BENCH_PG", PG_URL))
+    p.add_argument(
+        "--prefix",
+        default=Config.prefix,
+        help=f"the databases' name prefix (default {Config.prefix}): <prefix>_<head|base>_<store>",
+    )
     p.add_argument("--seconds", type=float, help="measured per row (default 30; quick 5)")
     p.add_argument("--warmup", type=float, help="seconds before measuring (default 10; quick 2)")
     p.add_argument(
@@ -350,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: servers stopped
     cfg = config(args.quick, args.pg_url, args.baseline, log=lambda s: print(s, file=sys.stderr))
     cfg.seconds = args.seconds or cfg.seconds
+    cfg.prefix = args.prefix
     cfg.warmup = args.warmup if args.warmup is not None else cfg.warmup
     if args.delivering is not None:
         cfg.delivering_seconds = args.delivering

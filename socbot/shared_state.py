@@ -15,7 +15,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, Insert, Table, bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,8 +29,7 @@ _lock = threading.Lock()
 
 
 def _hit_upsert(insert: postgresql.Insert | sqlite.Insert) -> Insert:
-    """``hits`` plus ``:by`` in a live window, else a new window of ``:by`` ending ``:until``.
-    Built once per dialect with bind parameters: building it took three times the upsert."""
+    """``hits`` plus ``:by`` in a live window, else a new window of ``:by`` ending ``:until``."""
     stale = _TABLE.c.expires_at <= bindparam("now")
     upsert = insert.values(
         key=bindparam("key"), hits=bindparam("by"), expires_at=bindparam("until")
@@ -44,10 +43,41 @@ def _hit_upsert(insert: postgresql.Insert | sqlite.Insert) -> Insert:
     ).returning(_TABLE.c.hits)
 
 
+def _set_upsert(insert: postgresql.Insert | sqlite.Insert, *, only_stale: bool) -> Insert:
+    """``:key`` set to ``:value`` until ``:until``: always (``put``), or unless it is live
+    (``claim``: a row back when inserted or taken over, none when live; an expired key not yet
+    swept counts as free)."""
+    upsert = insert.values(
+        key=bindparam("key"), value=bindparam("value"), hits=0, expires_at=bindparam("until")
+    )
+    excluded = upsert.excluded
+    done = upsert.on_conflict_do_update(
+        index_elements=[_TABLE.c.key],
+        set_={"value": excluded.value, "hits": 0, "expires_at": excluded.expires_at},
+        where=(_TABLE.c.expires_at <= bindparam("now")) if only_stale else None,
+    )
+    return done.returning(_TABLE.c.key) if only_stale else done
+
+
+# Each statement built once per dialect with bind parameters: building one per call (and its
+# cache key) took longer than running it.
 _HIT = {
     "postgresql": _hit_upsert(postgresql.insert(_TABLE)),
     "sqlite": _hit_upsert(sqlite.insert(_TABLE)),
 }
+_CLAIM = {
+    "postgresql": _set_upsert(postgresql.insert(_TABLE), only_stale=True),
+    "sqlite": _set_upsert(sqlite.insert(_TABLE), only_stale=True),
+}
+_PUT = {
+    "postgresql": _set_upsert(postgresql.insert(_TABLE), only_stale=False),
+    "sqlite": _set_upsert(sqlite.insert(_TABLE), only_stale=False),
+}
+_GET = select(_TABLE.c.value).where(
+    _TABLE.c.key == bindparam("key"), _TABLE.c.expires_at > bindparam("now")
+)
+_DROP = delete(_TABLE).where(_TABLE.c.key == bindparam("key"))
+_SWEEP = delete(_TABLE).where(_TABLE.c.expires_at <= bindparam("now"))
 
 
 def utcnow() -> datetime:
@@ -89,58 +119,48 @@ def open_shared(engine: Engine, redis_url: str | None = None) -> Shared:
 
 
 class StoreShared:
-    """Shared state in the ``sharedstate`` table: each call one short transaction (an upsert)."""
+    """Shared state in the ``sharedstate`` table: each call one statement, committed by itself.
+
+    Every call is a single atomic statement, so it runs in autocommit: one round trip, where a
+    transaction around it took three (BEGIN, the statement, COMMIT), for every request's replay
+    key. Same connection pool as the store."""
 
     def __init__(self, engine: Engine, now: Callable[[], datetime] = utcnow):
         self.engine = engine
         self.now = now
+        self._auto = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._dialect = engine.dialect.name
+
+    def _run(self, statements: dict[str, Any] | Any, values: dict[str, Any]) -> Any:
+        statement = statements[self._dialect] if isinstance(statements, dict) else statements
+        with self._auto.connect() as conn:
+            return conn.execute(statement, values).first()
 
     def claim(self, key: str, ttl: timedelta, value: str = "1") -> bool:
         now = self.now()
-        insert = self._insert().values(key=key, value=value, hits=0, expires_at=now + ttl)
-        upsert = insert.on_conflict_do_update(  # an expired key not yet swept counts as free
-            index_elements=[_TABLE.c.key],
-            set_={"value": value, "hits": 0, "expires_at": insert.excluded.expires_at},
-            where=_TABLE.c.expires_at <= now,
-        ).returning(_TABLE.c.key)  # a row back when inserted or taken over; none when live
-        with self.engine.begin() as conn:
-            taken = conn.execute(upsert).first() is not None
+        row = self._run(_CLAIM, {"key": key, "value": value, "until": now + ttl, "now": now})
         self._sweep(now)
-        return taken
+        return row is not None
 
     def put(self, key: str, value: str, ttl: timedelta) -> None:
         now = self.now()
-        insert = self._insert().values(key=key, value=value, hits=0, expires_at=now + ttl)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={"value": value, "hits": 0, "expires_at": insert.excluded.expires_at},
-        )
-        with self.engine.begin() as conn:
-            conn.execute(upsert)
+        with self._auto.connect() as conn:
+            conn.execute(_PUT[self._dialect], {"key": key, "value": value, "until": now + ttl})
         self._sweep(now)
 
     def get(self, key: str) -> str | None:
-        live = select(_TABLE.c.value).where(_TABLE.c.key == key, _TABLE.c.expires_at > self.now())
-        with self.engine.connect() as conn:
-            return conn.execute(live).scalar_one_or_none()
+        row = self._run(_GET, {"key": key, "now": self.now()})
+        return None if row is None else row[0]
 
     def drop(self, key: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(_TABLE).where(_TABLE.c.key == key))
+        with self._auto.connect() as conn:
+            conn.execute(_DROP, {"key": key})
 
     def hit(self, key: str, window: timedelta, by: int = 1) -> int:
         now = self.now()
-        values = {"key": key, "by": by, "now": now, "until": now + window}
-        with self.engine.begin() as conn:
-            hits = int(conn.execute(_HIT[conn.dialect.name], values).scalar_one())
+        row = self._run(_HIT, {"key": key, "by": by, "now": now, "until": now + window})
         self._sweep(now)
-        return hits
-
-    def _insert(self) -> postgresql.Insert | sqlite.Insert:
-        """An INSERT that can say ON CONFLICT, for the two databases socbot runs on."""
-        if self.engine.dialect.name == "postgresql":
-            return postgresql.insert(_TABLE)
-        return sqlite.insert(_TABLE)
+        return int(row[0])
 
     def _sweep(self, now: datetime) -> None:
         """Delete expired rows a minute after an engine's first use, then once a minute at most
@@ -150,5 +170,5 @@ class StoreShared:
             if last <= now < last + SWEEP_EVERY:
                 return
             _swept[self.engine] = now
-        with self.engine.begin() as conn:
-            conn.execute(delete(_TABLE).where(_TABLE.c.expires_at <= now))
+        with self._auto.connect() as conn:
+            conn.execute(_SWEEP, {"now": now})

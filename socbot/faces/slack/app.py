@@ -17,7 +17,7 @@ from sqlalchemy import text as sql
 
 from socbot import ops_http
 from socbot.bot import Bot
-from socbot.faces.slack.door import MAX_BODY
+from socbot.faces.slack.door import MAX_BODY, Slash
 from socbot.faces.slack.face import SlackFace, secret
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,8 @@ def web_app(face: SlackFace) -> web.Application:
         admitted = await face.door.admit(request)
         if isinstance(admitted, web.Response):
             return admitted
+        if isinstance(admitted, Slash):
+            return await to_aiohttp_response(await face.slash(admitted.body))
         return await to_aiohttp_response(await face.app.async_dispatch(admitted))
 
     async def healthz(_request: web.Request) -> web.Response:
