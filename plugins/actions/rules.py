@@ -163,11 +163,12 @@ def owner_facts(ctx: Context, owner: Owner, ocg: Ocg) -> list[Fact]:
     if unreachable:
         return [Fact("Warning", unreachable, Severity.WARNING)]
     agency = owner.person.agency if owner.person else owner.agency
-    found = coordinators(ctx.session, [agency or ""], ctx.utcnow()).get((agency or "").lower(), [])
     if owner.person is not None:
         reach = chat_reachable(ctx.session, [owner.person.id or 0])
         if reach is None or owner.person.id in reach:
-            return []
+            return []  # the usual case: no need to look for who would chase instead
+    found = coordinators(ctx.session, [agency or ""], ctx.utcnow()).get((agency or "").lower(), [])
+    if owner.person is not None:
         via = f"@{found[0].handle}" if found else "nobody (no coordinator)"
         return [Fact("Reminders", f"no chat identity yet: chased through {via}", Severity.WARNING)]
     if found:

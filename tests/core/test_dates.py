@@ -50,3 +50,20 @@ def test_dates_are_said_in_english_day_month_year() -> None:
     assert said[:4] == ["Fri 1 Jan 2027", "Sat 30 Jan 2027", "Sun 28 Feb 2027", "Mon 29 Mar 2027"]
     assert said[-3:] == ["Mon 18 Oct 2027", "Tue 16 Nov 2027", "Wed 15 Dec 2027"]
     assert say_date(datetime(2027, 3, 5, 23, 30)) == "Fri 5 Mar 2027"
+
+
+def test_a_written_date_reads_as_dateparser_reads_it() -> None:
+    """``dd/mm/yyyy`` is read without dateparser (the usual form, ~50x faster): every day of
+    six years, and impossible days, read exactly as dateparser reads them."""
+    import dateparser
+
+    from socbot import dates
+
+    now = datetime(2027, 3, 3, 9).astimezone(dates.LONDON)
+    day, texts = date(2026, 1, 1), ["31/02/2027", "29/02/2027", "31.04.2028", "30/02/2028"]
+    while day < date(2032, 1, 1):
+        texts += [f"{day:%d/%m/%Y}", f"{day.day}.{day.month}.{day.year}"]
+        day += timedelta(days=1)
+    for text in texts:
+        old = dateparser.parse(text, languages=["en"], settings=dates._settings(now, "future"))
+        assert dates._parse(text, now, "future") == (old and old.replace(tzinfo=dates.LONDON))
