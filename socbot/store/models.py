@@ -85,6 +85,7 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_assignment_person_active", "person_id", "ended_at"),
         Index("ix_assignment_ocg_active", "ocg_id", "ended_at"),
+        Index("ix_assignment_role", "role", "ended_at"),  # an agency's coordinators
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
