@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
 from sqlmodel import Session, col, select
 
+from socbot.prepared import Prepared
 from socbot.redact import scrub
 from socbot.store.models import AuditEvent
 
@@ -102,6 +103,11 @@ _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
 # Core statements built once: append runs on every command, and the ORM's unit of work and
 # statement building cost more than the insert itself.
 _INSERT = insert(_TABLE)
+_APPEND = Prepared(
+    insert(_TABLE).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in _TABLE.c if c.name != "id"}
+    )
+)
 _SEALED = _TABLE.c.hash.is_not(None)
 _LAST_SEALED = (
     select(_TABLE.c.id, _TABLE.c.hash).where(_SEALED).order_by(_TABLE.c.id.desc()).limit(1)
@@ -156,7 +162,7 @@ def append(
         "prev_hash": None,
         "hash": None,
     }
-    session.connection().execute(_INSERT, row)
+    _APPEND.run(session.connection(), row)
 
 
 def lock(session: Session) -> Connection:

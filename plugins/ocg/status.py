@@ -23,6 +23,7 @@ from socbot import Assignment, Nominal, Ocg, Person, access
 from socbot.clock import local, say_date
 from socbot.context import Context
 from socbot.model import Button, Command, CommandError, Fact, Item, Reply, Section, Severity
+from socbot.prepared import Prepared
 
 DUE_SOON_DAYS = 14
 DISRUPTION_DAYS = 90
@@ -115,7 +116,7 @@ def _build_counts(police: bool) -> Any:
     return union_all(*parts)
 
 
-_COUNTS = {True: _build_counts(police=True), False: _build_counts(police=False)}
+_COUNTS = {True: Prepared(_build_counts(police=True)), False: Prepared(_build_counts(police=False))}
 
 
 def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
@@ -127,7 +128,7 @@ def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
         "since": ctx.today() - timedelta(days=DISRUPTION_DAYS),
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
-    rows = ctx.session.connection().execute(_COUNTS[not ctx.sanitised], params)
+    rows = _COUNTS[not ctx.sanitised].all(ctx.session.connection(), params)
     return Counter({(kind, a, b): n for kind, a, b, n in rows})
 
 
@@ -138,12 +139,12 @@ _LIVE = and_(
 )
 _HOLDING = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
 # Built once (as the counts are): who holds a role on the OCG, and the force-wide SROs.
-_ON_OCG = (
+_ON_OCG = Prepared(
     select(*_HOLDING)  # type: ignore[call-overload]
     .join(Person, _HOLDER)
     .where(Assignment.ocg_id == bindparam("ocg", type_=Integer), _LIVE)
 )
-_FORCE_SROS = (
+_FORCE_SROS = Prepared(
     select(*_HOLDING)  # type: ignore[call-overload]
     .join(Person, _HOLDER)
     .where(col(Assignment.ocg_id).is_(None), Assignment.role == "sro", _LIVE)
@@ -153,9 +154,9 @@ _FORCE_SROS = (
 def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
     """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
     conn, now = ctx.session.connection(), ctx.utcnow()
-    rows: list[Any] = list(conn.execute(_ON_OCG, {"ocg": ocg.id, "now": now}))
+    rows: list[Any] = _ON_OCG.all(conn, {"ocg": ocg.id, "now": now})
     if not any(r[0] == "sro" for r in rows):
-        rows += conn.execute(_FORCE_SROS, {"now": now}).all()
+        rows += _FORCE_SROS.all(conn, {"now": now})
     out = []
     for role, pillar, ended, handle, name in sorted(rows, key=lambda r: (r[2] is not None, r[3])):
         until = say_date(local(ended)) if ended else None
@@ -175,7 +176,7 @@ _LISTED: tuple[Any, ...] = (
     col(Person.handle).label("owner_handle"),
     col(Person.agency).label("owner_agency_of_person"),
 )
-_OVERDUE = (
+_OVERDUE = Prepared(
     select(*_LISTED)  # type: ignore[call-overload]
     .join(Person, Action.owner_id == Person.id, isouter=True)
     .where(
@@ -202,7 +203,7 @@ def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
     out = []
-    for row in ctx.session.connection().execute(_OVERDUE, params):
+    for row in _OVERDUE.all(ctx.session.connection(), params):
         owner = _Owner(row.owner_handle, row.owner_agency_of_person) if row.owner_handle else None
         label = owner_label(owner, row.owner_agency)
         out.append(action_item(row, now=ctx.now(), owner=label))
