@@ -106,6 +106,15 @@ class Context:
         self.ocg_ids.add(found.id or 0)
         return found
 
+    def ocg_row(self, query: str, permission: str | None = None) -> lookup.OcgRow:
+        """``ocg`` for a command that only reads the OCG: the same search and checks, the OCG as
+        plain columns (cheaper than loading the ORM object; nothing to change or add)."""
+        permission = permission or self.permission or "ocg.read"
+        found = lookup.find_ocg_row(self.session, self.actor, query, permission, self.access)
+        self.ocg_ref = found.ref
+        self.ocg_ids.add(found.id or 0)
+        return found
+
     def nominal(
         self,
         query: str,
@@ -148,7 +157,7 @@ class Context:
                 raise lookup.access_refused(permission, ocg, self.access)
             raise NotAllowed("You don't have permission to do that. Ask your SOC coordinator.")
 
-    def ocg_name(self, ocg: Ocg) -> str:
+    def ocg_name(self, ocg: Ocg | lookup.OcgRow) -> str:
         return lookup.display_name(ocg, self.actor)
 
     def person(self, who: str) -> Person:

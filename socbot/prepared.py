@@ -37,10 +37,12 @@ class _Plan:
     binds: dict[str, Processor]
     results: tuple[Processor, ...]
     row: Any  # a namedtuple class: rows read by name as SQLAlchemy's do
+    expanding: bool = False  # an ``IN`` list rendered per call: run by SQLAlchemy
 
 
 class Prepared:
-    """A Core statement (select or insert, no expanding ``IN``) run with little overhead."""
+    """A Core statement (a select or an insert) run with little overhead. One with an expanding
+    ``IN`` list runs through ``Connection.execute``, which renders the list on each call."""
 
     def __init__(self, statement: Executable):
         self.statement = statement
@@ -54,9 +56,9 @@ class Prepared:
 
     def all(self, conn: Connection, params: Mapping[str, Any]) -> list[Any]:
         """The rows, as named tuples (``row.handle``, ``row[0]``)."""
-        if _watched(conn):
-            return list(conn.execute(self.statement, dict(params)))
         plan = self._plan(conn.dialect)
+        if plan.expanding or _watched(conn):
+            return list(conn.execute(self.statement, dict(params)))
         cursor = _run(conn, plan, params)
         try:
             found = cursor.fetchall()
@@ -69,10 +71,11 @@ class Prepared:
 
     def run(self, conn: Connection, params: Mapping[str, Any]) -> None:
         """Run a statement that returns nothing (an insert)."""
-        if _watched(conn):
+        plan = self._plan(conn.dialect)
+        if plan.expanding or _watched(conn):
             conn.execute(self.statement, dict(params))
             return
-        _run(conn, self._plan(conn.dialect), params).close()
+        _run(conn, plan, params).close()
 
 
 def _watched(conn: Connection) -> bool:
@@ -113,8 +116,7 @@ def _run(conn: Connection, plan: _Plan, params: Mapping[str, Any]) -> Any:
 
 def _compile(statement: Any, dialect: Dialect) -> _Plan:
     compiled: Any = statement.compile(dialect=dialect)
-    if compiled.post_compile_params or compiled.literal_execute_params:
-        raise ValueError("a prepared statement cannot take an expanding parameter")
+    expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
     binds = {name: bp for name, bp in compiled.binds.items()}
     names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
     escaped = compiled.escaped_bind_names or {}
@@ -130,4 +132,5 @@ def _compile(statement: Any, dialect: Dialect) -> _Plan:
         binds={n: bp.type.dialect_impl(dialect).bind_processor(dialect) for n, bp in binds.items()},
         results=results,
         row=namedtuple("Row", keys, rename=True),  # type: ignore[misc]
+        expanding=expanding,
     )

@@ -113,7 +113,11 @@ def test_statements_listened_to_go_through_sqlalchemy(engine) -> None:  # type: 
     assert len(seen) == 2
 
 
-def test_an_expanding_parameter_is_refused(engine) -> None:  # type: ignore[no-untyped-def]
-    stmt = select(THING.c.id).where(THING.c.id.in_(bindparam("ids", expanding=True)))
-    with engine.connect() as conn, pytest.raises(ValueError, match="expanding"):
-        Prepared(stmt).all(conn, {"ids": [1]})
+def test_an_expanding_in_list_runs_through_sqlalchemy(engine) -> None:  # type: ignore[no-untyped-def]
+    stmt = select(THING.c.id, THING.c.name).where(THING.c.id.in_(bindparam("ids", expanding=True)))
+    with engine.begin() as conn:
+        for row in ROWS:
+            Prepared(ADD).run(conn, row)
+        ids = [r.id for r in conn.execute(select(THING.c.id).order_by(THING.c.id))]
+        found = Prepared(stmt).all(conn, {"ids": ids[1:]})
+        assert sorted(r.name for r in found) == ["100% o'brien", "later"]
