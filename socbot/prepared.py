@@ -79,12 +79,20 @@ class Prepared:
 
 
 def _watched(conn: Connection) -> bool:
-    """Someone sees every statement the engine runs: let them see these too."""
+    """Someone sees every statement the engine runs: let them see these too. (``_has_events``
+    is SQLAlchemy's own quick test, set once a statement listener was ever added.)"""
+    engine = conn.engine
+    if engine.echo:
+        return True
+    if not (conn._has_events or engine._has_events):
+        return False
     dispatch = conn.dispatch
-    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute or conn.engine.echo)
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
 
 
 def _run(conn: Connection, plan: _Plan, params: Mapping[str, Any]) -> Any:
+    if not conn.in_transaction():  # as Connection.execute begins one, so a commit ends it
+        conn.begin()
     values = {**plan.defaults, **params}
     binds = plan.binds
     sent: Any

@@ -121,3 +121,14 @@ def test_an_expanding_in_list_runs_through_sqlalchemy(engine) -> None:  # type: 
         ids = [r.id for r in conn.execute(select(THING.c.id).order_by(THING.c.id))]
         found = Prepared(stmt).all(conn, {"ids": ids[1:]})
         assert sorted(r.name for r in found) == ["100% o'brien", "later"]
+
+
+def test_a_write_begins_a_transaction_that_commit_ends(engine) -> None:  # type: ignore[no-untyped-def]
+    """As ``Connection.execute`` does: a write outside a transaction begins one, so the caller's
+    commit keeps it (it is not rolled back when the connection goes back to the pool)."""
+    with engine.connect() as conn:
+        Prepared(ADD).run(conn, ROWS[0])
+        assert conn.in_transaction()
+        conn.commit()
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(THING)).scalar() == 1
