@@ -35,7 +35,7 @@ class _Plan:
     sent_as: dict[str, str]  # name -> the name the SQL uses (named paramstyles escape some)
     defaults: dict[str, Any]  # values the statement carries itself (``literal``)
     binds: dict[str, Processor]
-    results: tuple[Processor, ...]
+    types: tuple[Any, ...]  # each result column's type, for this dialect
     row: Any  # a namedtuple class: rows read by name as SQLAlchemy's do
     expanding: bool = False  # an ``IN`` list rendered per call: run by SQLAlchemy
 
@@ -47,6 +47,9 @@ class Prepared:
     def __init__(self, statement: Executable):
         self.statement = statement
         self._plans: dict[str, _Plan] = {}
+        # result processors, by dialect: known once the driver has described the columns
+        # (PostgreSQL's numeric types need the type the server sends)
+        self._results: dict[str, tuple[Processor, ...]] = {}
 
     def _plan(self, dialect: Dialect) -> _Plan:
         plan = self._plans.get(dialect.name)
@@ -62,9 +65,12 @@ class Prepared:
         cursor = _run(conn, plan, params)
         try:
             found = cursor.fetchall()
+            results = self._results.get(conn.dialect.name)
+            if results is None:
+                results = self._results[conn.dialect.name] = _processors(plan, conn, cursor)
         finally:
             cursor.close()
-        results, make = plan.results, plan.row._make
+        make = plan.row._make
         if not any(results):
             return [make(r) for r in found]
         return [make([f(v) if f else v for f, v in zip(results, r, strict=True)]) for r in found]
@@ -122,6 +128,14 @@ def _run(conn: Connection, plan: _Plan, params: Mapping[str, Any]) -> Any:
     return cursor
 
 
+def _processors(plan: _Plan, conn: Connection, cursor: Any) -> tuple[Processor, ...]:
+    described = cursor.description or ()
+    return tuple(
+        kind.result_processor(conn.dialect, column[1])
+        for kind, column in zip(plan.types, described, strict=True)
+    )
+
+
 def _compile(statement: Any, dialect: Dialect) -> _Plan:
     compiled: Any = statement.compile(dialect=dialect)
     expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
@@ -129,7 +143,6 @@ def _compile(statement: Any, dialect: Dialect) -> _Plan:
     names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
     escaped = compiled.escaped_bind_names or {}
     columns = list(getattr(statement, "selected_columns", ()))
-    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
     keys = [getattr(c, "key", None) or f"_{i}" for i, c in enumerate(columns)]
     return _Plan(
         sql=compiled.string,
@@ -138,7 +151,7 @@ def _compile(statement: Any, dialect: Dialect) -> _Plan:
         sent_as={n: escaped.get(n, n) for n in binds},
         defaults={n: bp.effective_value for n, bp in binds.items() if not bp.required},
         binds={n: bp.type.dialect_impl(dialect).bind_processor(dialect) for n, bp in binds.items()},
-        results=results,
+        types=tuple(c.type.dialect_impl(dialect) for c in columns),
         row=namedtuple("Row", keys, rename=True),  # type: ignore[misc]
         expanding=expanding,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import (
@@ -10,8 +11,10 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     bindparam,
@@ -35,18 +38,31 @@ THING = Table(
     Column("at", DateTime, nullable=True),
     Column("on", Date, nullable=True),  # a reserved word: quoted on both back ends
     Column("flag", Boolean, nullable=False),
+    Column("score", Float, nullable=True),
+    Column("amount", Numeric(10, 2), nullable=True),
 )
 AT = datetime(2027, 3, 3, 9, 0, 30, 123456, tzinfo=UTC)
 ROWS = [
-    {"name": "plain", "at": AT, "on": date(2027, 3, 3), "flag": True},
-    {"name": "100% o'brien", "at": None, "on": None, "flag": False},
-    {"name": "later", "at": datetime(2027, 3, 4, 23, 59, tzinfo=UTC), "on": None, "flag": True},
-]
+    {"name": "plain", "at": AT, "on": date(2027, 3, 3), "flag": True, "score": 12.5,
+     "amount": Decimal("3.10")},
+    {"name": "100% o'brien", "at": None, "on": None, "flag": False, "score": None,
+     "amount": None},
+    {"name": "later", "at": datetime(2027, 3, 4, 23, 59, tzinfo=UTC), "on": None, "flag": True,
+     "score": 0.1, "amount": Decimal("-7")},
+]  # fmt: skip
 ADD = insert(THING).values({k: bindparam(k, type_=THING.c[k].type) for k in ROWS[0]})
 # what the hot statements use: a repeated parameter, a literal, a typed parameter, a UNION
 SINCE = bindparam("since", type_=DateTime)
 FOUND = (
-    select(THING.c.id, THING.c.name, THING.c.at, THING.c.on, THING.c.flag.label("is_set"))
+    select(
+        THING.c.id,
+        THING.c.name,
+        THING.c.at,
+        THING.c.on,
+        THING.c.flag.label("is_set"),
+        THING.c.score,
+        THING.c.amount,
+    )
     .where(THING.c.at.is_(None) | (THING.c.at >= SINCE) | (THING.c.at < SINCE))
     .where(THING.c.name != literal("none"))
     .order_by(THING.c.id)
