@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_, true
+from sqlalchemy import BindParameter, Connection, Select, and_, bindparam, or_, true
 from sqlmodel import Session, select
 
 from socbot.prepared import Prepared
@@ -173,7 +173,7 @@ def load_actor(session: Session, person: Person, now: datetime) -> Actor:
 
 
 def find_actor(
-    session: Session,
+    session: Session | Connection,
     now: datetime,
     *,
     handle: str | None = None,
@@ -181,7 +181,8 @@ def find_actor(
 ) -> Actor | None:
     """The person with this handle or platform identity and their roles at ``now``, in one
     query; ``None`` when there is none (an inactive person comes back with ``active`` False)."""
-    conn = session.connection()  # Core, not the ORM's execute: nothing here is an ORM entity
+    # Core, not the ORM's execute: nothing here is an ORM entity
+    conn = session if isinstance(session, Connection) else session.connection()
     if identity is not None:
         params = {"platform": identity[0], "key": identity[1], "now": now}
         return _actor(_BY_IDENTITY.all(conn, params))

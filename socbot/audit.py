@@ -42,6 +42,7 @@ class Doing(Protocol):
     channel: str | None
 
     def utcnow(self) -> datetime: ...
+    def connection(self) -> Connection: ...
 
 
 GENESIS = "0" * 64
@@ -133,7 +134,7 @@ def _digest(prev: str, row: Any) -> str:
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     at: datetime,
     action: str,
@@ -147,7 +148,8 @@ def append(
     detail: str | None = None,
 ) -> None:
     """Add one unsealed row inside the caller's transaction (defaults: a successful change made
-    on the command line). No lock and no read: ``seal`` chains it after commit."""
+    on the command line), on a session or straight on its connection. No lock and no read:
+    ``seal`` chains it after commit."""
     row: dict[str, Any] = {
         "at": at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
         "actor_id": actor_id,
@@ -162,7 +164,7 @@ def append(
         "prev_hash": None,
         "hash": None,
     }
-    _APPEND.run(session.connection(), row)
+    _APPEND.run(session if isinstance(session, Connection) else session.connection(), row)
 
 
 def lock(session: Session) -> Connection:
@@ -363,7 +365,7 @@ def record(
 ) -> None:
     """A row for something ``ctx``'s actor did, on the face and channel they did it from."""
     append(
-        ctx.session,
+        ctx.connection(),
         at=ctx.utcnow(),
         actor=ctx.actor.handle,
         actor_id=ctx.actor.id,

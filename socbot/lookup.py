@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import BindParameter, and_, bindparam, func, union
+from sqlalchemy import BindParameter, Connection, and_, bindparam, func, union
 from sqlmodel import Session, col, select
 
 from socbot import access
@@ -191,26 +191,38 @@ def find_ocg(
     Not visible and not existing give the same reply; visible but lacking ``permission`` says so
     (the actor already knows the OCG exists).
     """
-    found: Ocg = _find(session, actor, query, permission, acl, plain=False)
+    found: Ocg = _find(session, actor, query, permission, acl)
     return found
 
 
 def find_ocg_row(
-    session: Session, actor: Actor, query: str, permission: str, acl: access.Access
+    session: Session,
+    actor: Actor,
+    query: str,
+    permission: str,
+    acl: access.Access,
+    connection: Connection | None = None,
 ) -> OcgRow:
     """``find_ocg`` for a read: the same search, checks and replies, the OCG as plain columns
-    (loading the ORM object cost a tenth of ``status``)."""
-    found: OcgRow = _find(session, actor, query, permission, acl, plain=True)
+    (loading the ORM object cost a tenth of ``status``), on ``connection`` when given (the
+    session's transaction, without beginning the session)."""
+    conn = connection if connection is not None else session.connection()
+    found: OcgRow = _find(session, actor, query, permission, acl, conn=conn)
     return found
 
 
 def _find(
-    session: Session, actor: Actor, query: str, permission: str, acl: access.Access, *, plain: bool
+    session: Session,
+    actor: Actor,
+    query: str,
+    permission: str,
+    acl: access.Access,
+    conn: Connection | None = None,
 ) -> Any:
+    """Plain columns on ``conn`` when given, else ORM objects."""
     visible = acl.visible_ocg_ids(session, actor)
     sanitised = access.sanitised(actor)
-    if plain:
-        conn = session.connection()
+    if conn is not None:
         found = _search(
             lambda stmt, params: stmt.all(conn, params), True, query, 20, visible, sanitised
         )

@@ -42,17 +42,17 @@ def complete(
             share(ctx, reply)
         if audit_it:
             _audit(ctx, command, "ok", None)
-        ctx.session.commit()
+        ctx.commit()
         observe("ok")
         return reply
     except Held as exc:  # shown to the writer to confirm: nothing written
-        ctx.session.rollback()
+        ctx.rollback()
         outcome, detail, reply = "held", exc.message, exc.reply
         if ctx.sanitised:
             reply = partner_view(ctx, command, reply, acl)
         reply.classification = classify(ctx, reply)
     except CommandError as exc:
-        ctx.session.rollback()
+        ctx.rollback()
         outcome = "refused" if isinstance(exc, NotAllowed) else "user-error"
         detail = exc.message
         reply = Reply.fail(redact.scrub_shaped(exc.message), exc.hint, exc.field)
@@ -60,7 +60,7 @@ def complete(
             reply = partner_view(ctx, command, reply, acl)
         reply.classification = channels.OFFICIAL
     except Exception:
-        ctx.session.rollback()
+        ctx.rollback()
         incident = secrets.token_hex(4)
         log.exception("incident %s: %s by %s failed", incident, command.verb, sender)
         outcome, detail = "error", f"incident {incident}"
@@ -71,7 +71,7 @@ def complete(
         )
         reply.classification = channels.OFFICIAL
     with Session(engine) as session, session.begin():  # the rollback took the audit row too
-        _audit(replace(ctx, session=session), command, outcome, detail)
+        _audit(replace(ctx, session=session, bound=None), command, outcome, detail)
     observe(outcome)
     return reply
 

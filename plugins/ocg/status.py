@@ -129,7 +129,7 @@ def _counts(ctx: Context, ocg: OcgRow) -> Counter[tuple[str, str, str]]:
         "since": ctx.today() - timedelta(days=DISRUPTION_DAYS),
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
-    rows = _COUNTS[not ctx.sanitised].all(ctx.session.connection(), params)
+    rows = _COUNTS[not ctx.sanitised].all(ctx.connection(), params)
     return Counter({(kind, a, b): n for kind, a, b, n in rows})
 
 
@@ -154,7 +154,7 @@ _FORCE_SROS = Prepared(
 
 def holders(ctx: Context, ocg: OcgRow) -> list[Holder]:
     """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
-    conn, now = ctx.session.connection(), ctx.utcnow()
+    conn, now = ctx.connection(), ctx.utcnow()
     rows: list[Any] = _ON_OCG.all(conn, {"ocg": ocg.id, "now": now})
     if not any(r[0] == "sro" for r in rows):
         rows += _FORCE_SROS.all(conn, {"now": now})
@@ -204,7 +204,7 @@ def _overdue_actions(ctx: Context, ocg: OcgRow) -> list[Item]:
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
     out = []
-    for row in _OVERDUE.all(ctx.session.connection(), params):
+    for row in _OVERDUE.all(ctx.connection(), params):
         owner = _Owner(row.owner_handle, row.owner_agency_of_person) if row.owner_handle else None
         label = owner_label(owner, row.owner_agency)
         out.append(action_item(row, now=ctx.now(), owner=label))
