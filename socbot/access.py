@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_, true
+from sqlalchemy import BindParameter, Connection, Select, and_, bindparam, or_, true
 from sqlmodel import Session, select
 
+from socbot.prepared import Prepared
 from socbot.store.models import ROLES, Assignment, Identity, Ocg, Person
 
 ANY, OWN = "any", "own"
@@ -123,10 +124,12 @@ def _person_with_roles(where: Any, joined: Any = _PERSON) -> Select:  # type: ig
 # Built once: every command looks its person up, and building statements costs more than
 # running them on a cached store.
 _BY_ID = _person_with_roles(_PERSON.c.id == _KEY)
-_BY_HANDLE = _person_with_roles(_PERSON.c.handle == _KEY)
-_BY_IDENTITY = _person_with_roles(
-    and_(_IDENT.c.platform == bindparam("platform"), _IDENT.c.external_id == _KEY),
-    _IDENT.join(_PERSON, _IDENT.c.person_id == _PERSON.c.id),
+_BY_HANDLE = Prepared(_person_with_roles(_PERSON.c.handle == _KEY))
+_BY_IDENTITY = Prepared(
+    _person_with_roles(
+        and_(_IDENT.c.platform == bindparam("platform"), _IDENT.c.external_id == _KEY),
+        _IDENT.join(_PERSON, _IDENT.c.person_id == _PERSON.c.id),
+    )
 )
 
 
@@ -170,7 +173,7 @@ def load_actor(session: Session, person: Person, now: datetime) -> Actor:
 
 
 def find_actor(
-    session: Session,
+    session: Session | Connection,
     now: datetime,
     *,
     handle: str | None = None,
@@ -178,11 +181,12 @@ def find_actor(
 ) -> Actor | None:
     """The person with this handle or platform identity and their roles at ``now``, in one
     query; ``None`` when there is none (an inactive person comes back with ``active`` False)."""
-    conn = session.connection()  # Core, not the ORM's execute: nothing here is an ORM entity
+    # Core, not the ORM's execute: nothing here is an ORM entity
+    conn = session if isinstance(session, Connection) else session.connection()
     if identity is not None:
         params = {"platform": identity[0], "key": identity[1], "now": now}
-        return _actor(conn.execute(_BY_IDENTITY, params).all())
-    return _actor(conn.execute(_BY_HANDLE, {"key": handle, "now": now}).all())
+        return _actor(_BY_IDENTITY.all(conn, params))
+    return _actor(_BY_HANDLE.all(conn, {"key": handle, "now": now}))
 
 
 def sanitised(actor: Actor) -> bool:

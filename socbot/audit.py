@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
 from sqlmodel import Session, col, select
 
+from socbot.prepared import Prepared
 from socbot.redact import scrub
 from socbot.store.models import AuditEvent
 
@@ -41,6 +42,7 @@ class Doing(Protocol):
     channel: str | None
 
     def utcnow(self) -> datetime: ...
+    def connection(self) -> Connection: ...
 
 
 GENESIS = "0" * 64
@@ -102,6 +104,11 @@ _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
 # Core statements built once: append runs on every command, and the ORM's unit of work and
 # statement building cost more than the insert itself.
 _INSERT = insert(_TABLE)
+_APPEND = Prepared(
+    insert(_TABLE).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in _TABLE.c if c.name != "id"}
+    )
+)
 _SEALED = _TABLE.c.hash.is_not(None)
 _LAST_SEALED = (
     select(_TABLE.c.id, _TABLE.c.hash).where(_SEALED).order_by(_TABLE.c.id.desc()).limit(1)
@@ -127,7 +134,7 @@ def _digest(prev: str, row: Any) -> str:
 
 
 def append(
-    session: Session,
+    session: Session | Connection,
     *,
     at: datetime,
     action: str,
@@ -141,7 +148,8 @@ def append(
     detail: str | None = None,
 ) -> None:
     """Add one unsealed row inside the caller's transaction (defaults: a successful change made
-    on the command line). No lock and no read: ``seal`` chains it after commit."""
+    on the command line), on a session or straight on its connection. No lock and no read:
+    ``seal`` chains it after commit."""
     row: dict[str, Any] = {
         "at": at.astimezone(UTC),  # the hash covers isoformat(): store and hash the same instant
         "actor_id": actor_id,
@@ -156,7 +164,7 @@ def append(
         "prev_hash": None,
         "hash": None,
     }
-    session.connection().execute(_INSERT, row)
+    _APPEND.run(session if isinstance(session, Connection) else session.connection(), row)
 
 
 def lock(session: Session) -> Connection:
@@ -357,7 +365,7 @@ def record(
 ) -> None:
     """A row for something ``ctx``'s actor did, on the face and channel they did it from."""
     append(
-        ctx.session,
+        ctx.connection(),
         at=ctx.utcnow(),
         actor=ctx.actor.handle,
         actor_id=ctx.actor.id,

@@ -17,7 +17,7 @@ from typing import Any, overload
 
 import pluggy
 from pydantic_settings import BaseSettings
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from socbot import access, forms, jobs, metrics, permissions
@@ -333,12 +333,19 @@ class Bot:
         raise CommandError(f"I don't know the command `{cmd.verb[:40]}`.{hint} Try `help`.")
 
     def identify(
-        self, session: Session, who: Who, now: datetime | None = None
+        self,
+        session: Session,
+        who: Who,
+        now: datetime | None = None,
+        *,
+        connection: Connection | None = None,
     ) -> access.Actor | None:
         """The enrolled, active person behind ``who`` with their roles at ``now``; links an
-        identity by email the first time."""
+        identity by email the first time. ``connection``: the one ``session`` is bound to."""
         now = now or self.clock.utcnow()
-        return identify(session, who, now, utcnow=self.clock.utcnow, acl=self.access)
+        return identify(
+            session, who, now, utcnow=self.clock.utcnow, acl=self.access, connection=connection
+        )
 
     def _refuse(
         self, command: Command, who: Who, face: str, channel: str | None, error: CommandError
@@ -363,13 +370,20 @@ class Bot:
         audience: AudienceSource | None = None,
     ) -> Reply:
         started = time.perf_counter()
-        with Session(self.engine, expire_on_commit=False) as session:
-            actor = self.identify(session, who, self.clock.utcnow())
+        # The session joins the connection's transaction only if the command uses it: the
+        # person, the audit row and Core reads run on the connection alone (Context.connection).
+        with (
+            self.engine.connect() as conn,
+            Session(conn, join_transaction_mode="control_fully", expire_on_commit=False) as session,
+        ):
+            actor = self.identify(session, who, self.clock.utcnow(), connection=conn)
             if actor is None:
                 session.rollback()
+                conn.rollback()
                 return self.door.stranger(who, face, channel, command)
             ctx = self.context(session, actor, face, channel)
             ctx.audience = audience
+            ctx.bound = conn
             return complete(
                 ctx, command, handler, engine=self.engine, acl=self.access, audit_it=audit_it,
                 sender=who.id, observe=metrics.command_done(self._verb_label(command), started),

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
 from pydantic_settings import BaseSettings
+from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from socbot import access, hold, lookup, nominal_lookup, outbox
@@ -68,6 +69,28 @@ class Context:
     plugin_config: Mapping[str, BaseSettings] = field(default_factory=dict)  # validated, by name
     # who the channel reaches now, asked of the platform when a reply is to be posted there
     audience: AudienceSource | None = None
+    # the connection ``session`` is bound to, when the core opened one for the command: Core
+    # statements run on it without beginning the ORM session (see ``connection``)
+    bound: Connection | None = None
+
+    def connection(self) -> Connection:
+        """The transaction's connection, for Core statements. A command that never touches
+        ``session`` never begins it: opening and committing an ORM session cost a tenth of
+        ``status``. Both share the one transaction (the core commits whichever began it)."""
+        return self.bound if self.bound is not None else self.session.connection()
+
+    def commit(self) -> None:
+        """Commit the command's transaction (the core does, once the reply is ready)."""
+        if self.bound is not None and not self.session.in_transaction():
+            self.bound.commit()
+        else:
+            self.session.commit()
+
+    def rollback(self) -> None:
+        if self.bound is not None and not self.session.in_transaction():
+            self.bound.rollback()
+        else:
+            self.session.rollback()
 
     @overload
     def plugin_settings(self, name: str) -> BaseSettings: ...
@@ -102,6 +125,17 @@ class Context:
         """
         permission = permission or self.permission or "ocg.read"
         found = lookup.find_ocg(self.session, self.actor, query, permission, self.access)
+        self.ocg_ref = found.ref
+        self.ocg_ids.add(found.id or 0)
+        return found
+
+    def ocg_row(self, query: str, permission: str | None = None) -> lookup.OcgRow:
+        """``ocg`` for a command that only reads the OCG: the same search and checks, the OCG as
+        plain columns (cheaper than loading the ORM object; nothing to change or add)."""
+        permission = permission or self.permission or "ocg.read"
+        found = lookup.find_ocg_row(
+            self.session, self.actor, query, permission, self.access, self.connection()
+        )
         self.ocg_ref = found.ref
         self.ocg_ids.add(found.id or 0)
         return found
@@ -148,7 +182,7 @@ class Context:
                 raise lookup.access_refused(permission, ocg, self.access)
             raise NotAllowed("You don't have permission to do that. Ask your SOC coordinator.")
 
-    def ocg_name(self, ocg: Ocg) -> str:
+    def ocg_name(self, ocg: Ocg | lookup.OcgRow) -> str:
         return lookup.display_name(ocg, self.actor)
 
     def person(self, who: str) -> Person:

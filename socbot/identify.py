@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from socbot import access, audit, outbox
@@ -36,13 +37,16 @@ def identify(
     *,
     utcnow: Callable[[], datetime],
     acl: access.Access,
+    connection: Connection | None = None,
 ) -> access.Actor | None:
     """The enrolled, active person behind ``who`` with their roles at ``now``; links an identity
-    by email the first time (at ``utcnow()``)."""
+    by email the first time (at ``utcnow()``). The person is read on ``connection`` when given
+    (the session's own, not yet begun), else through the session."""
+    db: Session | Connection = session if connection is None else connection
     if who.platform == "console":
-        actor = access.find_actor(session, now, handle=who.id.lower())
+        actor = access.find_actor(db, now, handle=who.id.lower())
     else:
-        actor = access.find_actor(session, now, identity=(who.platform, who.id))
+        actor = access.find_actor(db, now, identity=(who.platform, who.id))
         if actor is None and who.email:
             person = link_by_email(session, who, utcnow(), acl=acl)
             actor = access.load_actor(session, person, now) if person else None

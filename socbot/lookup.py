@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
-from sqlalchemy import BindParameter, and_, bindparam, func, union
+from sqlalchemy import BindParameter, Connection, and_, bindparam, func, union
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from socbot import access
 from socbot.access import Actor
 from socbot.model import CommandError
+from socbot.prepared import Prepared
 from socbot.store.models import Ocg, OcgAlias
 
 _REF = re.compile(r"^#?(?:ocg-?)?0*(\d{1,6})$", re.I)
@@ -47,19 +48,57 @@ def not_found(query: str) -> CommandError:
 _LAST = "\U0010ffff"
 
 
+class OcgRow(Protocol):
+    """An OCG read as plain columns (``find_ocg_row``): what a read shows, without the ORM."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def partner_name(self) -> str | None: ...
+    @property
+    def band(self) -> str: ...
+    @property
+    def morile(self) -> float | None: ...
+    @property
+    def morile_date(self) -> date | None: ...
+    @property
+    def pmech(self) -> str | None: ...
+    @property
+    def tier(self) -> int: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def last_review_on(self) -> date | None: ...
+    @property
+    def next_review_due(self) -> date: ...
+
+
+_COLUMNS = tuple(Ocg.__table__.c)  # type: ignore[attr-defined]
+
+
 @functools.cache
-def _steps(sanitised: bool, filtered: bool) -> tuple[SelectOfScalar[Ocg], ...]:
+def _steps(sanitised: bool, filtered: bool, plain: bool = False) -> tuple[Any, ...]:
     """The four searches (reference, exact, prefix, word inside), built once per shape with bound
-    parameters: building an ORM statement costs more than running it on a cached store."""
+    parameters: building an ORM statement costs more than running it on a cached store. ``plain``:
+    the columns, run as ``Prepared`` statements (no ORM object, no identity map)."""
     names = ("q", "stem", "hi", "like", "word")
     params: list[BindParameter[str]] = [bindparam(n) for n in names]
     q, stem, hi, like, word = params
 
-    def ocgs(where: Any, *order: Any) -> SelectOfScalar[Ocg]:
-        stmt = select(Ocg).where(where)
+    def ocgs(where: Any, *order: Any) -> Any:
+        stmt = (select(*_COLUMNS) if plain else select(Ocg)).where(where)
         if filtered:
             stmt = stmt.where(col(Ocg.id).in_(bindparam("ids", expanding=True)))
-        return stmt.order_by(*order).limit(bindparam("limit"))
+        stmt = stmt.order_by(*order).limit(bindparam("limit"))
+        return Prepared(stmt) if plain else stmt
 
     def starts(column: Any) -> Any:
         return and_(column >= stem, column < hi, column.like(like))
@@ -103,33 +142,41 @@ def candidates(
     caller may not see never crowd out one they may. ``sanitised`` matches the partner-safe
     name instead of the intelligence name and aliases.
     """
+
+    def run(stmt: Any, params: dict[str, Any]) -> list[Ocg]:
+        return list(session.exec(stmt, params=params).all())
+
+    return _search(run, False, query, limit, visible, sanitised)
+
+
+def _search(
+    run: Any, plain: bool, query: str, limit: int, visible: set[int] | None, sanitised: bool
+) -> list[Any]:
     q = key(query)
     if not q or (visible is not None and not visible):
         return []
-    by_ref = _steps(sanitised, False)[0]
-    _, exact, prefix, inside = _steps(sanitised, visible is not None)
+    by_ref = _steps(sanitised, False, plain)[0]
+    _, exact, prefix, inside = _steps(sanitised, visible is not None, plain)
     ref = _REF.match(q)
     if ref:  # one OCG at most: checked against ``visible`` here, not by an IN list in the SQL
         params: dict[str, Any] = {"limit": 1, "q": ref_for(int(ref.group(1)))}
-        found = session.exec(by_ref, params=params).first()
-        if found and (visible is None or found.id in visible):
-            return [found]
+        found = run(by_ref, params)
+        if found and (visible is None or found[0].id in visible):
+            return found[:1]
     params = {"limit": limit}
     if visible is not None:
         params["ids"] = list(visible)
-    matched = session.exec(exact, params={**params, "q": q}).all()
+    matched = run(exact, {**params, "q": q})
     if matched:
-        return list(matched)
+        return matched
     stem = q.replace("\\", "").replace("%", "").replace("_", "")
     if not stem:
         return []
     params.update(stem=stem, hi=stem + _LAST, like=stem + "%", word="% " + stem + "%")
-    return list(
-        session.exec(prefix, params=params).all() or session.exec(inside, params=params).all()
-    )
+    return run(prefix, params) or run(inside, params)
 
 
-def display_name(ocg: Ocg, actor: Actor) -> str:
+def display_name(ocg: Ocg | OcgRow, actor: Actor) -> str:
     """Partners see the partner-safe name, never the intelligence name."""
     if access.sanitised(actor):
         return ocg.partner_name or f"Group {ocg.ref}"
@@ -144,8 +191,43 @@ def find_ocg(
     Not visible and not existing give the same reply; visible but lacking ``permission`` says so
     (the actor already knows the OCG exists).
     """
+    found: Ocg = _find(session, actor, query, permission, acl)
+    return found
+
+
+def find_ocg_row(
+    session: Session,
+    actor: Actor,
+    query: str,
+    permission: str,
+    acl: access.Access,
+    connection: Connection | None = None,
+) -> OcgRow:
+    """``find_ocg`` for a read: the same search, checks and replies, the OCG as plain columns
+    (loading the ORM object cost a tenth of ``status``), on ``connection`` when given (the
+    session's transaction, without beginning the session)."""
+    conn = connection if connection is not None else session.connection()
+    found: OcgRow = _find(session, actor, query, permission, acl, conn=conn)
+    return found
+
+
+def _find(
+    session: Session,
+    actor: Actor,
+    query: str,
+    permission: str,
+    acl: access.Access,
+    conn: Connection | None = None,
+) -> Any:
+    """Plain columns on ``conn`` when given, else ORM objects."""
     visible = acl.visible_ocg_ids(session, actor)
-    found = candidates(session, query, visible=visible, sanitised=access.sanitised(actor))
+    sanitised = access.sanitised(actor)
+    if conn is not None:
+        found = _search(
+            lambda stmt, params: stmt.all(conn, params), True, query, 20, visible, sanitised
+        )
+    else:
+        found = candidates(session, query, visible=visible, sanitised=sanitised)
     # Belt and braces: the id filter above and ``can`` are two routes to the same answer.
     found = [o for o in found if acl.can(session, actor, "ocg.read", o)]
     if not found:
@@ -164,7 +246,7 @@ def find_ocg(
     return ocg
 
 
-def access_refused(permission: str, ocg: Ocg, acl: access.Access) -> CommandError:
+def access_refused(permission: str, ocg: Ocg | OcgRow, acl: access.Access) -> CommandError:
     from socbot.model import NotAllowed
 
     who = acl.who(permission)

@@ -40,11 +40,19 @@ _KEYED_STRICT = rf"(?i:{_KEYS}){_VALUE}"
 _STRONG = re.compile(f"{_SHAPED}|{_KEYED_STRICT}")
 _ALL = re.compile(f"{_SHAPED}|{_KEYED}")
 # Literal text that every match of _STRONG or _URL_PASSWORD contains, lower-cased: replies run
-# dozens of strings through the full patterns, which costs more than the command's queries.
-_NEEDED = re.compile(
-    r"xox|xapp-|eyj|q~|gh[opsu]_|github_pat_|akia|bearer|://|passw|client_secret|signing_secret"
-    r"|api_?key|access_key|private_key"
-)
+# dozens of strings through the full patterns, which costs more than the command's queries. Tested
+# one by one with ``in`` (a fast substring search), not as one alternation: the regular expression
+# tried every alternative at every character, 0.1 ms over the 6 kB of ``help``.
+_NEEDED = (
+    "xox", "xapp-", "eyj", "q~", "gho_", "ghp_", "ghs_", "ghu_", "github_pat_", "akia", "bearer",
+    "://", "passw", "client_secret", "signing_secret", "apikey", "api_key", "access_key",
+    "private_key",
+)  # fmt: skip
+
+
+def _may_hold(lowered: str) -> bool:
+    """Whether lower-cased text contains a literal some credential's match would."""
+    return any(literal in lowered for literal in _NEEDED)
 
 
 # The non-ASCII characters that ``re.IGNORECASE`` equates with ASCII ones ("İ", "ı", "ſ" and
@@ -61,7 +69,7 @@ def scrub(value: str) -> str:
 def scrub_shaped(value: str) -> str:
     """Credential-shaped text and ``password=...``: for replies, where ordinary words survive."""
     # Only for ASCII is ``lower`` the same folding as the patterns' (?i) (think of "ſ" or "K").
-    if value.isascii() and not _NEEDED.search(value.lower()):
+    if value.isascii() and not _may_hold(value.lower()):
         return value
     return _STRONG.sub(REDACTED, _URL_PASSWORD.sub(rf"\1:{REDACTED}@", value))
 
@@ -82,4 +90,4 @@ def scrub_reply(reply: Reply) -> Reply:
         for twin, ascii_ in _TWINS:
             if twin in joined:
                 joined = joined.replace(twin, ascii_)
-    return map_text(reply, scrub_shaped) if _NEEDED.search(joined.lower()) else copy.copy(reply)
+    return map_text(reply, scrub_shaped) if _may_hold(joined.lower()) else copy.copy(reply)

@@ -19,10 +19,12 @@ from socbot_plugins.ocg import rules
 from sqlalchemy import Boolean, Integer, and_, bindparam, literal, literal_column, or_, union_all
 from sqlmodel import col, func, select
 
-from socbot import Assignment, Nominal, Ocg, Person, access
+from socbot import Assignment, Nominal, Person, access
 from socbot.clock import local, say_date
 from socbot.context import Context
+from socbot.lookup import OcgRow
 from socbot.model import Button, Command, CommandError, Fact, Item, Reply, Section, Severity
+from socbot.prepared import Prepared
 
 DUE_SOON_DAYS = 14
 DISRUPTION_DAYS = 90
@@ -52,7 +54,7 @@ def show_status(ctx: Context, cmd: Command) -> Reply:
             "`ocg status smith`. `ocg list` shows the ones you can see.",
             field="ocg",
         )
-    ocg = ctx.ocg(query)
+    ocg = ctx.ocg_row(query)
     counts = _counts(ctx, ocg)
     if ctx.sanitised:
         return _partner_view(ctx, ocg, counts)
@@ -115,10 +117,10 @@ def _build_counts(police: bool) -> Any:
     return union_all(*parts)
 
 
-_COUNTS = {True: _build_counts(police=True), False: _build_counts(police=False)}
+_COUNTS = {True: Prepared(_build_counts(police=True)), False: Prepared(_build_counts(police=False))}
 
 
-def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
+def _counts(ctx: Context, ocg: OcgRow) -> Counter[tuple[str, str, str]]:
     """Open and overdue actions, recent disruptions by grade and status, nominals by role: one
     round trip, each part served by an index on ``ocg_id``."""
     params = {
@@ -127,7 +129,7 @@ def _counts(ctx: Context, ocg: Ocg) -> Counter[tuple[str, str, str]]:
         "since": ctx.today() - timedelta(days=DISRUPTION_DAYS),
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
-    rows = ctx.session.connection().execute(_COUNTS[not ctx.sanitised], params)
+    rows = _COUNTS[not ctx.sanitised].all(ctx.connection(), params)
     return Counter({(kind, a, b): n for kind, a, b, n in rows})
 
 
@@ -138,24 +140,24 @@ _LIVE = and_(
 )
 _HOLDING = (Assignment.role, Assignment.pillar, Assignment.ended_at, Person.handle, Person.name)
 # Built once (as the counts are): who holds a role on the OCG, and the force-wide SROs.
-_ON_OCG = (
+_ON_OCG = Prepared(
     select(*_HOLDING)  # type: ignore[call-overload]
     .join(Person, _HOLDER)
     .where(Assignment.ocg_id == bindparam("ocg", type_=Integer), _LIVE)
 )
-_FORCE_SROS = (
+_FORCE_SROS = Prepared(
     select(*_HOLDING)  # type: ignore[call-overload]
     .join(Person, _HOLDER)
     .where(col(Assignment.ocg_id).is_(None), Assignment.role == "sro", _LIVE)
 )
 
 
-def holders(ctx: Context, ocg: Ocg) -> list[Holder]:
+def holders(ctx: Context, ocg: OcgRow) -> list[Holder]:
     """Who holds each role on the OCG now; a force-wide SRO stands in when none is named."""
-    conn, now = ctx.session.connection(), ctx.utcnow()
-    rows: list[Any] = list(conn.execute(_ON_OCG, {"ocg": ocg.id, "now": now}))
+    conn, now = ctx.connection(), ctx.utcnow()
+    rows: list[Any] = _ON_OCG.all(conn, {"ocg": ocg.id, "now": now})
     if not any(r[0] == "sro" for r in rows):
-        rows += conn.execute(_FORCE_SROS, {"now": now}).all()
+        rows += _FORCE_SROS.all(conn, {"now": now})
     out = []
     for role, pillar, ended, handle, name in sorted(rows, key=lambda r: (r[2] is not None, r[3])):
         until = say_date(local(ended)) if ended else None
@@ -175,7 +177,7 @@ _LISTED: tuple[Any, ...] = (
     col(Person.handle).label("owner_handle"),
     col(Person.agency).label("owner_agency_of_person"),
 )
-_OVERDUE = (
+_OVERDUE = Prepared(
     select(*_LISTED)  # type: ignore[call-overload]
     .join(Person, Action.owner_id == Person.id, isouter=True)
     .where(
@@ -194,7 +196,7 @@ class _Owner(NamedTuple):
     agency: str
 
 
-def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
+def _overdue_actions(ctx: Context, ocg: OcgRow) -> list[Item]:
     """The oldest overdue actions, as plain columns (no ORM objects: this runs on every status)."""
     params = {
         "ocg": ocg.id,
@@ -202,14 +204,14 @@ def _overdue_actions(ctx: Context, ocg: Ocg) -> list[Item]:
         "see_sensitive": access.sees_sensitive_on(ctx.actor, ocg.id),
     }
     out = []
-    for row in ctx.session.connection().execute(_OVERDUE, params):
+    for row in _OVERDUE.all(ctx.connection(), params):
         owner = _Owner(row.owner_handle, row.owner_agency_of_person) if row.owner_handle else None
         label = owner_label(owner, row.owner_agency)
         out.append(action_item(row, now=ctx.now(), owner=label))
     return out
 
 
-def _partner_actions(ctx: Context, ocg: Ocg) -> list[Item]:
+def _partner_actions(ctx: Context, ocg: OcgRow) -> list[Item]:
     """The partner's own open actions and their agency's, as ``actions.rules.sees_action`` has it,
     with names withheld as in every other partner view of an action."""
     rows = ctx.session.exec(
@@ -237,7 +239,7 @@ def _action_item(
 # -- views ---------------------------------------------------------------------------------------
 
 
-def _review_facts(ctx: Context, ocg: Ocg) -> list[Fact]:
+def _review_facts(ctx: Context, ocg: OcgRow) -> list[Fact]:
     today = ctx.today()
     if ocg.status != "active":  # closed: no review is due, so none is overdue
         last = say_date(ocg.last_review_on) if ocg.last_review_on else "none"
@@ -262,12 +264,12 @@ def _review_facts(ctx: Context, ocg: Ocg) -> list[Fact]:
     ]
 
 
-def _title(ctx: Context, ocg: Ocg) -> str:
+def _title(ctx: Context, ocg: OcgRow) -> str:
     closed = f" ({ocg.status})" if ocg.status != "active" else ""
     return f"{ocg.ref} {ctx.ocg_name(ocg)}{closed}"
 
 
-def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Reply:
+def _police_view(ctx: Context, ocg: OcgRow, counts: Counter[tuple[str, str, str]]) -> Reply:
     today = ctx.today()
     morile = "not recorded"
     morile_sev: Severity | None = Severity.WARNING
@@ -306,11 +308,11 @@ def _police_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) 
     )
 
 
-def _overdue(ocg: Ocg, today: date) -> bool:
+def _overdue(ocg: OcgRow, today: date) -> bool:
     return ocg.status == "active" and ocg.next_review_due < today
 
 
-def _phase_fact(ocg: Ocg) -> Fact:
+def _phase_fact(ocg: OcgRow) -> Fact:
     if ocg.phase:
         return Fact("Phase", rules.PHASE_WORDS.get(ocg.phase, ocg.phase))
     return Fact(
@@ -340,7 +342,7 @@ def _people_facts(found: list[Holder]) -> list[Fact]:
     return facts
 
 
-def _actions_section(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Section:
+def _actions_section(ctx: Context, ocg: OcgRow, counts: Counter[tuple[str, str, str]]) -> Section:
     total, late = counts[("open", "", "")], counts[("overdue", "", "")]
     if not total:
         return Section("Actions", text="none open")
@@ -375,7 +377,7 @@ def _nominal_text(counts: Counter[tuple[str, str, str]]) -> str:
     return f"{sum(by_role.values())}: " + ", ".join(p for p in (parts, others) if p)
 
 
-def _partner_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]]) -> Reply:
+def _partner_view(ctx: Context, ocg: OcgRow, counts: Counter[tuple[str, str, str]]) -> Reply:
     mine = _partner_actions(ctx, ocg)
     total, late = counts[("open", "", "")], counts[("overdue", "", "")]
     mine_late = sum(1 for i in mine if i.severity)
@@ -404,7 +406,7 @@ def _partner_view(ctx: Context, ocg: Ocg, counts: Counter[tuple[str, str, str]])
     )
 
 
-def _buttons(ctx: Context, ocg: Ocg) -> list[Button]:
+def _buttons(ctx: Context, ocg: OcgRow) -> list[Button]:
     """Buttons only for commands that are loaded and that this person may run."""
     wanted = [("Actions", "actions"), ("Disruptions", "disruptions"), ("Review history", "reviews")]
     out = []

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from socbot import access, people
 from socbot.access import ANY, OWN
 from socbot.identify import Who
-from socbot.lookup import find_ocg
+from socbot.lookup import find_ocg, find_ocg_row
 from socbot.model import CommandError
 from socbot.store.models import Ocg, OcgAlias, Person
 
@@ -244,6 +244,31 @@ def test_hidden_ocgs_never_crowd_out_a_visible_one(bot):
         s.commit()
         walsh = actor(s, bot, "walsh")  # a Portsmouth coordinator sees only the last
         assert find_ocg(s, walsh, "alpha", "ocg.read", bot.access).ref == "OCG-0300"
+        assert find_ocg_row(s, walsh, "alpha", "ocg.read", bot.access).ref == "OCG-0300"
+
+
+LOOKUPS = ("OCG-0001", "2", "#0003", "smith", "smi", "the smiths", "harbour", "zzz", "alpha", "")
+COLUMNS = ("id", "ref", "name", "partner_name", "band", "morile", "morile_date", "pmech", "tier",
+           "phase", "area", "status", "last_review_on", "next_review_due")  # fmt: skip
+
+
+def test_a_read_finds_what_a_change_finds_for_everyone(bot):
+    """``find_ocg_row`` (plain columns, for reads) answers as ``find_ocg`` (the ORM object)."""
+
+    def outcome(find, s, who, query, permission):  # type: ignore[no-untyped-def]
+        try:
+            found = find(s, who, query, permission, bot.access)
+        except CommandError as error:
+            return type(error).__name__, error.message
+        return tuple(getattr(found, c) for c in COLUMNS)
+
+    with Session(bot.engine) as s:
+        for handle in DEMO_PEOPLE:
+            who = actor(s, bot, handle)
+            for query in LOOKUPS:
+                for permission in ("ocg.read", "ocg.review"):
+                    orm = outcome(find_ocg, s, who, query, permission)
+                    assert outcome(find_ocg_row, s, who, query, permission) == orm, (handle, query)
 
 
 def test_a_visible_ocg_without_the_permission_says_so(bot):

@@ -2,7 +2,7 @@ import logging
 
 from sqlmodel import Session, func, select
 
-from socbot import CommandError, CommandSpec, Reply, hookimpl
+from socbot import CommandError, CommandSpec, Reply, audit, hookimpl
 from socbot.identify import Who
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
@@ -19,6 +19,8 @@ class Faulty:
         register(CommandSpec("breakuser", self.user_error, "x", permission="help", writes=True))
         register(CommandSpec("breakbug", self.bug, "x", permission="help", writes=True))
         register(CommandSpec("adminonly", lambda c, m: Reply(text="ok"), "x", permission="admin"))
+        register(CommandSpec("mixed", self.mixed, "x", permission="help", writes=True))
+        register(CommandSpec("breakmixed", self.broken_mixed, "x", permission="help", writes=True))
 
     @staticmethod
     def _write(ctx):
@@ -33,6 +35,23 @@ class Faulty:
             )
         )
         ctx.session.flush()
+
+    @staticmethod
+    def _core_write(ctx):
+        """A Core write on the command's connection (no ORM session needed)."""
+        audit.append(ctx.connection(), at=ctx.utcnow(), action="probe", text_="core write")
+
+    def mixed(self, ctx, cmd):
+        """Core, then the ORM, then Core again: one transaction, committed whole."""
+        self._core_write(ctx)
+        self._write(ctx)
+        self._core_write(ctx)
+        return Reply(text="ok")
+
+    def broken_mixed(self, ctx, cmd):
+        self._core_write(ctx)
+        self._write(ctx)
+        raise CommandError("No.")
 
     def user_error(self, ctx, cmd):
         self._write(ctx)
@@ -62,6 +81,21 @@ def test_user_error_rolls_back_and_is_audited(make_bot, engine):
     with Session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (last.action, last.outcome, last.actor) == ("breakuser", "user-error", "okafor")
+
+
+def _probes(engine):
+    with Session(engine) as s:
+        count = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "probe")
+        return s.exec(count).one()
+
+
+def test_core_and_orm_writes_of_a_command_share_its_transaction(make_bot, engine):
+    """The session joins the connection the core opened: both commit, or neither."""
+    bot = _bot(make_bot, engine)
+    assert bot.handle("ocg breakmixed", ME, face="console").error
+    assert (_ghosts(engine), _probes(engine)) == (0, 0)
+    assert not bot.handle("ocg mixed", ME, face="console").error
+    assert (_ghosts(engine), _probes(engine)) == (1, 2)
 
 
 def test_unexpected_failure_shows_only_an_incident_id(make_bot, engine, caplog):

@@ -6,13 +6,16 @@ import io
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from socbot import redact
 from socbot.config import Settings
 from socbot.identify import Who
 from socbot.logs import ScrubSecrets, install
 from socbot.model import Button, Fact, Form, Input, Item, Reply, Section, map_text, texts
-from socbot.redact import scrub, scrub_reply, scrub_shaped
+from socbot.redact import REDACTED, scrub, scrub_reply, scrub_shaped
 from socbot.render_text import render
 from socbot.store.models import AuditEvent
 
@@ -190,3 +193,27 @@ def test_an_incident_logs_no_secret(bot, caplog, monkeypatch):
     assert "incident" in reply.text and SLACK_BOT not in reply.text
     assert "RuntimeError" in caplog.text and SLACK_BOT not in caplog.text
     assert SLACK_BOT not in (_last(bot.engine).detail or "")
+
+
+# Pieces credentials are made of, and ordinary words: joined at random, in any case.
+_PIECES = [
+    *SECRETS,
+    "ghp_" + "a" * 24, "AKIA" + "B" * 16, "bearer  abcdefgh12", "api_key=abc", "apikey: x1",
+    "access_key=k", "private_key='pk'", "xoxb-", "xapp-", "eyJ", "q~", "://", "u:p@h",
+    "github_pat_", "passw", "secret", "token", " ", "Café", "\u017f", "\u212a", "\u0130",
+]  # fmt: skip
+_MIXED = st.lists(
+    st.tuples(st.sampled_from(_PIECES) | st.text(max_size=8), st.booleans()).map(
+        lambda piece: piece[0].swapcase() if piece[1] else piece[0]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@given(_MIXED)
+def test_the_quick_test_never_skips_what_the_patterns_remove(text: str) -> None:
+    """``scrub_shaped`` runs the patterns only when a literal of ``_NEEDED`` is there: it must
+    give what the patterns always give."""
+    full = redact._STRONG.sub(REDACTED, redact._URL_PASSWORD.sub(rf"\1:{REDACTED}@", text))
+    assert scrub_shaped(text) == full
+    assert scrub_reply(Reply(text=text)).text == full

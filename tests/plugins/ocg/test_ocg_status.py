@@ -220,3 +220,19 @@ def test_status_costs_the_same_number_of_queries_however_much_data(bot):
     after = _count_queries(bot, "okafor", "ocg status OCG-0001")
     assert after == before
     assert before <= 12  # identify, roles, lookup, people, counts, overdue list, audit
+
+
+def test_status_never_begins_an_orm_session(bot):
+    """A read runs on the command's connection alone: beginning and committing an ORM session
+    cost a tenth of ``status``."""
+    begun = []
+
+    def began(session, transaction, connection):  # type: ignore[no-untyped-def]
+        begun.append(session)
+
+    event.listen(Session, "after_begin", began)
+    try:
+        reply = say(bot, "okafor", "ocg status OCG-0001")
+    finally:
+        event.remove(Session, "after_begin", began)
+    assert not reply.error and begun == []
