@@ -97,3 +97,22 @@ def test_the_mark_is_found_in_each_string_of_a_full_reply() -> None:
         assert f'"s{i}"' in serialised
         marked = Reply.from_dict(json.loads(serialised.replace(f'"s{i}"', f'"{SENSITIVE_MARK}"')))
         assert shows_sensitive(marked), f"s{i}"
+
+
+def test_the_full_reply_above_fills_every_field_there_is() -> None:
+    """A field added to the reply model must be added to ``shows_sensitive`` and to the reply
+    above, or a mark in it would go unseen and the reply could be shared or marked OFFICIAL."""
+    from dataclasses import fields
+
+    known = {
+        Reply: "title text facts sections items buttons severity ephemeral context images files "
+        "form error sanitised field classification",
+        Item: "text detail severity buttons",
+        Section: "title text facts items",
+        Button: "label action payload style",
+        Form: "name title inputs submit_label payload errors",
+        Input: "name label kind choices required value placeholder",
+        Fact: "label value severity",
+    }
+    for kind, names in known.items():
+        assert [f.name for f in fields(kind)] == names.split(), kind.__name__
