@@ -52,6 +52,7 @@ class Revision:
         done = subprocess.run(
             [str(self.python), *argv],
             cwd=self.tree,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},  # this tree's only
             capture_output=True,
             text=True,
             **kwargs,  # type: ignore[call-overload]
@@ -190,8 +191,12 @@ def ensure_store(
 
 def socbot_env(store_url: str, **extra: str) -> dict[str, str]:
     """The environment a revision's ``socbot`` runs in: this one's, minus any ``SOCBOT_*`` of
-    the caller's, plus the store and the benchmark's fixed clock."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("SOCBOT_")}
+    the caller's and ``PYTHONPATH`` (a caller's tree on it was imported in place of the
+    revision's own: the baseline's sweep ran this tree's code and migrations), plus the store and
+    the benchmark's fixed clock."""
+    inherited = {
+        k: v for k, v in os.environ.items() if not k.startswith("SOCBOT_") and k != "PYTHONPATH"
+    }
     return {**inherited, "SOCBOT_DATABASE_URL": store_url, "SOCBOT_NOW": NOW, **extra}
 
 

@@ -110,3 +110,15 @@ def test_a_cached_sweep_is_reused_only_by_the_commit_that_ran_it(tmp_path: Any) 
     assert not _same_code(done, at("d318691"))
     assert not _same_code({**done, "revision": "4f27528-dirty"}, at("4f27528-dirty"))
     assert not _same_code({k: v for k, v in done.items() if k != "revision"}, at("4f27528"))
+
+
+def test_a_revision_runs_its_own_code_whatever_the_callers_pythonpath(monkeypatch: Any) -> None:
+    """The baseline's socbot, started by a caller with this tree on PYTHONPATH, imported this
+    tree: its sweep ran the new code and left a migration the old server refused."""
+    from benchmarks.revisions import socbot_env
+
+    monkeypatch.setenv("PYTHONPATH", "/work/main")
+    monkeypatch.setenv("SOCBOT_RATE_LIMIT", "5")
+    env = socbot_env("sqlite:///x.sqlite", SOCBOT_DATA_DIR="/tmp/d")
+    assert "PYTHONPATH" not in env and "SOCBOT_RATE_LIMIT" not in env
+    assert env["SOCBOT_DATABASE_URL"] == "sqlite:///x.sqlite" and env["SOCBOT_DATA_DIR"] == "/tmp/d"
