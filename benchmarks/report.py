@@ -116,12 +116,18 @@ def got(row: dict[str, Any]) -> str:
     return f"{row['ratio']:.1f}x" if "ratio" in row else row["status"]
 
 
+# issue 18: `status` within 4x of raw SQL on SQLite (its raw floor is a few microseconds), 2x on
+# PostgreSQL
+STATUS_LIMIT = {"sqlite": 4, "postgresql": 2}
+
+
 def targets(results: dict[str, Any]) -> list[str]:
     lines = []
     for row in results["commands"]:
         if row["scenario"].startswith("status"):
-            lines.append(f"{verdict(row, 2)}: {row['backend']} {row['scenario']} within 2x of "
-                         f"raw SQL ({got(row)})")  # fmt: skip
+            limit = STATUS_LIMIT[row["backend"]]
+            lines.append(f"{verdict(row, limit)}: {row['backend']} {row['scenario']} within "
+                         f"{limit}x of raw SQL ({got(row)})")  # fmt: skip
     for row in results["faces"]:
         if row["face"] == "slack":
             alone = f"; socbot's face alone {row['face_ratio']:.1f}x" if "ratio" in row else ""
