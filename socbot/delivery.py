@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from socbot import audit
+from socbot.inlist import padded
 from socbot.model import Withdraw
 from socbot.outbox import Delivery, Outgoing, backoff, render
 from socbot.store.models import Identity, Outbox, Person
@@ -106,10 +107,10 @@ def claim(
         # conditional: on SQLite (no row locks) two runs may select the same rows; one wins
         session.exec(  # type: ignore[call-overload]
             update(Outbox)
-            .where(col(Outbox.id).in_(ids), _free(now))
+            .where(col(Outbox.id).in_(padded(ids)), _free(now))
             .values(claimed_by=token, lease_until=now + lease)
         )
-        mine = select(Outbox.id).where(col(Outbox.id).in_(ids), Outbox.claimed_by == token)
+        mine = select(Outbox.id).where(col(Outbox.id).in_(padded(ids)), Outbox.claimed_by == token)
         return sorted(i for i in session.exec(mine).all() if i is not None)
 
 

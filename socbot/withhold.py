@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from socbot.access import Access, Actor, AliasSource, no_aliases
+from socbot.inlist import padded
 from socbot.model import Reply, map_text
 from socbot.redact import ASCII_TWINS as _ASCII_TWINS  # folded first: a name spelled with one
 from socbot.store.models import Nominal, Ocg, OcgAlias
@@ -204,7 +205,8 @@ def _rows(session: Session, ids: list[int], aliases: AliasSource, every: bool) -
     conn = session.connection()
 
     def read(query: Any, ocg_id: Any) -> list[Any]:
-        return list(map(tuple, conn.execute(query if every else query.where(ocg_id.in_(ids)))))
+        wanted = query if every else query.where(ocg_id.in_(padded(ids)))
+        return list(map(tuple, conn.execute(wanted)))
 
     nominals = read(
         select(Nominal.id, Nominal.ocg_id, Nominal.name, Nominal.role), col(Nominal.ocg_id)

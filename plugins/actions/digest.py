@@ -42,6 +42,7 @@ from socbot.clock import Clock, local, say_date
 from socbot.context import Context
 
 KIND = "digest"
+_WORDED_WHEN_SHOWN = Item("")  # an overdue entry's line: made per group by _overdue_sections
 CHANNEL = Actor(None, "coordinators", "coordinators", roles=frozenset({"coordinator"}))
 
 
@@ -54,6 +55,7 @@ class Previous:
 
 
 BATCH = 50  # coordinators per transaction; each batch reads the overdue slice afresh
+HELD_KEYS = 20_000  # digests' keys built before they are queued (a force-wide one has them all)
 
 
 def run_digest(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
@@ -87,20 +89,25 @@ def _digests(ctx: Context, own: ActionsSettings, ids: list[int]) -> list[str]:
     viewers = overdue.viewers(session, todo, ctx.utcnow())
     before = previous(session, [p.id or 0 for p in todo], None)
     digest = Digest(session, ctx.hooks, data, own.escalate_days)
-    outgoing = []
+    lines: list[str] = []
+    outgoing, held = [], 0
     scopes = Scopes(data)
     for person in todo:
         viewer = viewers[person.id or 0]
-        last = before.get(person.id or 0)
+        last = before.pop(person.id or 0, None)
         found = digest.build(viewer, scopes.of(viewer), last, ctx.now(), person.area)
         if found is None:
             continue
         reply, state = found
         message = {"key": _key(today, person.id), "kind": KIND, "reply": reply}
-        message["render"] = _spec(state, last, person.area, own.escalate_days)
+        spec = message["render"] = _spec(state, last, person.area, own.escalate_days)
         line = f"to @{person.handle}: digest: {reply.text}"
         outgoing.append(({**message, "person_id": person.id}, line))
-    return overdue.send(ctx, outgoing)[0]
+        held += len(spec["keys"]) + len(spec["previous"] or ())
+        if held >= HELD_KEYS:  # queue what is built: its keys are not held for the whole batch
+            lines += overdue.send(ctx, outgoing)[0]
+            outgoing, held = [], 0
+    return lines + overdue.send(ctx, outgoing)[0]
 
 
 def _channel_digest(ctx: Context, own: ActionsSettings, channel: str, key: str) -> list[str]:
@@ -255,7 +262,7 @@ class Digest:
         """The actions plugin's own part; its items are made per group, when shown."""
         self._actions = {f"overdue:{a.id}": a for a in actions}
         self._now = now
-        entries = [DigestEntry(key, Item(key)) for key in self._actions]
+        entries = [DigestEntry(key, _WORDED_WHEN_SHOWN) for key in self._actions]
         part = DigestPart("overdue", "Overdue actions", entries, ("new overdue", "new overdue"))
         part.gone, part.more, part.order = ("closed", "closed"), "ocg actions overdue", 0
         part.noun = ("overdue action", "overdue actions")
@@ -282,7 +289,11 @@ class Digest:
         )
         budget = [overdue.MAX_ITEMS * 3]
         sections = []
-        for (agency, label), rows in ordered:
+        for n, ((agency, label), rows) in enumerate(ordered):
+            if budget[0] <= 0:  # the lines are spent: the other owners are counted, not listed
+                unshown = sum(len(rows) for _, rows in ordered[n:])
+                sections.append(Section(text=_unshown(unshown, len(ordered) - n, part.more)))
+                break
             group = [whole.get(a.id or 0, a) for a in rows]
             items = overdue.items(
                 self.data, group, self._now, viewer=viewer, redact=hide, owner=False, budget=budget
@@ -338,6 +349,12 @@ class Digest:
         if len(ids) - closed:
             words.append(f"{len(ids) - closed} moved on")
         return words
+
+
+def _unshown(actions: int, groups: int, more: str | None) -> str:
+    what = overdue.plural(actions, "more new overdue action")
+    where = overdue.plural(groups, "more group")
+    return f"... and {what} in {where} by agency and owner: `{more}` lists them all."
 
 
 def _gone(part: DigestPart, before: set[str]) -> list[str]:

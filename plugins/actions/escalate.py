@@ -6,7 +6,8 @@ received, so a missed day (a weekend, an outage) is caught up, never doubled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from socbot import Assignment, Ocg, Outbox, Person, Reply, Severity, Withdraw
 from socbot.access import Actor, sanitised
 from socbot.clock import LONDON, Clock, local
 from socbot.context import Context
+from socbot.inlist import padded
 
 
 def escalation_start(due: datetime, today: date, after_days: int) -> date | None:
@@ -37,45 +39,63 @@ BATCH = 200  # leads per transaction
 
 
 def run_escalations(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
-    """Plan who hears of which late actions from a few columns, then word and queue a batch of
-    leads at a time, each committed before the next is read."""
+    """Plan who hears of which late actions from a few columns, a part of the slice at a time
+    (the plan holds 8 bytes an action, its id), then word and queue a batch of leads at a
+    time, each committed before the next is read."""
     if not overdue.working_day(ctx):
         return
+    session, today = ctx.session, ctx.today()
     days = ctx.plugin_settings("actions", ActionsSettings).escalate_days
-    before = datetime.combine(ctx.today() - timedelta(days=days), time(0), LONDON)
-    data = overdue.load(ctx.session, before, ctx.utcnow(), plan=True)
-    plan = {pid: [a.id or 0 for a in found] for pid, found in _plan(ctx, data, days).items()}
-    del data  # the batches read their actions afresh
+    before = datetime.combine(today - timedelta(days=days), time(0), LONDON)
+    plan: dict[int, array[int]] = {}
+    last: dict[int, date | None] = {}
+    for data in overdue.stream(session, before, ctx.utcnow()):
+        for pid, found in _plan(ctx, data, days, last).items():
+            plan.setdefault(pid, array("q")).extend(a.id or 0 for a in found)
+    done = overdue.existing(session, [_key(today, pid) for pid in plan])
+    plan = {pid: ids for pid, ids in plan.items() if _key(today, pid) not in done}
     for batch in overdue.batches(plan, BATCH):
         yield _queue(ctx, batch, before, days)
 
 
-def _plan(ctx: Context, data: overdue.Overdue, days: int) -> dict[int, list[Action]]:
+def _plan(
+    ctx: Context, data: overdue.Overdue, days: int, last: dict[int, date | None]
+) -> dict[int, list[Action]]:
     """Lead -> the actions to raise with them today: past ``days`` overdue, in a round they have
-    not been told of, and not already queued for them today."""
+    not been told of. ``last``: when each lead was last told, filled as leads come up."""
     session, today = ctx.session, ctx.today()
     leads = _leads(session, data.ocgs, ctx.utcnow())
-    last = _last_escalated(session, {p for ids in leads.values() for p in ids})
+    named = {p for ids in leads.values() for p in ids} - last.keys()
+    told = _last_escalated(session, named)
+    last.update({pid: told.get(pid) for pid in named})
     plan: dict[int, list[Action]] = {}
     for action in data.actions:
         begun = escalation_start(action.due_at, today, days)
         for pid in leads.get(action.ocg_id, []):
-            if begun is not None and (last.get(pid) is None or begun > last[pid]):
+            was = last[pid]
+            if begun is not None and (was is None or begun > was):
                 plan.setdefault(pid, []).append(action)
-    done = overdue.existing(session, [_key(today, pid) for pid in plan])
-    return {pid: found for pid, found in plan.items() if _key(today, pid) not in done}
+    return plan
 
 
 def _key(today: date, pid: int) -> str:
     return f"escalation:{today.isoformat()}:{pid}"
 
 
-def _queue(ctx: Context, batch: dict[int, list[int]], before: datetime, days: int) -> list[str]:
+def _queue(
+    ctx: Context, batch: Mapping[int, Sequence[int]], before: datetime, days: int
+) -> list[str]:
     """One batch of escalations from the actions as they are now (still open and that late)."""
     session, now, today = ctx.session, ctx.now(), ctx.today()
     data = overdue.load(session, before, ctx.utcnow(), ids={i for v in batch.values() for i in v})
-    planned = _plan(ctx, data, days)
-    todo = {pid: [a for a in planned[pid] if a.id in batch[pid]] for pid in batch if pid in planned}
+    planned = _plan(ctx, data, days, {})
+    ours = {pid: set(ids) for pid, ids in batch.items() if pid in planned}
+    done = overdue.existing(session, [_key(today, pid) for pid in ours])  # a concurrent sweep
+    todo = {
+        pid: [a for a in planned[pid] if a.id in ids]
+        for pid, ids in ours.items()
+        if _key(today, pid) not in done
+    }
     people = {p.id or 0: p for p in overdue.by_ids(session, Person, todo)}
     viewers = overdue.viewers(session, people.values(), ctx.utcnow())
     redact = redactor(session, data.ocgs)
@@ -140,18 +160,18 @@ def render(
 
 def _leads(session: Session, ocgs: dict[int, Ocg], now: datetime) -> dict[int, list[int]]:
     """Who hears of an OCG's late actions: its LRO, or its SRO when it has no LRO."""
-    rows = session.exec(
-        select(Assignment).where(
+    rows = session.exec(  # columns, not objects: planning a national sweep asks this often
+        select(Assignment.person_id, Assignment.role, Assignment.ocg_id).where(
             Assignment.role.in_(("lro", "sro")),  # type: ignore[attr-defined]
-            or_(Assignment.ocg_id.in_(list(ocgs)), Assignment.ocg_id.is_(None)),  # type: ignore[union-attr]
+            or_(Assignment.ocg_id.in_(padded(ocgs)), Assignment.ocg_id.is_(None)),  # type: ignore[union-attr]
             store.held_at(now),
         )
     ).all()
     lros: dict[int, set[int]] = {}
     sros: dict[int | None, set[int]] = {}
-    for row in rows:
-        target = lros if row.role == "lro" else sros
-        target.setdefault(row.ocg_id, set()).add(row.person_id)  # type: ignore[arg-type]
+    for person_id, role, ocg_id in rows:
+        target = lros if role == "lro" else sros
+        target.setdefault(ocg_id, set()).add(person_id)  # type: ignore[arg-type]
     return {oid: sorted(lros.get(oid) or sros.get(oid) or sros.get(None) or set()) for oid in ocgs}
 
 
@@ -161,7 +181,7 @@ def _last_escalated(session: Session, person_ids: set[int]) -> dict[int, date]:
         return {}
     rows = session.exec(
         select(Outbox.person_id, func.max(Outbox.created_at))
-        .where(Outbox.kind == "escalation", Outbox.person_id.in_(person_ids))  # type: ignore[union-attr]
+        .where(Outbox.kind == "escalation", Outbox.person_id.in_(padded(person_ids)))  # type: ignore[union-attr]
         .group_by(col(Outbox.person_id))
     ).all()
     return {pid: local(at).date() for pid, at in rows if pid is not None and at is not None}

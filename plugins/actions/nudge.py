@@ -10,7 +10,8 @@ withdrawn when none is left).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -18,13 +19,14 @@ from functools import partial
 from socbot_plugins.actions import backoff, overdue
 from socbot_plugins.actions.models import Action
 from socbot_plugins.actions.view import Redact, redactor
-from sqlalchemy import update
-from sqlmodel import Session
+from sqlalchemy import or_, update
+from sqlmodel import Session, col
 
 from socbot import Person, Reply, Section, Severity, Withdraw
 from socbot.access import Actor, sanitised
 from socbot.clock import Clock
 from socbot.context import Context
+from socbot.inlist import padded
 
 
 @dataclass
@@ -74,37 +76,35 @@ def run_nudges(ctx: Context, dry_run: bool) -> Iterator[list[str]]:
     of recipients at a time, each batch committed before the next is read."""
     if not overdue.working_day(ctx):
         return
-    plan = _plan(ctx)
-    chased: set[int] = set()  # an action passed to two chasers is counted once
-    for batch in overdue.batches(plan, BATCH):
-        yield _queue(ctx, batch, chased)
+    at = ctx.utcnow()  # the sweep's time: what it counts as nudged now
+    for batch in overdue.batches(_plan(ctx, at), BATCH):
+        yield _queue(ctx, batch, at)
 
 
-def _plan(ctx: Context) -> dict[int, list[int]]:
+def _plan(ctx: Context, at: datetime) -> dict[int, array[int]]:
     """Recipient -> ids of the actions they are to be reminded of today, for those not yet
-    nudged today (the outbox key is per person and day)."""
-    session, today = ctx.session, ctx.today()
-    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), plan=True)
-    data.actions = [a for a in data.actions if backoff.due(a, today, ctx.settings.working_days)]
-    plan = plan_nudges(data)
+    nudged today (the outbox key is per person and day). Planned from the slice a part at a
+    time, so the plan holds 8 bytes an overdue action (its id)."""
+    session, today, days = ctx.session, ctx.today(), ctx.settings.working_days
+    plan: dict[int, array[int]] = {}
+    for data in overdue.stream(session, at, at):
+        data.actions = [a for a in data.actions if backoff.due(a, today, days)]
+        for pid, bundle in plan_nudges(data).items():
+            plan.setdefault(pid, array("q")).extend(a.id or 0 for a in bundle.all())
     done = overdue.existing(session, [_key(today, pid) for pid in plan])
-    return {
-        pid: sorted({a.id or 0 for a in bundle.all()})
-        for pid, bundle in plan.items()
-        if _key(today, pid) not in done
-    }
+    return {pid: ids for pid, ids in plan.items() if _key(today, pid) not in done}
 
 
 def _key(today: date, pid: int) -> str:
     return f"nudge:{today.isoformat()}:{pid}"
 
 
-def _queue(ctx: Context, batch: dict[int, list[int]], chased: set[int]) -> list[str]:
+def _queue(ctx: Context, batch: Mapping[int, Sequence[int]], at: datetime) -> list[str]:
     """Word and queue one batch's nudges from the actions as they are now: one closed, moved
     or seen since the plan drops out, and a recipient left with none gets nothing."""
     session, now, today = ctx.session, ctx.now(), ctx.today()
     wanted = {i for ids in batch.values() for i in ids}
-    data = overdue.load(session, ctx.utcnow(), ctx.utcnow(), ids=wanted)
+    data = overdue.load(session, at, at, ids=wanted)
     data.actions = [a for a in data.actions if not backoff.seen(a)]
     planned = plan_nudges(data)
     todo = {
@@ -113,7 +113,7 @@ def _queue(ctx: Context, batch: dict[int, list[int]], chased: set[int]) -> list[
     done = overdue.existing(session, [_key(today, pid) for pid in todo])  # a concurrent sweep
     todo = {pid: bundle for pid, bundle in todo.items() if _key(today, pid) not in done}
     recipients = {p.id or 0: p for p in overdue.by_ids(session, Person, todo) if p.active}
-    viewers = overdue.viewers(session, recipients.values(), ctx.utcnow())
+    viewers = overdue.viewers(session, recipients.values(), at)
     redact = redactor(session, data.ocgs)
     outgoing = []
     for pid in sorted(todo):
@@ -136,11 +136,8 @@ def _queue(ctx: Context, batch: dict[int, list[int]], chased: set[int]) -> list[
         message["render"] = {"actions": [a.id for a in found]}
         outgoing.append(({**message, "note": note}, line))
     lines, queued = overdue.send(ctx, outgoing)
-    fresh = {
-        a.id or 0 for pid in todo if _key(today, pid) in queued for a in todo[pid].all()
-    } - chased
-    chased |= fresh
-    _mark_chased(session, sorted(fresh), ctx.utcnow())
+    chased = {a.id or 0 for pid in todo if _key(today, pid) in queued for a in todo[pid].all()}
+    _mark_chased(session, sorted(chased), at)
     return lines
 
 
@@ -234,15 +231,17 @@ def nudge_reply(
     )
 
 
-def _mark_chased(session: Session, ids: list[int], now: datetime) -> None:
-    """Count the nudge on actions still open and overdue *now*: the conditional UPDATE is
-    re-checked against the newest committed row on PostgreSQL, so a ``done`` that committed after
-    the sweep planned is not bumped (its queued nudge is withdrawn at delivery)."""
+def _mark_chased(session: Session, ids: list[int], at: datetime) -> None:
+    """Count the nudge on actions still open and overdue: the conditional UPDATE is re-checked
+    against the newest committed row on PostgreSQL, so a ``done`` that committed after the
+    sweep planned is not bumped (its queued nudge is withdrawn at delivery). An action passed
+    to two chasers in two batches is counted once: the second finds it nudged at ``at``."""
     for start in range(0, len(ids), overdue.CHUNK):
         session.exec(
             update(Action)
-            .where(Action.id.in_(ids[start : start + overdue.CHUNK]))  # type: ignore[union-attr]
-            .where(Action.status == "open", Action.due_at < now)  # type: ignore[arg-type]
-            .values(last_nudged_at=now, nudge_count=Action.nudge_count + 1)
+            .where(Action.id.in_(padded(ids[start : start + overdue.CHUNK])))  # type: ignore[union-attr]
+            .where(Action.status == "open", Action.due_at < at)  # type: ignore[arg-type]
+            .where(or_(col(Action.last_nudged_at).is_(None), col(Action.last_nudged_at) < at))
+            .values(last_nudged_at=at, nudge_count=Action.nudge_count + 1)
             .execution_options(synchronize_session=False)
         )

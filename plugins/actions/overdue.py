@@ -8,7 +8,8 @@ number overdue, not the size of the table.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+import gc
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,9 +22,12 @@ from sqlmodel import Session, col, select
 from socbot import Assignment, Button, Item, Ocg, Outbox, Person
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
+from socbot.inlist import padded
 
 MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
 CHUNK = 5000
+STREAM = 2000  # overdue actions a sweep plans from at a time
+BATCH_ACTIONS = 2000  # actions a sweep words and queues in one transaction, at most
 
 
 @dataclass
@@ -93,31 +97,70 @@ def load(
     ``PLAN_PERSON``), not objects: a few hundred bytes an overdue action."""
     query = overdue_query(before, plan=plan)
     if ids is not None:
-        query = query.where(col(Action.id).in_(list(ids)))
-    actions = list(session.exec(query).all())
+        query = query.where(col(Action.id).in_(padded(ids)))
+    return _named(session, list(session.exec(query).all()), now, plan, {})
+
+
+def stream(session: Session, before: datetime, now: datetime) -> Iterator[Overdue]:
+    """The overdue slice as plan rows, ``STREAM`` actions at a time, each part with what it
+    names: a sweep that plans from one part at a time holds a part, not the slice, so its
+    memory does not grow with the number overdue. One statement read in partitions (a
+    server-side cursor on PostgreSQL): every part comes from the same snapshot."""
+    coordinators: dict[str, list[Person]] = {}  # an agency's, kept across parts: a few hundred
+    query = overdue_query(before, plan=True).execution_options(yield_per=STREAM)
+    for rows in session.exec(query).partitions():
+        yield _named(session, list(rows), now, True, coordinators)
+        gc.collect()  # the part's cycles: a job pauses the collector (``socbot.jobs``)
+
+
+def _named(
+    session: Session,
+    actions: list[Any],
+    now: datetime,
+    plan: bool,
+    coordinators: dict[str, list[Person]],
+) -> Overdue:
+    """``actions`` with the OCGs, owners, coordinators and reach they name, those on closed
+    OCGs left out; ``coordinators`` caches an agency's across calls."""
     ocg_ids = {a.ocg_id for a in actions}
     ocgs = {o.id or 0: o for o in by_ids(session, Ocg, ocg_ids, PLAN_OCG if plan else None)}
     actions = [a for a in actions if ocgs[a.ocg_id].status == "active"]
     ocgs = {i: o for i, o in ocgs.items() if o.status == "active"}
     owners = {a.owner_id for a in actions if a.owner_id}
     people = {p.id or 0: p for p in by_ids(session, Person, owners, PLAN_PERSON if plan else None)}
-    agencies = {a.owner_agency for a in actions if a.owner_agency}
-    agencies |= {p.agency for p in people.values()}
+    agencies = {a.owner_agency.lower() for a in actions if a.owner_agency}
+    agencies |= {p.agency.lower() for p in people.values()}
+    missing = agencies - coordinators.keys()
+    found = store.coordinators(session, missing, now)
+    coordinators.update({agency: found.get(agency, []) for agency in missing})
     return Overdue(
         actions,
         ocgs,
         people,
-        store.coordinators(session, agencies, now),
+        {a: coordinators[a] for a in agencies},
         store.chat_reachable(session, people),
     )
 
 
-def batches(plan: dict[int, list[int]], size: int) -> Iterator[dict[int, list[int]]]:
-    """A sweep's plan (recipient -> action ids) a batch of ``size`` recipients at a time, in
-    recipient order (two sweeps take their outbox row locks in the same order)."""
-    order = sorted(plan)
-    for start in range(0, len(order), size):
-        yield {pid: plan[pid] for pid in order[start : start + size]}
+def batches(
+    plan: Mapping[int, Sequence[int]], size: int, actions: int | None = None
+) -> Iterator[dict[int, Sequence[int]]]:
+    """A sweep's plan (recipient -> action ids) a batch at a time, in recipient order (two
+    sweeps take their outbox row locks in the same order): ``size`` recipients, fewer when
+    their actions would pass ``actions`` (``BATCH_ACTIONS``; one recipient holding more has a
+    batch alone), so a batch's work stays the same as overdue actions grow denser."""
+    actions = actions or BATCH_ACTIONS
+    batch: dict[int, Sequence[int]] = {}
+    held = 0
+    for pid in sorted(plan):
+        ids = plan[pid]
+        if batch and (len(batch) == size or held + len(ids) > actions):
+            yield batch
+            batch, held = {}, 0
+        batch[pid] = ids
+        held += len(ids)
+    if batch:
+        yield batch
 
 
 def by_ids(
@@ -129,7 +172,7 @@ def by_ids(
     what = select(*columns) if columns else select(model)  # type: ignore[call-overload]
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        found += session.exec(what.where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
+        found += session.exec(what.where(model.id.in_(padded(chunk)))).all()  # type: ignore[attr-defined]
     return found
 
 
@@ -138,7 +181,8 @@ def existing(session: Session, keys: Iterable[str]) -> set[str]:
     wanted, found = list(keys), set()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        found |= set(session.exec(select(Outbox.key).where(Outbox.key.in_(chunk))).all())  # type: ignore[attr-defined]
+        query = select(Outbox.key).where(Outbox.key.in_(padded(chunk)))  # type: ignore[attr-defined]
+        found |= set(session.exec(query).all())
     return found
 
 
@@ -155,7 +199,7 @@ def viewers(session: Session, people: Iterable[Person], now: datetime) -> dict[i
             select(
                 Assignment.person_id, Assignment.role, Assignment.ocg_id, Assignment.pillar
             ).where(
-                Assignment.person_id.in_(ids[start : start + CHUNK]),  # type: ignore[attr-defined]
+                Assignment.person_id.in_(padded(ids[start : start + CHUNK])),  # type: ignore[attr-defined]
                 store.held_at(now),
             )
         ).all():

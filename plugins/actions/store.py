@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from socbot import PILLARS, Assignment, CommandError, Identity, Person
 from socbot.context import Context
 from socbot.dates import parse_due
+from socbot.inlist import padded
 from socbot.parser import record_number
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def coordinators(session: Session, names: Iterable[str], now: datetime) -> dict[
     rows = session.exec(
         select(Person)
         .where(
-            col(Person.id).in_(set(ids)),
+            col(Person.id).in_(padded(set(ids))),
             Person.active,
             func.lower(Person.agency).in_(wanted),
         )
@@ -174,10 +175,9 @@ def chat_reachable(session: Session, person_ids: Iterable[int]) -> set[int] | No
     ids = list(set(person_ids))
     found: set[int] = set()
     for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        found |= set(
-            session.exec(select(Identity.person_id).where(Identity.person_id.in_(chunk))).all()  # type: ignore[attr-defined]
-        )
+        chunk = padded(ids[start : start + 5000])
+        query = select(Identity.person_id).where(col(Identity.person_id).in_(chunk))
+        found |= set(session.exec(query).all())
     return found
 
 

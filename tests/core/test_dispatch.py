@@ -148,13 +148,15 @@ def test_jobs_leave_the_garbage_collector_running_even_when_they_fail(make_bot, 
     class Jobs:
         @hookimpl
         def register_jobs(self, register):
-            register(Job("ok", lambda ctx, dry: seen.append(gc.isenabled()) or [], "x"))
+            paused = lambda ctx, dry: seen.append((gc.isenabled(), gc.get_freeze_count() > 0)) or []  # noqa: E731
+            register(Job("ok", paused, "x"))
             register(Job("boom", lambda ctx, dry: 1 / 0, "x"))
 
     pm = get_plugin_manager(load_entrypoints=False)
     pm.register(Jobs(), name="jobs")
     bot = make_bot(engine, plugins=pm, demo=True)
-    assert bot.run_job("ok") == [] and seen == [False]
+    assert bot.run_job("ok") == [] and seen == [(False, True)]  # paused, and the rest frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     with pytest.raises(ZeroDivisionError):
         bot.run_job("boom")
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -26,7 +26,7 @@ from socbot.model import Reply
 from socbot.outbox import Delivery
 from socbot.plugins import get_plugin_manager
 from socbot.render_text import render
-from socbot.store.models import AuditEvent, Outbox, Person
+from socbot.store.models import Assignment, AuditEvent, Outbox, Person
 
 FIRST_SWEEP = [
     "to @nguyen: nudge: 1 overdue action (oldest 9 days overdue)",
@@ -329,6 +329,51 @@ def test_each_batch_reads_the_actions_again_before_queueing(bot, monkeypatch) ->
     with Session(bot.engine) as session:
         chased = session.exec(select(Action.id).where(Action.nudge_count > 0)).all()
     assert sorted(chased) == [1, 2, 4, 8, 12]
+
+
+def test_a_sweep_planned_two_actions_at_a_time_chases_the_same(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The overdue slice read two actions at a time and one action queued a batch: the same
+    messages in the same order, and each action counted as nudged once."""
+    monkeypatch.setattr(overdue, "STREAM", 2)
+    monkeypatch.setattr(overdue, "BATCH_ACTIONS", 1)
+    assert chase.sweep(bot) == FIRST_SWEEP
+    with Session(bot.engine) as session:
+        counts = session.exec(select(Action.id, Action.nudge_count).where(Action.nudge_count > 0))
+        assert sorted(counts.all()) == [(1, 1), (2, 1), (4, 1), (8, 1), (10, 1), (12, 1)]
+
+
+def test_a_batch_holds_so_many_actions_and_a_recipient_with_more_has_one_alone() -> None:
+    plan = {9: [4, 5, 6, 7], 5: [1, 2], 3: [3], 1: [8]}
+    found = [list(batch) for batch in overdue.batches(plan, 3, actions=3)]
+    assert found == [[1, 3], [5], [9]]  # recipients in order, none split
+    assert [list(batch) for batch in overdue.batches(plan, 2, actions=100)] == [[1, 3], [5, 9]]
+
+
+def test_an_action_chased_through_two_coordinators_in_two_batches_is_counted_once(  # type: ignore[no-untyped-def]
+    bot, monkeypatch
+) -> None:
+    """Evans can't be reached and Trading Standards has two coordinators, each in a batch of
+    its own: both are asked to chase evans's #2 and hold the agency's #12, and each action is
+    counted as nudged once."""
+    monkeypatch.setattr(nudge, "BATCH", 1)
+    now = bot.clock.utcnow()
+    with Session(bot.engine) as session:
+        price = session.exec(select(Person).where(Person.handle == "price")).one()
+        pryce = Person(handle="pryce", name="Gwen Pryce", agency=price.agency, area=price.area,
+                       created_at=now)  # fmt: skip
+        session.add(pryce)
+        session.flush()
+        session.add(Assignment(person_id=pryce.id or 0, role="coordinator", started_at=now))
+        session.commit()
+    link(bot, "nguyen", "price", "pryce", "walsh", "okafor", "brennan", "idris", "ford", "lowe")
+    lines = bot.run_job("action-nudges")
+    for who in ("price", "pryce"):
+        assert (
+            f"to @{who}: nudge: 2 overdue actions (oldest 4 days overdue); passing on for @evans"
+        ) in lines
+    with Session(bot.engine) as session:
+        counts = session.exec(select(Action.id, Action.nudge_count).where(Action.nudge_count > 0))
+        assert sorted(counts.all()) == [(1, 1), (2, 1), (4, 1), (8, 1), (10, 1), (12, 1)]
 
 
 def test_the_overdue_slice_is_read_through_the_index(engine) -> None:  # type: ignore[no-untyped-def]

@@ -227,6 +227,36 @@ def test_the_digest_covers_reviews_moderation_and_plan_health(bot) -> None:  # t
     assert "Reviews" not in str(price.body)  # a partner coordinator: their agency's actions
 
 
+def test_a_digest_lists_sixty_lines_and_counts_the_owners_beyond(bot) -> None:  # type: ignore[no-untyped-def]
+    """70 more overdue actions in Portsmouth, each with an owner of its own: walsh's digest
+    shows 60 lines, one owner each, then counts the rest in one line instead of a heading for
+    every further owner (229 headings in a partner coordinator's digest at national scale)."""
+    now = bot.clock.utcnow()
+    with Session(bot.engine) as session:
+        for n in range(70):
+            owner = Person(handle=f"pc{n:02d}", name=f"Officer {n:02d}", area="Portsmouth",
+                           created_at=now)  # fmt: skip
+            session.add(owner)
+            session.flush()
+            due = now - timedelta(days=2)
+            session.add(
+                Action(ocg_id=1, pillar="pursue", description=f"Check {n}", owner_id=owner.id,
+                       created_by_id=1, created_at=now, due_at=due)
+            )  # fmt: skip
+        session.commit()
+    bot.run_job("action-digest")
+    [row] = [r for r in rows(bot, "digest") if handle_of(bot, r) == "walsh"]
+    digest = Reply.from_dict(row.body)
+    assert digest.sections[0].title == "Overdue actions: 75 (oldest 15 days overdue)"
+    groups = [s for s in digest.sections[1:] if s.title and " · " in s.title]
+    assert len(groups) == 60 and all(len(s.items) == 1 for s in groups)
+    assert digest.sections[61].text == (
+        "... and 15 more new overdue actions in 15 more groups by agency and owner: "
+        "`ocg actions overdue` lists them all."
+    )
+    assert len(row.body["render"]["keys"]) == 75 + 2 + 3 + 9  # every entry is still compared
+
+
 def test_a_week_of_days_digests_change_and_nudges_back_off(bot, face) -> None:  # type: ignore[no-untyped-def]
     """Run every job each morning from Wed 3 to Fri 12 Mar, with work done along the way."""
     digests: dict[str, list[str]] = {}

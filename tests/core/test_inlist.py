@@ -1,0 +1,37 @@
+"""``IN`` lists padded to a few lengths, so a sweep's queries are a dozen statements to the
+database, not one per length (each prepared and kept by the driver)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
+from socbot.inlist import padded
+from socbot.store.models import Person
+
+
+def test_a_list_is_padded_to_a_power_of_two_with_the_same_values() -> None:
+    assert padded([]) == []
+    assert padded([5]) == [5] * 8
+    for n in (1, 7, 8, 9, 100, 1000, 5000):
+        found = padded(range(n))
+        assert len(found) >= max(n, 8) and len(found) & (len(found) - 1) == 0
+        assert len(found) < 2 * max(n, 8) and set(found) == set(range(n))
+
+
+def test_three_hundred_lengths_of_list_are_seven_statements(engine) -> None:  # type: ignore[no-untyped-def]
+    seen: set[str] = set()
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.add(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with Session(engine) as session:
+            for n in range(1, 301):
+                wanted = list(range(1, n + 1))
+                found = session.exec(select(Person.id).where(col(Person.id).in_(padded(wanted))))
+                assert set(found.all()) <= set(wanted)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 7  # 8, 16, 32, 64, 128, 256 and 512 placeholders
