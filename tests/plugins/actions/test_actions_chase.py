@@ -331,9 +331,13 @@ def test_each_batch_reads_the_actions_again_before_queueing(bot, monkeypatch) ->
     assert sorted(chased) == [1, 2, 4, 8, 12]
 
 
-def test_a_sweep_planned_two_actions_at_a_time_chases_the_same(bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The overdue slice read two actions at a time and one action queued a batch: the same
-    messages in the same order, and each action counted as nudged once."""
+def test_a_sweep_planned_two_actions_at_a_time_chases_the_same(  # type: ignore[no-untyped-def]
+    make_bot, any_engine, monkeypatch
+) -> None:
+    """The overdue slice read two actions at a time (through a server-side cursor on
+    PostgreSQL) and one action queued a batch: the same messages in the same order, and each
+    action counted as nudged once."""
+    bot = make_bot(any_engine, demo=True)
     monkeypatch.setattr(overdue, "STREAM", 2)
     monkeypatch.setattr(overdue, "BATCH_ACTIONS", 1)
     assert chase.sweep(bot) == FIRST_SWEEP
