@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -57,6 +58,20 @@ def batches(
             session.rollback()
 
 
+class _Paused:
+    """How many jobs are running: the collector and the freeze are the process's, and a server
+    runs jobs in several scheduler threads, so the first job in pauses them and the last out
+    restores them (the first out would otherwise turn the collector back on mid-sweep)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.jobs = 0
+        self.was_enabled = True
+
+
+_PAUSED = _Paused()
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Sweeps build thousands of short-lived rows; the cyclic collector's automatic passes over
@@ -65,12 +80,18 @@ def collector_paused() -> Iterator[None]:
     a sweep collects fully after each part of the slice it plans from (``gc.collect(1)`` left
     8 MB a national sweep behind). Everything alive before the job is frozen (``gc.freeze``):
     a full collection walks only the job's own objects, not a test process's millions."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
+    with _PAUSED.lock:
+        if _PAUSED.jobs == 0:
+            _PAUSED.was_enabled = gc.isenabled()
+            gc.disable()
+            gc.freeze()
+        _PAUSED.jobs += 1
     try:
         yield
     finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+        with _PAUSED.lock:
+            _PAUSED.jobs -= 1
+            if _PAUSED.jobs == 0:
+                gc.unfreeze()
+                if _PAUSED.was_enabled:
+                    gc.enable()

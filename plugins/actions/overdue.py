@@ -96,9 +96,14 @@ def load(
     as still open and overdue now. ``plan``: rows of ``PLAN_COLUMNS`` (and of ``PLAN_OCG`` and
     ``PLAN_PERSON``), not objects: a few hundred bytes an overdue action."""
     query = overdue_query(before, plan=plan)
-    if ids is not None:
-        query = query.where(col(Action.id).in_(padded(ids)))
-    return _named(session, list(session.exec(query).all()), now, plan, {})
+    if ids is None:
+        return _named(session, list(session.exec(query).all()), now, plan, {})
+    wanted, found = list(dict.fromkeys(ids)), []
+    for start in range(0, len(wanted), CHUNK):  # one recipient may hold tens of thousands
+        chunk = padded(wanted[start : start + CHUNK])
+        found += session.exec(query.where(col(Action.id).in_(chunk))).all()
+    found.sort(key=lambda a: (a.due_at, a.id))  # in the slice's order, as one query gives it
+    return _named(session, found, now, plan, {})
 
 
 def stream(session: Session, before: datetime, now: datetime) -> Iterator[Overdue]:
@@ -124,7 +129,8 @@ def _named(
     OCGs left out; ``coordinators`` caches an agency's across calls."""
     ocg_ids = {a.ocg_id for a in actions}
     ocgs = {o.id or 0: o for o in by_ids(session, Ocg, ocg_ids, PLAN_OCG if plan else None)}
-    actions = [a for a in actions if ocgs[a.ocg_id].status == "active"]
+    # an OCG purged since the slice's snapshot is gone: its actions with it
+    actions = [a for a in actions if a.ocg_id in ocgs and ocgs[a.ocg_id].status == "active"]
     ocgs = {i: o for i, o in ocgs.items() if o.status == "active"}
     owners = {a.owner_id for a in actions if a.owner_id}
     people = {p.id or 0: p for p in by_ids(session, Person, owners, PLAN_PERSON if plan else None)}

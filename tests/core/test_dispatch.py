@@ -160,3 +160,17 @@ def test_jobs_leave_the_garbage_collector_running_even_when_they_fail(make_bot, 
     with pytest.raises(ZeroDivisionError):
         bot.run_job("boom")
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_two_jobs_at_once_leave_the_collector_paused_until_the_last_ends() -> None:
+    """A server runs jobs in several threads: the first to end must not turn the collector
+    back on, or thaw what is frozen, under the other."""
+    import gc
+
+    from socbot.jobs import collector_paused
+
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -10,13 +10,17 @@ from socbot.inlist import padded
 from socbot.store.models import Person
 
 
-def test_a_list_is_padded_to_a_power_of_two_with_the_same_values() -> None:
+def test_a_list_is_padded_to_a_power_of_two_then_to_a_multiple_of_1024() -> None:
     assert padded([]) == []
     assert padded([5]) == [5] * 8
-    for n in (1, 7, 8, 9, 100, 1000, 5000):
+    for n in (1, 7, 8, 9, 100, 1000, 1024):
         found = padded(range(n))
         assert len(found) >= max(n, 8) and len(found) & (len(found) - 1) == 0
         assert len(found) < 2 * max(n, 8) and set(found) == set(range(n))
+    for n in (1025, 5000, 40_000):  # doubling 40,000 would pass PostgreSQL's 65,535 parameters
+        found = padded(range(n))
+        assert len(found) % 1024 == 0 and n <= len(found) < n + 1024
+        assert set(found) == set(range(n))
 
 
 def test_three_hundred_lengths_of_list_are_seven_statements(engine) -> None:  # type: ignore[no-untyped-def]

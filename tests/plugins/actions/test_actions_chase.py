@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from socbot_plugins.actions import chase, nudge, overdue
@@ -344,6 +345,26 @@ def test_a_sweep_planned_two_actions_at_a_time_chases_the_same(  # type: ignore[
     with Session(bot.engine) as session:
         counts = session.exec(select(Action.id, Action.nudge_count).where(Action.nudge_count > 0))
         assert sorted(counts.all()) == [(1, 1), (2, 1), (4, 1), (8, 1), (10, 1), (12, 1)]
+
+
+def test_a_recipient_holding_seventy_thousand_ids_is_read_in_chunks(make_bot, any_engine) -> None:  # type: ignore[no-untyped-def]
+    """More ids than PostgreSQL takes parameters in one statement (65,535): read in chunks,
+    in the slice's order, each action once."""
+    bot = make_bot(any_engine, demo=True)
+    now = bot.clock.utcnow()
+    with Session(bot.engine) as session:
+        wanted = [*range(70_000, 0, -1), 12, 1]  # unknown ids, and two given twice
+        found = overdue.load(session, now, now, ids=wanted)
+    assert [a.id for a in found.actions] == [4, 10, 1, 2, 8, 12]  # oldest first
+
+
+def test_an_ocg_purged_after_the_slice_was_read_takes_its_actions_with_it(bot) -> None:  # type: ignore[no-untyped-def]
+    now = bot.clock.utcnow()
+    with Session(bot.engine) as session:
+        [part] = overdue.stream(session, now, now)
+        gone = SimpleNamespace(**{**part.actions[0]._asdict(), "ocg_id": 99_999})  # purged
+        found = overdue._named(session, [gone, *part.actions[1:]], now, True, {})
+    assert [a.id for a in found.actions] == [a.id for a in part.actions[1:]]
 
 
 def test_a_batch_holds_so_many_actions_and_a_recipient_with_more_has_one_alone() -> None:
