@@ -11,11 +11,12 @@ callers: PostgreSQL takes at most 65,535 parameters a statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
 SMALLEST = 8
+CHUNK = 5000  # values a statement, at most
 STEP = 1024  # past this, lengths go up in steps of it: doubling 40,000 ids would pass
 # PostgreSQL's 65,535 parameters a statement
 
@@ -29,3 +30,10 @@ def padded(values: Iterable[T]) -> list[T]:
     n = len(found)
     size = max(SMALLEST, 1 << (n - 1).bit_length()) if n <= STEP else -(-n // STEP) * STEP
     return found + [found[-1]] * (size - n)
+
+
+def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``values`` in lists of at most ``size``, each ``padded``: one ``IN`` each."""
+    found = list(values)
+    for start in range(0, len(found), size):
+        yield padded(found[start : start + size])

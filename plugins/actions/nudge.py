@@ -26,7 +26,7 @@ from socbot import Person, Reply, Section, Severity, Withdraw
 from socbot.access import Actor, sanitised
 from socbot.clock import Clock
 from socbot.context import Context
-from socbot.inlist import padded
+from socbot.inlist import chunks
 
 
 @dataclass
@@ -236,10 +236,10 @@ def _mark_chased(session: Session, ids: list[int], at: datetime) -> None:
     against the newest committed row on PostgreSQL, so a ``done`` that committed after the
     sweep planned is not bumped (its queued nudge is withdrawn at delivery). An action passed
     to two chasers in two batches is counted once: the second finds it nudged at ``at``."""
-    for start in range(0, len(ids), overdue.CHUNK):
+    for chunk in chunks(ids):
         session.exec(
             update(Action)
-            .where(Action.id.in_(padded(ids[start : start + overdue.CHUNK])))  # type: ignore[union-attr]
+            .where(Action.id.in_(chunk))  # type: ignore[union-attr]
             .where(Action.status == "open", Action.due_at < at)  # type: ignore[arg-type]
             .where(or_(col(Action.last_nudged_at).is_(None), col(Action.last_nudged_at) < at))
             .values(last_nudged_at=at, nudge_count=Action.nudge_count + 1)

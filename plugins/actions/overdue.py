@@ -22,10 +22,9 @@ from sqlmodel import Session, col, select
 from socbot import Assignment, Button, Item, Ocg, Outbox, Person
 from socbot.access import Actor, sanitised, sees_sensitive
 from socbot.context import Context
-from socbot.inlist import padded
+from socbot.inlist import chunks
 
 MAX_ITEMS = 20  # per message: the rest are counted, and `ocg actions` lists them all
-CHUNK = 5000
 STREAM = 2000  # overdue actions a sweep plans from at a time
 BATCH_ACTIONS = 2000  # actions a sweep words and queues in one transaction, at most
 
@@ -98,9 +97,8 @@ def load(
     query = overdue_query(before, plan=plan)
     if ids is None:
         return _named(session, list(session.exec(query).all()), now, plan, {})
-    wanted, found = list(dict.fromkeys(ids)), []
-    for start in range(0, len(wanted), CHUNK):  # one recipient may hold tens of thousands
-        chunk = padded(wanted[start : start + CHUNK])
+    found = []
+    for chunk in chunks(dict.fromkeys(ids)):  # one recipient may hold tens of thousands
         found += session.exec(query.where(col(Action.id).in_(chunk))).all()
     found.sort(key=lambda a: (a.due_at, a.id))  # in the slice's order, as one query gives it
     return _named(session, found, now, plan, {})
@@ -173,22 +171,18 @@ def by_ids(
     session: Session, model: type, ids: Iterable[int], columns: tuple[Any, ...] | None = None
 ) -> list[Any]:
     """Rows of ``model`` by id, as objects or, given ``columns``, as rows of just those."""
-    wanted: list[int] = list(ids)
     found: list[Any] = []
     what = select(*columns) if columns else select(model)  # type: ignore[call-overload]
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        found += session.exec(what.where(model.id.in_(padded(chunk)))).all()  # type: ignore[attr-defined]
+    for chunk in chunks(ids):
+        found += session.exec(what.where(model.id.in_(chunk))).all()  # type: ignore[attr-defined]
     return found
 
 
 def existing(session: Session, keys: Iterable[str]) -> set[str]:
     """Keys already in the outbox (one indexed lookup per chunk): skip rebuilding those."""
-    wanted, found = list(keys), set()
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start : start + CHUNK]
-        query = select(Outbox.key).where(Outbox.key.in_(padded(chunk)))  # type: ignore[attr-defined]
-        found |= set(session.exec(query).all())
+    found: set[str] = set()
+    for chunk in chunks(keys):
+        found |= set(session.exec(select(Outbox.key).where(Outbox.key.in_(chunk))).all())  # type: ignore[attr-defined]
     return found
 
 
@@ -199,13 +193,12 @@ def viewers(session: Session, people: Iterable[Person], now: datetime) -> dict[i
     force_wide: dict[int, set[str]] = {i: set() for i in by_id}
     ocg_roles: dict[int, dict[int, set[str]]] = {i: {} for i in by_id}
     pillars: dict[int, dict[int, set[str]]] = {i: {} for i in by_id}
-    ids = list(by_id)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(by_id):
         for pid, role, ocg_id, pillar in session.exec(  # columns: no ORM objects to build
             select(
                 Assignment.person_id, Assignment.role, Assignment.ocg_id, Assignment.pillar
             ).where(
-                Assignment.person_id.in_(padded(ids[start : start + CHUNK])),  # type: ignore[attr-defined]
+                Assignment.person_id.in_(chunk),  # type: ignore[attr-defined]
                 store.held_at(now),
             )
         ).all():

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from socbot import PILLARS, Assignment, CommandError, Identity, Person
 from socbot.context import Context
 from socbot.dates import parse_due
-from socbot.inlist import padded
+from socbot.inlist import chunks, padded
 from socbot.parser import record_number
 
 if TYPE_CHECKING:
@@ -172,10 +172,8 @@ def chat_reachable(session: Session, person_ids: Iterable[int]) -> set[int] | No
     one (a console-only install, where everyone is reached on the console)."""
     if session.exec(select(Identity.id).limit(1)).first() is None:
         return None
-    ids = list(set(person_ids))
     found: set[int] = set()
-    for start in range(0, len(ids), 5000):
-        chunk = padded(ids[start : start + 5000])
+    for chunk in chunks(set(person_ids)):
         query = select(Identity.person_id).where(col(Identity.person_id).in_(chunk))
         found |= set(session.exec(query).all())
     return found

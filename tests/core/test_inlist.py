@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlmodel import Session, col, select
 
-from socbot.inlist import padded
+from socbot.inlist import chunks, padded
 from socbot.store.models import Person
 
 
@@ -21,6 +21,12 @@ def test_a_list_is_padded_to_a_power_of_two_then_to_a_multiple_of_1024() -> None
         found = padded(range(n))
         assert len(found) % 1024 == 0 and n <= len(found) < n + 1024
         assert set(found) == set(range(n))
+
+
+def test_a_long_list_comes_in_padded_chunks_of_at_most_5000() -> None:
+    pieces = list(chunks(range(12_000)))
+    assert [len(p) for p in pieces] == [5120, 5120, 2048]
+    assert set().union(*pieces) == set(range(12_000)) and list(chunks([])) == []
 
 
 def test_three_hundred_lengths_of_list_are_seven_statements(engine) -> None:  # type: ignore[no-untyped-def]
